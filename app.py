@@ -1,0 +1,33 @@
+"""smartindex dashboard: the frame shared by every page (config, sidebar, navigation).
+
+Run from the repository root: ``streamlit run app.py`` (reads ``SMARTINDEX_DB``, default
+``data/warehouse.duckdb``, read-only).  Each page is a short script in ``app_pages/``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import common
+from smartindex.i18n import t
+
+PAGES = (  # (file, title key); no icons: Streamlit fetches material icons from the web
+    ("overview", "page.overview"),
+    ("dimension", "page.dimension"),
+    ("districts", "page.districts"),
+    ("peers", "page.peers"),
+    ("trends", "page.trends"),
+    ("recommendations", "page.recommendations"),
+    ("method", "page.method"),
+    ("quality", "page.quality"),
+    ("downloads", "page.downloads"),
+)
+
+st.set_page_config(page_title="smartindex", layout="wide")  # default favicon: no fetch
+lang = common.language()
+results = common.results_or_stop(lang)
+common.sidebar(results, lang)
+st.sidebar.caption(t("app.subtitle", lang))
+pages = [st.Page(f"app_pages/{name}.py", title=t(key, lang), url_path=name, default=(i == 0))
+         for i, (name, key) in enumerate(PAGES)]
+st.navigation(pages).run()

@@ -1,0 +1,189 @@
+"""The app's only data access: cached, read-only loaders and the shared sidebar state.
+
+Loaders are keyed by the warehouse path and its modification time, so a rebuilt warehouse
+is picked up on the next rerun.  The warehouse path comes from ``Settings.from_env()``
+(``SMARTINDEX_DB``).  Pages call these loaders and the library; they compute nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from smartindex import export, i18n
+from smartindex.config import Settings
+from smartindex.errors import WarehouseError
+from smartindex.results import Results, load_results
+
+QUERY_KEYS = ("lang", "year", "city", "kec")
+
+
+@dataclass(frozen=True)
+class View:
+    """What the sidebar selected."""
+
+    lang: str
+    year: int
+    city: str
+    kecamatan: str | None
+
+    @property
+    def unit(self) -> str:
+        """The unit the scorecard pages describe (a kecamatan when one is chosen)."""
+        return self.kecamatan or self.city
+
+
+def db_key() -> tuple[str, float]:
+    """(warehouse path, mtime): the cache key of every loader."""
+    path = Settings.from_env().db_path
+    return str(path), (path.stat().st_mtime if path.exists() else 0.0)
+
+
+@st.cache_resource(show_spinner=False)
+def warehouse(path: str, mtime: float) -> Path:
+    """The warehouse file, checked once per version (the app never writes to it)."""
+    if not mtime or not Path(path).is_file():
+        raise WarehouseError(f"{path}: warehouse not found")
+    return Path(path)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _results(path: str, mtime: float) -> Results:
+    return load_results(warehouse(path, mtime))
+
+
+def results() -> Results:
+    """The latest scoring run's results (cached per warehouse version)."""
+    return _results(*db_key())
+
+
+def results_or_stop(lang: str) -> Results:
+    """Results, or a friendly message with the build command and a stopped script."""
+    try:
+        res = results()
+        res.latest_year  # noqa: B018 - raises WarehouseError when there is nothing to show
+        return res
+    except Exception as exc:  # the UI boundary: a message, never a traceback
+        st.title(i18n.t("app.title", lang))
+        st.error(i18n.t("warehouse.missing", lang, reason=str(exc).splitlines()[0]))
+        st.stop()
+        raise
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached(fn_name: str, key: tuple[str, float], **kwargs: object) -> object:
+    """Call ``smartindex.<module>.<fn>(results, **kwargs)`` once per warehouse and arguments."""
+    module, _, name = fn_name.rpartition(".")
+    import importlib
+
+    fn = getattr(importlib.import_module(f"smartindex.{module}"), name)
+    return fn(_results(*key), **kwargs)
+
+
+def call(fn_name: str, **kwargs: object) -> object:
+    """Cached library call on the current results, e.g. ``call("scorecard.scorecard", year=…)``."""
+    return cached(fn_name, db_key(), **kwargs)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _access(key: tuple[str, float], year: int, radius_m: float) -> pd.DataFrame:
+    from smartindex.db import connect
+    from smartindex.districts import access_shares
+
+    with connect(warehouse(*key), read_only=True) as con:
+        return access_shares(con, year=year, radius_m=radius_m)
+
+
+def access(year: int, radius_m: float) -> pd.DataFrame:
+    """Population share within ``radius_m`` of Wi-Fi hotspots and transit stops per kecamatan."""
+    return _access(db_key(), year, radius_m)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _inequality(key: tuple[str, float]) -> pd.DataFrame:
+    from smartindex.districts import district_values, inequality
+    from smartindex.trends import indicator_meta
+
+    res, meta = _results(*key), indicator_meta()
+    values = district_values(res.indicator_values, res.regions, city=res.city)
+    return inequality(values, dict(zip(meta["code"], meta["direction"], strict=True)))
+
+
+def inequality_history(code: str, until: int) -> pd.DataFrame:
+    """Inequality measures across the kecamatan of one indicator, every year up to ``until``."""
+    frame = _inequality(db_key())
+    return frame[(frame["code"] == code) & (frame["year"] <= until)]
+
+
+def _init(key: str, default: object, allowed: list) -> None:
+    """Seed a widget's state from the URL (once per session) or the default."""
+    if key not in st.session_state:
+        raw = st.query_params.get(key)
+        match = [a for a in allowed if str(a) == raw]
+        st.session_state[key] = match[0] if match else default
+
+
+def language() -> str:
+    """The language radio (sidebar); Bahasa Indonesia by default."""
+    _init("lang", i18n.DEFAULT_LANG, list(i18n.LANGS))
+    lang = st.session_state["lang"]
+    st.sidebar.radio(i18n.t("sidebar.lang", lang), i18n.LANGS, key="lang", horizontal=True,
+                     format_func=i18n.LANG_NAMES.get)
+    return str(st.session_state["lang"])
+
+
+def sidebar(res: Results, lang: str) -> View:
+    """Year, city and kecamatan selectors; the selection is mirrored into the URL."""
+    years = res.years[::-1]
+    cities = [res.city, *sorted(u for u in res.regions.loc[res.regions["level"] == "kota", "unit"]
+                                if u != res.city)]
+    kec = res.regions.loc[(res.regions["level"] == "kecamatan")
+                          & (res.regions["parent"] == res.city)].sort_values("name")["unit"]
+    _init("year", years[0], years)
+    _init("city", res.city, cities)
+    _init("kec", "", ["", *kec])
+    side = st.sidebar
+    side.selectbox(i18n.t("sidebar.year", lang), years, key="year")
+    side.selectbox(i18n.t("sidebar.city", lang), cities, key="city", format_func=res.unit_name)
+    home = st.session_state["city"] == res.city
+    side.selectbox(i18n.t("sidebar.kecamatan", lang), ["", *kec], key="kec", disabled=not home,
+                   format_func=lambda u: res.unit_name(u) if u else i18n.t(
+                       "sidebar.all_kecamatan", lang))
+    side.caption(i18n.t("sidebar.run", lang, run=res.manifest.get("run_id", "?")))
+    view = View(lang, int(st.session_state["year"]), str(st.session_state["city"]),
+                (st.session_state["kec"] or None) if home else None)
+    st.query_params.from_dict({"lang": view.lang, "year": str(view.year), "city": view.city,
+                               **({"kec": view.kecamatan} if view.kecamatan else {})})
+    return view
+
+
+def view() -> View:
+    """The current selection (set by ``sidebar`` in app.py before the page runs)."""
+    home = st.session_state.get("city") == results().city
+    return View(str(st.session_state["lang"]), int(st.session_state["year"]),
+                str(st.session_state["city"]), (st.session_state.get("kec") or None)
+                if home else None)
+
+
+def chart(figure: alt.TopLevelMixin) -> None:
+    """Render an Altair chart at its own size (the size the PDF report uses too)."""
+    st.altair_chart(figure, width="content")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _export(frame: pd.DataFrame, fmt: str) -> bytes:
+    return export.export_bytes(frame, fmt)
+
+
+def downloads(frame: pd.DataFrame, name: str, lang: str, *, formats: tuple[str, ...] = (
+        "csv", "xlsx", "parquet")) -> None:
+    """One download button per format for ``frame`` (spreadsheet formats neutralised)."""
+    cols = st.columns(len(formats))
+    for col, fmt in zip(cols, formats, strict=True):
+        col.download_button(f"{i18n.t(f'downloads.{name}', lang)} · {fmt.upper()}",
+                            data=_export(frame, fmt), file_name=f"{name}.{fmt}",
+                            mime=export.MIME[fmt], key=f"dl-{name}-{fmt}", on_click="ignore")

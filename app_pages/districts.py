@@ -1,0 +1,61 @@
+"""Kecamatan / Districts: district index or any indicator as a map and a ranking; inequality
+and its trend; access to public Wi-Fi and transport stops."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import common
+from smartindex import charts
+from smartindex.i18n import dimension_name, t
+from smartindex.results import INDEX_CODE
+
+v = common.view()
+res = common.results()
+st.title(f"{t('page.districts', v.lang)} · {res.unit_name(res.city)} · {v.year}")
+ineq = common.call("scorecard.inequality_table", year=v.year)
+ind = ineq[ineq["level"] == "indicator"]
+names = {INDEX_CODE: t("districts.index", v.lang),
+         **{d: dimension_name(d, v.lang) for d in ineq.loc[ineq["level"] == "dimension", "code"]},
+         **dict(zip(ind["code"], ind[f"name_{v.lang}"], strict=True))}
+code = st.selectbox(t("districts.measure", v.lang), list(names), format_func=names.get,
+                    key="district_code")
+table = common.call("scorecard.district_table", year=v.year, code=code)
+is_score = "score" in table.columns
+points = charts.label_units(table, res.regions, value="score" if is_score else "value",
+                            home=v.kecamatan)
+left, right = st.columns(2)
+with left:
+    common.chart(charts.district_map(points, v.lang, title=t("districts.map", v.lang),
+                                     value_title=names[code], width=420))
+with right:
+    common.chart(charts.ranked_bars(points, v.lang, title=t("districts.ranked", v.lang),
+                                    value_title=names[code], width=380))
+shown = {"name": t("col.name", v.lang), "score" if is_score else "value": names[code],
+         "rank": t("col.rank", v.lang)}
+st.dataframe(table[list(shown)].rename(columns=shown), hide_index=True, width="stretch")
+
+st.subheader(t("districts.inequality", v.lang))
+measures = {"gini": "Gini", "theil": "Theil", "cv": "CV", "best_worst_ratio": "Best/worst"}
+if code in set(ind["code"]):
+    history = common.inequality_history(code, v.year)
+    common.chart(charts.inequality_chart(charts.long_measures(history, measures), v.lang,
+                                         title=names[code]))
+cols = {"code": t("col.code", v.lang), f"name_{v.lang}": t("col.name", v.lang),
+        **{m: label for m, label in measures.items() if m in ineq}, "gini_verdict":
+        t("col.trend", v.lang)}
+st.dataframe(ind[[c for c in cols if c in ind]].rename(columns=cols), hide_index=True,
+             width="stretch")
+
+st.subheader(t("districts.access", v.lang))
+radius = st.select_slider(t("districts.radius", v.lang), [250, 500, 1000], value=500,
+                          key="radius")
+shares = common.access(v.year, float(radius))
+asset_cols = st.columns(2)
+for col, asset in zip(asset_cols, ("wifi_hotspots", "transit_stops"), strict=True):
+    sub = charts.label_units(shares[shares["asset"] == asset], res.regions, value="share",
+                             scale=100.0, home=v.kecamatan)
+    with col:
+        common.chart(charts.ranked_bars(sub, v.lang, title=t(f"districts.{asset}", v.lang),
+                                        value_title="%", width=360))
+st.caption(t("quality.survey", v.lang))

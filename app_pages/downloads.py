@@ -1,0 +1,31 @@
+"""Unduh / Downloads: scores, indicator values and recommendations as CSV, XLSX and Parquet,
+and the annual PDF report when it has been built."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import common
+from smartindex import export
+from smartindex.config import Settings
+from smartindex.i18n import t
+
+v = common.view()
+res = common.results()
+st.title(t("page.downloads", v.lang))
+st.caption(t("downloads.note", v.lang))
+recs = common.call("recommend.recommend", year=v.year, lang=v.lang)
+tables = {"scores": res.scores, "values": res.indicator_values,
+          "recs": export.recommendations_frame(recs)}
+for name, frame in tables.items():
+    st.subheader(t(f"downloads.{name}", v.lang))
+    st.caption(f"{len(frame):,} × {len(frame.columns)}")
+    common.downloads(frame, name, v.lang)
+
+st.subheader(t("downloads.pdf", v.lang))
+pdf = Settings.from_env().reports_dir / f"palembang-{v.year}-{v.lang}.pdf"
+if pdf.is_file():
+    st.download_button(f"{pdf.name}", pdf.read_bytes(), file_name=pdf.name,
+                       mime="application/pdf", key="dl-pdf", on_click="ignore")
+else:
+    st.info(t("downloads.no_pdf", v.lang, year=v.year))

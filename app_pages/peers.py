@@ -1,0 +1,45 @@
+"""Pembanding / Peers: the city against its peer cities per dimension and per indicator."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import common
+from smartindex import charts
+from smartindex.i18n import format_number, t
+
+v = common.view()
+res = common.results()
+card = common.call("scorecard.scorecard", year=v.year, unit=v.city, lang=v.lang)
+st.title(f"{t('page.peers', v.lang)} · {card.unit_name} · {v.year}")
+st.caption(t("peers.title", v.lang))
+levels = {"dimension": t("level.dimension", v.lang), "indicator": t("level.indicator", v.lang)}
+level = st.radio(t("peers.level", v.lang), list(levels), format_func=levels.get,
+                 horizontal=True, key="peer_level")
+dims = dict(zip(card.dimensions["code"], card.dimensions["name"], strict=True))
+cities = res.scores[res.scores["comparison"] == "cities"]
+if level == "dimension":
+    names = {"INDEX": t("level.index", v.lang), **dims}
+else:
+    dim = st.selectbox(t("col.dimension", v.lang), list(dims), format_func=dims.get,
+                       key="peer_dim")
+    rows = card.indicators[card.indicators["dimension"] == dim]
+    names = dict(zip(rows["code"], rows["name"], strict=True))
+frame = charts.peer_frame(cities, res.regions, city=v.city, year=v.year, names=names)
+if frame.empty:
+    st.info(t("warehouse.no_data", v.lang))
+else:
+    common.chart(charts.peer_chart(frame, v.lang, title=t("peers.title", v.lang)))
+
+table = common.call("scorecard.peer_table", year=v.year)
+table = table[table["code"].isin(list(names))]
+show = table.assign(
+    name=table["code"].map(names),
+    value=[format_number(x, v.lang, 2) for x in table["value"]],
+    peer_median=[format_number(x, v.lang, 2) for x in table["peer_median"]],
+    best_peer=[res.unit_name(u) for u in table["best_peer"]],
+    rank=[f"{r} / {n}" for r, n in zip(table["rank"], table["n"], strict=True)])
+cols = {"name": t("col.name", v.lang), "value": t("col.value", v.lang),
+        "rank": t("col.rank", v.lang), "peer_median": t("col.peer_median", v.lang),
+        "best_peer": t("col.best_peer", v.lang)}
+st.dataframe(show[list(cols)].rename(columns=cols), hide_index=True, width="stretch")

@@ -1,0 +1,53 @@
+"""Tren / Trends: multi-year charts of any indicator, factor, dimension or the index, with
+targets, optionally against the peer cities."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import common
+from smartindex import charts
+from smartindex.i18n import format_number, t, trend_text
+from smartindex.trends import trend_table
+
+v = common.view()
+res = common.results()
+card = common.call("scorecard.scorecard", year=v.year, unit=v.unit, lang=v.lang)
+st.title(f"{t('page.trends', v.lang)} · {card.unit_name}")
+levels = {k: t(f"level.{k}", v.lang) for k in ("indicator", "factor", "dimension", "index")}
+level = st.radio(t("trends.level", v.lang), list(levels), format_func=levels.get,
+                 horizontal=True, key="trend_level")
+ind = card.indicators
+elements = {
+    "indicator": dict(zip(ind["code"], ind["name"], strict=True)),
+    "factor": {f: f.replace("_", " ").capitalize() for f in dict.fromkeys(ind["factor"])},
+    "dimension": dict(zip(card.dimensions["code"], card.dimensions["name"], strict=True)),
+    "index": {"INDEX": t("level.index", v.lang)},
+}[level]
+code = st.selectbox(t("trends.element", v.lang), list(elements), format_func=elements.get,
+                    key=f"trend_code_{level}")
+peers = [u for u in common.call("scorecard.peer_units") if v.kecamatan is None]
+others = st.multiselect(t("page.peers", v.lang), peers, format_func=res.unit_name,
+                        key="trend_peers")
+frames = [common.call("scorecard.trend_series", code=code, unit=u).assign(
+    series=res.unit_name(u)) for u in [v.unit, *others]]
+series = pd.concat(frames, ignore_index=True)
+if others:  # targets are the home city's; hide them when comparing several lines
+    series = series.assign(target=float("nan"))
+common.chart(charts.trend_chart(series, v.lang, title=elements[code],
+                                y_title=t("col.score" if level != "indicator" else
+                                          "col.value", v.lang)))
+
+st.subheader(t("trends.stats", v.lang))
+directions = dict(zip(ind["code"], ind["direction"], strict=True))
+stats = trend_table(series.assign(unit=series["series"], code=code), directions,
+                    until=v.year)
+show = stats.assign(trend=[trend_text(a, w, s, v.lang) for a, w, s in
+                           zip(stats["arrow"], stats["verdict"], stats["significant"],
+                               strict=True)],
+                    slope=[format_number(x, v.lang, 3) for x in stats["slope"]],
+                    p_value=[format_number(x, v.lang, 3) for x in stats["p_value"]])
+cols = {"unit": t("col.unit", v.lang), "n": "n", "trend": t("col.trend", v.lang),
+        "slope": t("col.slope", v.lang), "p_value": t("col.p_value", v.lang)}
+st.dataframe(show[list(cols)].rename(columns=cols), hide_index=True, width="stretch")

@@ -1,0 +1,159 @@
+"""Load one raw file into the warehouse as one transaction.
+
+Per file: sha256 -> stage all columns as VARCHAR (personal columns hashed) -> type check by
+TRY_CAST -> primary-key duplicates -> Great Expectations checks -> in ONE transaction: delete
+the file's previous rows and quarantine rows, insert the clean rows (with lineage columns
+``_load_id``, ``_source_file``, ``_row_number``), the quarantined rows and a ``load_manifest``
+row. Invariant, asserted: rows_read = rows_loaded + rows_quarantined.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from smartindex.db import table_exists
+from smartindex.errors import CatalogueError, SmartIndexError
+from smartindex.etl import quarantine as qr
+from smartindex.etl.progress import FileReport
+from smartindex.etl.readers import stage
+from smartindex.etl.registry import Source
+from smartindex.etl.validate import Check, GxSession
+
+LINEAGE = {"_load_id": "VARCHAR", "_source_file": "VARCHAR", "_row_number": "BIGINT"}
+META_DDL = {
+    "load_manifest": """CREATE TABLE IF NOT EXISTS load_manifest (load_id VARCHAR,
+        source_file VARCHAR, sha256 VARCHAR, size_bytes BIGINT, table_name VARCHAR,
+        rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT, started_at TIMESTAMP,
+        finished_at TIMESTAMP, status VARCHAR, error VARCHAR, warnings VARCHAR)""",
+    "quarantine": """CREATE TABLE IF NOT EXISTS quarantine (load_id VARCHAR, source_file VARCHAR,
+        table_name VARCHAR, row_number BIGINT, columns VARCHAR, expectation VARCHAR,
+        reason VARCHAR, value VARCHAR, row_json VARCHAR)""",
+}
+VIEWS = {
+    "kecamatan": "SELECT * FROM region WHERE level = 'kecamatan'",
+    "kelurahan": "SELECT * FROM region WHERE level = 'kelurahan'",
+}
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """A raw file matched by a source pattern, with its checksum."""
+
+    path: Path
+    rel: str          # path relative to the raw directory: the file's identity
+    source: Source
+    sha256: str
+    size: int
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 22):
+            h.update(block)
+    return h.hexdigest()
+
+
+def ensure_meta(con: duckdb.DuckDBPyConnection) -> None:
+    for ddl in META_DDL.values():
+        con.execute(ddl)
+
+
+def ensure_table(con: duckdb.DuckDBPyConnection, source: Source) -> None:
+    """Create the target table; refuse one whose columns differ from the registry."""
+    want = {**source.all_columns, **LINEAGE}
+    if table_exists(con, source.name):
+        have = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                                "WHERE table_schema = 'main' AND table_name = ? "
+                                "ORDER BY ordinal_position", [source.name]).fetchall())
+        if have != want:
+            raise CatalogueError(f"warehouse table {source.name!r} has columns {have} but the "
+                                 f"registry declares {want}; rebuild the warehouse")
+        return
+    cols = ", ".join(f'"{c}" {t}' for c, t in want.items())
+    con.execute(f'CREATE TABLE "{source.name}" ({cols})')
+
+
+def previous_sha(con: duckdb.DuckDBPyConnection, rel: str) -> str | None:
+    """Checksum of the file's last successful load, if any."""
+    if not table_exists(con, "load_manifest"):
+        return None
+    row = con.execute("SELECT sha256 FROM load_manifest WHERE source_file = ? AND status IN "
+                      "('loaded', 'replaced') ORDER BY finished_at DESC LIMIT 1", [rel]).fetchall()
+    return row[0][0] if row else None
+
+
+def create_views(con: duckdb.DuckDBPyConnection) -> None:
+    if table_exists(con, "region"):
+        for name, sql in VIEWS.items():
+            con.execute(f'CREATE OR REPLACE VIEW "{name}" AS {sql}')
+
+
+def _validate(con: duckdb.DuckDBPyConnection, f: RawFile, checks: list[Check],
+              gx: GxSession, n_rows: int) -> None:
+    qr.create_typed_view(con, f.source)
+    qr.type_failures(con, f.source)
+    qr.pk_failures(con, f.source, f.rel)
+    resolved = qr.resolve_references(con, f.source, checks, f.rel)
+    qr.expectation_failures(con, f.source, resolved, gx, n_rows)
+
+
+def _write(con: duckdb.DuckDBPyConnection, f: RawFile, load_id: str) -> tuple[int, int]:
+    """Replace the file's rows and quarantine rows; returns (loaded, quarantined)."""
+    t, cols = f'main."{f.source.name}"', ", ".join(f'"{c}"' for c in f.source.all_columns)
+    con.execute(f"DELETE FROM {t} WHERE _source_file = ?", [f.rel])
+    con.execute("DELETE FROM quarantine WHERE source_file = ?", [f.rel])
+    loaded = con.execute(
+        f"INSERT INTO {t} SELECT {cols}, ?, ?, _row_number FROM _typed "
+        "ANTI JOIN (SELECT DISTINCT _row_number FROM _bad) USING (_row_number) "
+        "ORDER BY _row_number", [load_id, f.rel]).fetchall()[0][0]
+    con.execute(
+        "INSERT INTO quarantine SELECT ?, ?, ?, b._row_number, b.columns, b.expectation, "
+        "b.reason, b.value, to_json(s) FROM _bad b JOIN temp._stg s ON s.rowid = b._row_number - 2 "
+        "ORDER BY b._row_number, b.expectation, b.columns", [load_id, f.rel, f.source.name])
+    bad = con.execute("SELECT count(DISTINCT _row_number) FROM _bad").fetchall()[0][0]
+    return loaded, bad
+
+
+def _manifest(con: duckdb.DuckDBPyConnection, f: RawFile, rep: FileReport, load_id: str,
+              started: dt.datetime) -> None:
+    con.execute("INSERT INTO load_manifest VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [load_id, f.rel, f.sha256, f.size, f.source.name, rep.rows_read,
+                 rep.rows_loaded, rep.rows_quarantined, started, dt.datetime.now(),
+                 rep.status, rep.error, "; ".join(rep.warnings) or None])
+
+
+def load_file(con: duckdb.DuckDBPyConnection, f: RawFile, checks: list[Check], gx: GxSession,
+              *, key: str, scratch_near: Path) -> FileReport:
+    """Load one file; a file that cannot be read or validated becomes a 'failed' report.
+
+    Unexpected exceptions propagate (and the caller's swap discards the whole run).
+    """
+    load_id, started = uuid.uuid4().hex, dt.datetime.now()
+    replacing = previous_sha(con, f.rel) is not None
+    rep = FileReport(f.path, f.source.name, "failed", sha256=f.sha256)
+    try:
+        staged = stage(con, f.path, f.source, key=key, scratch_near=scratch_near)
+        rep.warnings, rep.rows_read = staged.warnings, staged.rows
+        _validate(con, f, checks, gx, staged.rows)
+    except SmartIndexError as exc:
+        rep.error = str(exc)
+        _manifest(con, f, rep, load_id, started)
+        return rep
+    con.execute("BEGIN TRANSACTION")
+    try:
+        rep.rows_loaded, rep.rows_quarantined = _write(con, f, load_id)
+        rep.status = "replaced" if replacing else "loaded"
+        assert rep.rows_read == rep.rows_loaded + rep.rows_quarantined, rep
+        _manifest(con, f, rep, load_id, started)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return rep

@@ -1,0 +1,85 @@
+"""ETL outcome (per-file reports, summary table) and the progress bar."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+STATUSES = ("loaded", "skipped", "replaced", "failed")
+
+
+@dataclass
+class FileReport:
+    """What happened to one raw file."""
+
+    path: Path
+    table: str
+    status: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    sha256: str = ""
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        assert self.status in STATUSES, self.status
+        if self.status != "failed":
+            assert self.rows_read == self.rows_loaded + self.rows_quarantined, self
+
+
+@dataclass
+class EtlReport:
+    """All files of one ``run_etl`` call, in load order."""
+
+    files: list[FileReport] = field(default_factory=list)
+    db_path: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when no file failed."""
+        return all(f.status != "failed" for f in self.files)
+
+    @property
+    def errors(self) -> list[str]:
+        """One line per failed file, naming file, line and column."""
+        return [f"error: {f.error}" for f in self.files if f.status == "failed"]
+
+    @property
+    def warnings(self) -> list[str]:
+        return [f"warning: {f.path}: {w}" for f in self.files for w in f.warnings]
+
+    def summary_table(self) -> str:
+        """A plain aligned text table, one line per file plus a total line."""
+        head = ("file", "table", "status", "read", "loaded", "quarantined")
+        rows = [(str(f.path), f.table, f.status, f"{f.rows_read:,}", f"{f.rows_loaded:,}",
+                 f"{f.rows_quarantined:,}") for f in self.files]
+        tot = [sum(getattr(f, a) for f in self.files)
+               for a in ("rows_read", "rows_loaded", "rows_quarantined")]
+        rows.append((f"total: {len(self.files)} files", "", "failed" if not self.ok else "ok",
+                     *(f"{n:,}" for n in tot)))
+        widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+
+        def fmt(r: tuple[str, ...]) -> str:
+            cells = [r[i].ljust(widths[i]) if i < 3 else r[i].rjust(widths[i])
+                     for i in range(len(r))]
+            return "  ".join(cells).rstrip()
+
+        rule = "  ".join("-" * w for w in widths)
+        return "\n".join([fmt(head), rule, *map(fmt, rows[:-1]), rule, fmt(rows[-1])])
+
+
+def progress_bar(items: Iterable[T], *, total: int, enabled: bool | None) -> Iterator[T]:
+    """tqdm over ``items`` when enabled (default: only when stderr is a terminal)."""
+    if enabled is None:
+        enabled = sys.stderr.isatty()
+    if not enabled:
+        yield from items
+        return
+    from tqdm import tqdm
+    yield from tqdm(items, total=total, desc="etl", unit="file", file=sys.stderr)

@@ -1,0 +1,271 @@
+"""Read one raw file into the VARCHAR staging table ``_stg`` (CSV, Parquet, XLSX).
+
+Row numbers: ``_stg.rowid + 2`` is a record's line number in the file with the header as line 1
+(so the first data record is line 2; for XLSX it is the Excel row; for Parquet the record ordinal
+plus one). A CSV field containing a line break does not shift later numbers: they count records.
+Personal columns are pseudonymised inside the statement that creates ``_stg``, so no raw
+personal value is ever stored in any table. Empty strings become NULL.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import gzip
+import re
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from smartindex.errors import DataFileError
+from smartindex.etl.pseudonymise import hash_sql
+from smartindex.etl.registry import Source
+
+MAX_LINE = 64 * 1024 * 1024
+_SIGNATURES = {b"PK\x03\x04": "an XLSX/ZIP archive", b"PAR1": "a Parquet file"}
+
+
+@dataclass
+class Staged:
+    """Outcome of staging one file."""
+
+    rows: int
+    header: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+
+def file_format(path: Path, source: Source) -> str:
+    """Declared format, else from the extension (.csv.gz is csv)."""
+    if source.format:
+        return source.format
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes[-1:] == [".parquet"]:
+        return "parquet"
+    if suffixes[-1:] == [".xlsx"]:
+        return "xlsx"
+    return "csv"
+
+
+def _open_bytes(path: Path):
+    return gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb")
+
+
+def check_header(path: Path, header: list[str], source: Source) -> None:
+    """Required columns present, no unknown or repeated column (line 1 names the column)."""
+    for name in header:
+        if header.count(name) > 1:
+            raise DataFileError(path, "column appears twice in the header", line=1, column=name)
+    missing = [c for c in source.columns if c not in header]
+    if missing:
+        hint = ""
+        if len(header) == 1 and any(d in header[0] for d in ";,\t|"):
+            hint = f" (is the delimiter {source.delimiter!r} right?)"
+        raise DataFileError(path, f"missing required column(s) {', '.join(missing)}{hint}",
+                            line=1, column=missing[0])
+    extra = [c for c in header if c not in source.all_columns]
+    if extra:
+        raise DataFileError(path, f"unexpected column(s) {', '.join(extra)} (not in the "
+                            f"registry for {source.name!r})", line=1, column=extra[0])
+
+
+def _sniff_csv(path: Path, source: Source) -> tuple[list[str], bool]:
+    """Header names and whether the first line is valid UTF-8; rejects non-text files."""
+    try:
+        with _open_bytes(path) as fh:
+            head = fh.read(1 << 16)
+    except (OSError, EOFError) as exc:
+        raise DataFileError(path, f"cannot read file: {exc}", line=1) from exc
+    if not head.strip(b"\xef\xbb\xbf \r\n\t"):
+        raise DataFileError(path, "empty file (no header line)", line=1)
+    for sig, what in _SIGNATURES.items():
+        if head.startswith(sig):
+            raise DataFileError(path, f"not the declared format csv: looks like {what}", line=1)
+    if b"\x00" in head:
+        raise DataFileError(path, "wrong encoding: NUL bytes (UTF-16 or binary?), expected "
+                            "UTF-8 text", line=1)
+    first = head.split(b"\n", 1)[0].rstrip(b"\r").removeprefix(b"\xef\xbb\xbf")
+    enc = source.encoding or "utf-8"
+    try:
+        text, utf8 = first.decode(enc), True
+    except UnicodeDecodeError:
+        text, utf8 = first.decode("cp1252", errors="replace"), False
+    names = next(csv.reader([text], delimiter=source.delimiter), [])
+    return [n.strip() for n in names], utf8
+
+
+def _transcode(path: Path, encoding: str, scratch: Path) -> Path:
+    """Stream ``path`` from ``encoding`` to a UTF-8 temp file (cp1252 gaps map as Latin-1)."""
+    out = Path(tempfile.mkstemp(suffix=".csv", dir=scratch)[1])
+    dec = codecs.getincrementaldecoder("latin-1" if encoding == "latin-1" else "cp1252")
+    decoder = dec(errors="strict")
+    with _open_bytes(path) as src, open(out, "w", encoding="utf-8", newline="") as dst:
+        while block := src.read(1 << 22):
+            try:
+                dst.write(decoder.decode(block))
+            except UnicodeDecodeError:  # the 5 bytes cp1252 leaves undefined
+                dst.write(block.decode("latin-1"))
+        dst.write(decoder.decode(b"", final=True))
+    return out
+
+
+def _csv_error(path: Path, exc: duckdb.Error, header: list[str]) -> DataFileError:
+    """One line naming file, line and column from DuckDB's multi-line CSV error."""
+    text = str(exc)
+    line_m = re.search(r"CSV Error on Line: (\d+)", text)
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    reason = lines[0].removeprefix("Invalid Input Error: ")
+    for i, ln in enumerate(lines):
+        if ln.startswith("Original Line:") and i + 1 < len(lines):
+            reason = lines[i + 1]
+    column = None
+    found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
+    if found and int(found.group(2)) < int(found.group(1)):
+        column = header[int(found.group(2))]
+        reason = f"truncated or ragged line: {found.group(2)} of {found.group(1)} fields"
+    elif found:
+        reason = f"ragged line: {found.group(2)} fields, header has {found.group(1)}"
+    return DataFileError(path, reason, line=int(line_m.group(1)) if line_m else None,
+                         column=column)
+
+
+def _csv_from(path: Path, header: list[str], source: Source) -> str:
+    cols = ", ".join(f"'{c}': 'VARCHAR'" for c in header)
+    delim = source.delimiter.replace("'", "''")
+    return (f"read_csv('{_sql_path(path)}', header=true, auto_detect=false, columns={{{cols}}}, "
+            f"delim='{delim}', quote='\"', escape='\"', strict_mode=true, null_padding=false, "
+            f"max_line_size={MAX_LINE}, compression='auto')")
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _create_stage(con: duckdb.DuckDBPyConnection, from_sql: str, header: list[str],
+                  source: Source, key: str) -> int:
+    """CREATE TEMP TABLE _stg with every registry column as VARCHAR (personal ones hashed)."""
+    exprs = []
+    for c in source.all_columns:
+        raw = f'NULLIF(CAST("{c}" AS VARCHAR), \'\')' if c in header else "CAST(NULL AS VARCHAR)"
+        exprs.append(f'{hash_sql(raw) if c in source.pseudonymise else raw} AS "{c}"')
+    con.execute("DROP TABLE IF EXISTS temp._stg")
+    con.execute(f"CREATE TEMP TABLE _stg AS SELECT {', '.join(exprs)} FROM {from_sql}",
+                {"key": key} if source.pseudonymise else None)
+    return con.execute("SELECT count(*) FROM temp._stg").fetchall()[0][0]
+
+
+def _stage_csv(con, path: Path, source: Source, key: str, scratch: Path) -> Staged:
+    header, utf8 = _sniff_csv(path, source)
+    check_header(path, header, source)
+    warnings: list[str] = []
+    target = path
+    if source.encoding in {"cp1252", "latin-1"}:
+        target = _transcode(path, source.encoding, scratch)
+    try:
+        if not utf8 and source.encoding is None:
+            raise duckdb.InvalidInputException("Invalid unicode in header")
+        rows = _create_stage(con, _csv_from(target, header, source), header, source, key)
+    except duckdb.Error as exc:
+        if "unicode" not in str(exc).lower() or source.encoding is not None:
+            raise _csv_error(path, exc, header) from exc
+        where = re.search(r"CSV Error on Line: (\d+)", str(exc))
+        warnings.append(f"not valid UTF-8 (first at line {where.group(1) if where else 1}); "
+                        "read as cp1252")
+        target = _transcode(path, "cp1252", scratch)
+        try:
+            rows = _create_stage(con, _csv_from(target, header, source), header, source, key)
+        except duckdb.Error as exc2:
+            raise _csv_error(path, exc2, header) from exc2
+    return Staged(rows, header, warnings)
+
+
+def _stage_parquet(con, path: Path, source: Source, key: str, scratch: Path) -> Staged:
+    from_sql = f"read_parquet('{_sql_path(path)}')"
+    try:
+        header = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {from_sql}").fetchall()]
+    except duckdb.Error as exc:
+        first = str(exc).splitlines()[0]
+        raise DataFileError(path, f"not a readable Parquet file: {first}") from exc
+    check_header(path, header, source)
+    return Staged(_create_stage(con, from_sql, header, source, key), header)
+
+
+def _cell(v: object) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, dt.datetime):
+        return v.isoformat(sep=" ")
+    if isinstance(v, dt.date | dt.time):
+        return v.isoformat()
+    return str(v)
+
+
+def _xlsx_table(path: Path, source: Source) -> tuple[list[str], pa.Table]:
+    """The declared (or only) sheet as an all-string Arrow table; formulas stay text."""
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        raise DataFileError(path, f"not a readable XLSX workbook: {exc}") from exc
+    try:
+        if source.sheet is None and len(wb.sheetnames) > 1:
+            raise DataFileError(path, f"workbook has {len(wb.sheetnames)} sheets "
+                                f"({', '.join(wb.sheetnames)}); declare `sheet` in sources.toml")
+        if source.sheet is not None and source.sheet not in wb.sheetnames:
+            raise DataFileError(path, f"no sheet named {source.sheet!r}")
+        rows = list(wb[source.sheet or wb.sheetnames[0]].iter_rows(values_only=True))
+    finally:
+        wb.close()
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    if not rows:
+        raise DataFileError(path, "empty sheet (no header row)", line=1)
+    header = [str(h).strip() if h is not None else "" for h in rows[0]]
+    while header and header[-1] == "":
+        header.pop()
+    for i, row in enumerate(rows[1:], start=2):
+        if any(v is not None for v in row[len(header):]):
+            raise DataFileError(path, "value beyond the last header column", line=i)
+    cols = list(zip(*(r[: len(header)] for r in rows[1:]), strict=False)) or [()] * len(header)
+    data = {h: pa.array([_cell(v) for v in col], pa.string()) for h, col in zip(header, cols,
+                                                                              strict=False)}
+    return header, pa.table(data) if rows[1:] else pa.table(
+        {h: pa.array([], pa.string()) for h in header})
+
+
+def _stage_xlsx(con, path: Path, source: Source, key: str, scratch: Path) -> Staged:
+    header, table = _xlsx_table(path, source)
+    check_header(path, header, source)
+    con.register("_xlsx_src", table)
+    try:
+        return Staged(_create_stage(con, "_xlsx_src", header, source, key), header)
+    finally:
+        con.unregister("_xlsx_src")
+
+
+_STAGERS: dict[str, Callable[..., Staged]] = {
+    "csv": _stage_csv, "parquet": _stage_parquet, "xlsx": _stage_xlsx}
+
+
+@contextmanager
+def _scratch_dir(near: Path) -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix=".smartindex-etl-", dir=near) as d:
+        yield Path(d)
+
+
+def stage(con: duckdb.DuckDBPyConnection, path: Path, source: Source, *, key: str,
+          scratch_near: Path) -> Staged:
+    """Read ``path`` into ``temp._stg``; raise DataFileError when it cannot be read."""
+    with _scratch_dir(scratch_near) as scratch:
+        staged = _STAGERS[file_format(path, source)](con, path, source, key, scratch)
+    if staged.rows == 0:
+        staged.warnings.append("header only: no data rows")
+    return staged

@@ -1,0 +1,225 @@
+"""The source registry (sources.toml) as validated, immutable dataclasses."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from smartindex.errors import CatalogueError
+
+DEFAULT_REGISTRY = Path(__file__).with_name("sources.toml")
+
+TOP_KEYS = {"version", "bbox", "source"}
+SOURCE_KEYS = {"name", "description", "pattern", "format", "delimiter", "decimal", "encoding",
+               "sheet", "primary_key", "pseudonymise", "columns", "optional", "expect", "bbox_when"}
+EXPECT_KEYS = {"not_null", "between", "in_set", "regex", "unique", "order", "references",
+               "not_future"}
+TYPES = {"VARCHAR", "BOOLEAN", "SMALLINT", "INTEGER", "BIGINT", "DOUBLE", "FLOAT", "DATE",
+         "TIMESTAMP"}
+NUMERIC = {"SMALLINT", "INTEGER", "BIGINT", "DOUBLE", "FLOAT"}
+TEMPORAL = {"DATE", "TIMESTAMP"}
+FORMATS = {"csv", "parquet", "xlsx"}
+ENCODINGS = {"utf-8", "latin-1", "cp1252"}
+IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Expect:
+    """Declared expectations of one source (see the sources.toml header)."""
+
+    not_null: tuple[str, ...] = ()
+    between: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    in_set: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    regex: Mapping[str, str] = field(default_factory=dict)
+    unique: tuple[tuple[str, ...], ...] = ()
+    order: tuple[tuple[str, str], ...] = ()
+    references: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    not_future: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    """One raw data set: where its files are, how to read them, what they must satisfy."""
+
+    name: str
+    pattern: str
+    columns: Mapping[str, str]
+    description: str = ""
+    format: str | None = None
+    delimiter: str = ","
+    decimal: str = "."
+    encoding: str | None = None
+    sheet: str | None = None
+    primary_key: tuple[str, ...] = ()
+    pseudonymise: tuple[str, ...] = ()
+    optional: Mapping[str, str] = field(default_factory=dict)
+    expect: Expect = field(default_factory=Expect)
+    bbox_when: str | None = None
+
+    @property
+    def all_columns(self) -> dict[str, str]:
+        """Required then optional columns, name -> DuckDB type, in table order."""
+        return {**self.columns, **self.optional}
+
+
+@dataclass(frozen=True)
+class Registry:
+    """All sources in load order plus the city bounding box."""
+
+    sources: tuple[Source, ...]
+    bbox: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    version: int = 1
+
+    def get(self, name: str) -> Source:
+        for s in self.sources:
+            if s.name == name:
+                return s
+        raise CatalogueError(f"source registry: no source named {name!r}")
+
+
+def _fail(name: str, msg: str) -> CatalogueError:
+    return CatalogueError(f"source registry, source {name!r}: {msg}")
+
+
+def _unknown(keys: set[str], allowed: set[str], name: str, where: str) -> None:
+    extra = sorted(keys - allowed)
+    if extra:
+        raise _fail(name, f"unknown key(s) {', '.join(extra)} in {where}")
+
+
+def _need_cols(name: str, cols: Mapping[str, str], used: list[str], what: str) -> None:
+    for c in used:
+        if c not in cols:
+            raise _fail(name, f"{what} names unknown column {c!r}")
+
+
+def _pair(name: str, v: Any, what: str) -> tuple[Any, Any]:
+    if not (isinstance(v, list) and len(v) == 2):
+        raise _fail(name, f"{what} must be a two-item list, got {v!r}")
+    return v[0], v[1]
+
+
+def _parse_expect(name: str, raw: Mapping[str, Any], cols: Mapping[str, str]) -> Expect:
+    _unknown(set(raw), EXPECT_KEYS, name, "[source.expect]")
+    between = {c: _pair(name, v, f"between.{c}") for c, v in raw.get("between", {}).items()}
+    for c, (lo, hi) in between.items():
+        if not all(isinstance(x, int | float) for x in (lo, hi)) or lo > hi:
+            raise _fail(name, f"between.{c} needs numbers lo <= hi, got [{lo}, {hi}]")
+    for c, rx in raw.get("regex", {}).items():
+        try:
+            re.compile(rx)
+        except re.error as exc:
+            raise _fail(name, f"regex.{c} {rx!r} is not a valid regular expression: {exc}") from exc
+    refs = {}
+    for c, target in raw.get("references", {}).items():
+        table, _, col = str(target).partition(".")
+        if not table or not col:
+            raise _fail(name, f"references.{c} must be 'table.column', got {target!r}")
+        refs[c] = (table, col)
+    ex = Expect(
+        not_null=tuple(raw.get("not_null", ())), between=between,
+        in_set={c: tuple(v) for c, v in raw.get("in_set", {}).items()},
+        regex=dict(raw.get("regex", {})),
+        unique=tuple(tuple(u) for u in raw.get("unique", ())),
+        order=tuple(_pair(name, o, "order item") for o in raw.get("order", ())),
+        references=refs, not_future=tuple(raw.get("not_future", ())))
+    used = [*ex.not_null, *ex.between, *ex.in_set, *ex.regex, *ex.references, *ex.not_future,
+            *(c for u in ex.unique for c in u), *(c for o in ex.order for c in o)]
+    _need_cols(name, cols, used, "[source.expect]")
+    for c in ex.not_future:
+        if cols[c] not in TEMPORAL:
+            raise _fail(name, f"not_future column {c!r} must be DATE or TIMESTAMP")
+    return ex
+
+
+def _check_types(name: str, cols: Mapping[str, str]) -> None:
+    for c, t in cols.items():
+        if not IDENT.match(c):
+            raise _fail(name, f"column name {c!r} must match {IDENT.pattern}")
+        if t not in TYPES:
+            raise _fail(name, f"column {c!r} has unknown type {t!r} (known: {sorted(TYPES)})")
+
+
+def _check_options(name: str, raw: Mapping[str, Any], cols: Mapping[str, str]) -> None:
+    if raw.get("format") is not None and raw["format"] not in FORMATS:
+        raise _fail(name, f"format {raw['format']!r} not one of {sorted(FORMATS)}")
+    if len(raw.get("delimiter", ",")) != 1:
+        raise _fail(name, "delimiter must be one character")
+    if raw.get("decimal", ".") not in {".", ","}:
+        raise _fail(name, "decimal must be '.' or ','")
+    if raw.get("encoding") is not None and raw["encoding"] not in ENCODINGS:
+        raise _fail(name, f"encoding {raw['encoding']!r} not one of {sorted(ENCODINGS)}")
+    _need_cols(name, cols, list(raw.get("primary_key", ())), "primary_key")
+    _need_cols(name, cols, list(raw.get("pseudonymise", ())), "pseudonymise")
+    for c in raw.get("pseudonymise", ()):
+        if cols[c] != "VARCHAR":
+            raise _fail(name, f"pseudonymised column {c!r} must be VARCHAR")
+    if raw.get("bbox_when") is not None and cols.get(raw["bbox_when"]) != "BOOLEAN":
+        raise _fail(name, "bbox_when must name a BOOLEAN column")
+
+
+def _parse_source(raw: Mapping[str, Any]) -> Source:
+    name = raw.get("name")
+    if not isinstance(name, str) or not IDENT.match(name):
+        raise CatalogueError(f"source registry: source name {name!r} must match {IDENT.pattern}")
+    _unknown(set(raw), SOURCE_KEYS, name, "[[source]]")
+    if not raw.get("pattern") or not raw.get("columns"):
+        raise _fail(name, "needs `pattern` and [source.columns]")
+    cols = {**raw["columns"], **raw.get("optional", {})}
+    _check_types(name, cols)
+    _check_options(name, raw, cols)
+    expect = _parse_expect(name, raw.get("expect", {}), cols)
+    personal = set(raw.get("pseudonymise", ()))
+    hashed = personal & {*expect.between, *expect.in_set, *expect.regex, *expect.references}
+    if hashed:
+        raise _fail(name, f"value checks on pseudonymised column(s) {sorted(hashed)} would "
+                          "see hashes; only not_null/unique/order apply to personal columns")
+    return Source(
+        name=name, pattern=raw["pattern"], columns=dict(raw["columns"]),
+        description=raw.get("description", ""), format=raw.get("format"),
+        delimiter=raw.get("delimiter", ","), decimal=raw.get("decimal", "."),
+        encoding=raw.get("encoding"), sheet=raw.get("sheet"),
+        primary_key=tuple(raw.get("primary_key", ())),
+        pseudonymise=tuple(raw.get("pseudonymise", ())),
+        optional=dict(raw.get("optional", {})), expect=expect, bbox_when=raw.get("bbox_when"))
+
+
+def _check_references(sources: tuple[Source, ...]) -> None:
+    """References must point at an earlier source (registry order = load order) or at itself."""
+    seen: dict[str, Source] = {}
+    for s in sources:
+        seen[s.name] = s
+        for col, (table, tcol) in s.expect.references.items():
+            if table not in seen:
+                raise _fail(s.name, f"references.{col} points at unknown or later table {table!r}")
+            if tcol not in seen[table].all_columns:
+                raise _fail(s.name, f"references.{col}: table {table!r} has no column {tcol!r}")
+
+
+def parse_registry(doc: Mapping[str, Any]) -> Registry:
+    """Validate a parsed sources.toml document."""
+    _unknown(set(doc), TOP_KEYS, "<top level>", "sources.toml")
+    sources = tuple(_parse_source(s) for s in doc.get("source", ()))
+    names = [s.name for s in sources]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise CatalogueError(f"source registry: duplicate source name(s) {dupes}")
+    _check_references(sources)
+    bbox = {k: _pair("<bbox>", v, f"bbox.{k}") for k, v in doc.get("bbox", {}).items()}
+    if set(bbox) - {"lat", "lon"}:
+        raise CatalogueError("source registry: [bbox] accepts only lat and lon")
+    return Registry(sources=sources, bbox=bbox, version=int(doc.get("version", 1)))
+
+
+def load_registry(path: Path | str | None = None) -> Registry:
+    """Read and validate ``sources.toml`` (default: the one shipped with smartindex)."""
+    path = Path(path) if path is not None else DEFAULT_REGISTRY
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise CatalogueError(f"{path}: cannot read source registry: {exc}") from exc
+    return parse_registry(doc)

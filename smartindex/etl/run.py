@@ -1,0 +1,94 @@
+"""``run_etl``: plan the raw files, load the changed ones into a copy, swap it in atomically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from smartindex.config import Settings
+from smartindex.db import connect
+from smartindex.errors import DataFileError
+from smartindex.etl.load import (
+    RawFile,
+    create_views,
+    ensure_meta,
+    ensure_table,
+    load_file,
+    previous_sha,
+    sha256_file,
+)
+from smartindex.etl.progress import EtlReport, FileReport, progress_bar
+from smartindex.etl.registry import Registry, load_registry
+from smartindex.etl.validate import GxSession, build_checks
+from smartindex.warehouse import swap_write
+
+MEMORY_LIMIT = "2GB"   # DuckDB spills to disk beyond this; keeps the peak RSS bounded
+
+
+def discover(registry: Registry, raw_dir: Path) -> list[RawFile]:
+    """Files per source in registry order (references need their target loaded first)."""
+    if not raw_dir.is_dir():
+        raise DataFileError(raw_dir, "raw data directory not found")
+    out = []
+    for source in registry.sources:
+        patterns = [source.pattern]
+        if source.pattern.endswith(".csv"):  # gzipped CSV matches too
+            patterns.append(source.pattern + ".gz")
+        paths = {p for pat in patterns for p in raw_dir.glob(pat) if p.is_file()}
+        for path in sorted(paths):
+            out.append(RawFile(path, path.relative_to(raw_dir).as_posix(), source,
+                               sha256_file(path), path.stat().st_size))
+    return out
+
+
+def _already_loaded(db_path: Path, files: list[RawFile]) -> set[str]:
+    """Relative paths whose current checksum matches their last successful load."""
+    if not db_path.exists():
+        return set()
+    with connect(db_path, read_only=True) as con:
+        return {f.rel for f in files if previous_sha(con, f.rel) == f.sha256}
+
+
+def _skipped(f: RawFile) -> FileReport:
+    return FileReport(f.path, f.source.name, "skipped", sha256=f.sha256)
+
+
+def _load_all(con: duckdb.DuckDBPyConnection, settings: Settings, registry: Registry,
+              todo: list[RawFile], progress: bool | None) -> dict[str, FileReport]:
+    con.execute(f"SET threads = {int(settings.threads)}")
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    ensure_meta(con)
+    gx, reports = GxSession(), {}
+    checks = {s.name: build_checks(s, registry.bbox) for s in registry.sources}
+    for f in progress_bar(todo, total=len(todo), enabled=progress):
+        if previous_sha(con, f.rel) == f.sha256:  # loaded by a concurrent run meanwhile
+            reports[f.rel] = _skipped(f)
+            continue
+        ensure_table(con, f.source)
+        reports[f.rel] = load_file(con, f, checks[f.source.name], gx,
+                                   key=settings.pseudonym_key,
+                                   scratch_near=settings.db_path.parent)
+    create_views(con)
+    return reports
+
+
+def run_etl(settings: Settings, *, raw_dir: Path | None = None,
+            registry_path: Path | None = None, progress: bool | None = None) -> EtlReport:
+    """Validate and load every raw file the registry matches; see docs/etl.md.
+
+    Unchanged files (same sha256 as their last successful load) are skipped; a changed file
+    replaces its own previous rows; new files append. All changes are published together by an
+    atomic swap of the warehouse file; nothing is written when every file is unchanged.
+    """
+    registry = load_registry(registry_path)
+    files = discover(registry, Path(raw_dir) if raw_dir is not None else settings.raw_dir)
+    done = _already_loaded(settings.db_path, files)
+    todo = [f for f in files if f.rel not in done]
+    reports: dict[str, FileReport] = {}
+    if todo:
+        settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+        with swap_write(settings.db_path) as con:
+            reports = _load_all(con, settings, registry, todo, progress)
+    return EtlReport([reports.get(f.rel) or _skipped(f) for f in files],
+                     db_path=settings.db_path)

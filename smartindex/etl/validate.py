@@ -1,0 +1,178 @@
+"""Great Expectations suites built from the registry, run on pandas frames.
+
+This is the only module that imports great_expectations, and only inside functions (the import
+takes seconds). ``build_checks`` is pure: it turns a Source into ``Check`` objects (one per
+expectation). ``GxSession.failures`` runs a list of checks on one frame with result_format
+COMPLETE and returns, per check, the frame positions (``unexpected_index_list``) that failed;
+a metric that crashed (``exception_info``) raises ``ValidationCrashError`` instead of counting
+as a failure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from smartindex.errors import SmartIndexError
+from smartindex.etl.registry import Source
+
+# Timestamps in the raw files are local time (WIB, UTC+7); "future" is judged in that zone.
+WIB = dt.timezone(dt.timedelta(hours=7))
+
+
+class ValidationCrashError(SmartIndexError):
+    """A Great Expectations metric raised: the file is reported as failed, not as invalid rows."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """One expectation on one column (or a column pair / set)."""
+
+    kind: str
+    columns: tuple[str, ...]
+    params: Mapping[str, Any] = field(default_factory=dict)
+    where: str | None = None   # BOOLEAN column that must be true for the check to apply
+
+    @property
+    def reason(self) -> str:
+        return _REASONS[self.kind](self)
+
+
+_REASONS: dict[str, Callable[[Check], str]] = {
+    "not_null": lambda c: "missing value in a required column",
+    "between": lambda c: f"outside [{c.params['min']}, {c.params['max']}]",
+    "bbox": lambda c: (f"{c.columns[0]} outside the city bounding box "
+                       f"[{c.params['min']}, {c.params['max']}]"),
+    "in_set": lambda c: "not one of the allowed values",
+    "references": lambda c: f"no matching {c.params['table']}.{c.params['column']}",
+    "regex": lambda c: f"does not match {c.params['regex']}",
+    "not_future": lambda c: "date/time in the future",
+    "order": lambda c: f"{c.columns[1]} before {c.columns[0]}",
+    "unique": lambda c: f"duplicate value(s) of unique {'+'.join(c.columns)} (every copy)",
+}
+
+
+def _value_checks(source: Source) -> list[Check]:
+    ex = source.expect
+    checks = [Check("not_null", (c,)) for c in dict.fromkeys([*source.primary_key,
+                                                               *ex.not_null])]
+    checks += [Check("between", (c,), {"min": lo, "max": hi}) for c, (lo, hi) in ex.between.items()]
+    checks += [Check("in_set", (c,), {"values": v}) for c, v in ex.in_set.items()]
+    checks += [Check("regex", (c,), {"regex": rx}) for c, rx in ex.regex.items()]
+    checks += [Check("not_future", (c,)) for c in ex.not_future]
+    checks += [Check("references", (c,), {"table": t, "column": tc})
+               for c, (t, tc) in ex.references.items()]
+    return checks
+
+
+def build_checks(source: Source, bbox: Mapping[str, tuple[float, float]]) -> list[Check]:
+    """Every check the registry declares for ``source``, plus the automatic bbox check."""
+    checks = _value_checks(source)
+    if {"lat", "lon"} <= set(source.all_columns):
+        checks += [Check("bbox", (c,), {"min": lo, "max": hi}, where=source.bbox_when)
+                   for c, (lo, hi) in bbox.items()]
+    checks += [Check("order", (a, b)) for a, b in source.expect.order]
+    checks += [Check("unique", tuple(u)) for u in source.expect.unique]
+    return checks
+
+
+def _between(gxe: Any, c: Check, now: dt.datetime) -> Any:
+    return gxe.ExpectColumnValuesToBeBetween(
+        column=c.columns[0], min_value=c.params["min"], max_value=c.params["max"])
+
+
+def _unique(gxe: Any, c: Check, now: dt.datetime) -> Any:
+    if len(c.columns) == 1:
+        return gxe.ExpectColumnValuesToBeUnique(column=c.columns[0])
+    return gxe.ExpectCompoundColumnsToBeUnique(column_list=list(c.columns))
+
+
+_BUILDERS: dict[str, Callable[[Any, Check, dt.datetime], Any]] = {
+    "not_null": lambda gxe, c, now: gxe.ExpectColumnValuesToNotBeNull(column=c.columns[0]),
+    "between": _between,
+    "bbox": _between,
+    "in_set": lambda gxe, c, now: gxe.ExpectColumnValuesToBeInSet(
+        column=c.columns[0], value_set=list(c.params["values"])),
+    "references": lambda gxe, c, now: gxe.ExpectColumnValuesToBeInSet(
+        column=c.columns[0], value_set=list(c.params["values"])),
+    "regex": lambda gxe, c, now: gxe.ExpectColumnValuesToMatchRegex(
+        column=c.columns[0], regex=c.params["regex"]),
+    "not_future": lambda gxe, c, now: gxe.ExpectColumnValuesToBeBetween(
+        column=c.columns[0], max_value=now),
+    "order": lambda gxe, c, now: gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+        column_A=c.columns[1], column_B=c.columns[0], or_equal=True,
+        ignore_row_if="either_value_is_missing"),
+    "unique": _unique,
+}
+
+
+def expectation_name(check: Check) -> str:
+    """The GX expectation type a check maps to (stored in quarantine.expectation)."""
+    return {"not_null": "expect_column_values_to_not_be_null",
+            "between": "expect_column_values_to_be_between",
+            "bbox": "expect_column_values_to_be_between",
+            "in_set": "expect_column_values_to_be_in_set",
+            "references": "expect_column_values_to_be_in_set",
+            "regex": "expect_column_values_to_match_regex",
+            "not_future": "expect_column_values_to_be_between",
+            "order": "expect_column_pair_values_a_to_be_greater_than_b",
+            "unique": ("expect_column_values_to_be_unique" if len(check.columns) == 1
+                       else "expect_compound_columns_to_be_unique")}[check.kind]
+
+
+def _crash(r: Any) -> str | None:
+    info = r.exception_info or {}
+    infos = [info] if "raised_exception" in info else list(info.values())
+    for i in infos:
+        if isinstance(i, Mapping) and i.get("raised_exception"):
+            return str(i.get("exception_message") or "unknown error").splitlines()[0]
+    return None
+
+
+class GxSession:
+    """An ephemeral GX context (created on first use) that validates pandas frames."""
+
+    def __init__(self, now: dt.datetime | None = None) -> None:
+        self.now = now or dt.datetime.now(WIB).replace(tzinfo=None)
+        self._batch_def: Any = None
+        self._n = 0
+
+    def _definition(self) -> Any:
+        if self._batch_def is None:
+            import great_expectations as gx
+            from great_expectations.data_context.types.base import ProgressBarsConfig
+            ctx = gx.get_context(mode="ephemeral")
+            ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
+            asset = ctx.data_sources.add_pandas("smartindex_etl").add_dataframe_asset("frame")
+            self._batch_def = asset.add_batch_definition_whole_dataframe("whole")
+        return self._batch_def
+
+    def failures(self, frame: Any, checks: Sequence[Check]) -> list[tuple[Check, list[int]]]:
+        """Run ``checks`` on ``frame`` (RangeIndex); failing positions per check."""
+        import great_expectations as gx
+        import great_expectations.expectations as gxe
+        batch_def = self._definition()
+        self._n += 1
+        suite = gx.ExpectationSuite(name=f"etl_{self._n}")
+        for i, c in enumerate(checks):
+            exp = _BUILDERS[c.kind](gxe, c, self.now)
+            exp.meta = {"smartindex_check": i}
+            suite.add_expectation(exp)
+        batch = batch_def.get_batch(batch_parameters={"dataframe": frame})
+        with warnings.catch_warnings():  # GX's pandas regex metric warns about match groups
+            warnings.filterwarnings("ignore", message="This pattern is interpreted")
+            result = batch.validate(suite, result_format="COMPLETE")
+        out = []
+        for r in result.results:
+            check = checks[r.expectation_config.meta["smartindex_check"]]
+            crash = _crash(r)
+            if crash:
+                raise ValidationCrashError(f"validation of {'+'.join(check.columns)} "
+                                           f"({expectation_name(check)}) crashed: {crash}")
+            if not r.success:
+                idx = r.result.get("unexpected_index_list") or []
+                out.append((check, [int(i) for i in idx]))
+        return out

@@ -1,0 +1,299 @@
+"""The indicator catalogue: parse and validate ``catalogue.toml`` into frozen dataclasses.
+
+Every problem raises :class:`~smartindex.errors.CatalogueError` naming the offending entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from smartindex.errors import CatalogueError
+
+DEFAULT_PATH = Path(__file__).with_name("catalogue.toml")
+DIMENSIONS = ("economy", "people", "governance", "mobility", "environment", "living")
+TIERS = ("core", "optional")
+SOURCE_KINDS = ("service_records", "survey", "inventory", "official_statistics", "reported")
+CONTRACT = ("unit", "year", "value", "numerator", "denominator")
+OPTIONAL_COLUMNS = ("n_obs", "n_valid")
+ROOT = "INDEX"
+_CODE = re.compile(r"^[A-Z]{3}_[A-Z0-9_]+$")
+_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+_REQUIRED = ("code", "name_id", "name_en", "description", "dimension", "factor", "unit",
+             "direction", "weight", "tier", "target_reference", "source_kind", "inputs", "sql")
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """One of Giffinger's six characteristics."""
+
+    key: str
+    prefix: str
+    name_id: str
+    name_en: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A Giffinger factor inside one dimension."""
+
+    key: str
+    dimension: str
+    name_id: str
+    name_en: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class Macro:
+    """A shared SQL helper created before the indicator queries run."""
+
+    name: str
+    sql: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One catalogue entry: metadata plus the query that measures it."""
+
+    code: str
+    name_id: str
+    name_en: str
+    description: str
+    dimension: str
+    factor: str
+    unit: str
+    direction: int
+    weight: float
+    tier: str
+    target_reference: str
+    source_kind: str
+    inputs: tuple[str, ...]
+    sql: str
+    standard: str = ""
+    description_id: str = ""
+    min_n: int | None = None
+    goalposts: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The validated catalogue; ``digest`` identifies its content."""
+
+    version: str
+    digest: str
+    dimensions: tuple[Dimension, ...]
+    factors: tuple[Factor, ...]
+    indicators: tuple[Indicator, ...]
+    macros: tuple[Macro, ...] = ()
+    title: str = ""
+
+    @property
+    def codes(self) -> list[str]:
+        """Indicator codes in catalogue order."""
+        return [ind.code for ind in self.indicators]
+
+    def indicator(self, code: str) -> Indicator:
+        """The indicator with ``code``."""
+        for ind in self.indicators:
+            if ind.code == code:
+                return ind
+        raise CatalogueError(f"indicator {code!r} is not in the catalogue")
+
+    def for_dimension(self, key: str) -> tuple[Indicator, ...]:
+        """Indicators of one dimension, in catalogue order."""
+        if key not in {d.key for d in self.dimensions}:
+            raise CatalogueError(f"unknown dimension {key!r}; known: {list(DIMENSIONS)}")
+        return tuple(ind for ind in self.indicators if ind.dimension == key)
+
+    def to_framework_frame(self) -> pd.DataFrame:
+        """Element table for the engine: index → dimensions → factors → indicators."""
+        return framework_frame(self)
+
+    def validate_sql(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Run every query on ``con`` and check it returns the contract columns."""
+        from smartindex.indicators.measure import validate_queries
+
+        validate_queries(con, self)
+
+
+def _need(entry: Mapping[str, Any], keys: tuple[str, ...], where: str) -> None:
+    missing = [k for k in keys if k not in entry or entry[k] in ("", None)]
+    if missing:
+        raise CatalogueError(f"{where}: missing {', '.join(missing)}")
+
+
+def _weight(value: object, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise CatalogueError(f"{where}: weight must be a number > 0, got {value!r}")
+    return float(value)
+
+
+def _dimensions(raw: Mapping[str, Any]) -> tuple[Dimension, ...]:
+    out = []
+    for key, entry in raw.items():
+        where = f"dimension {key!r}"
+        if key not in DIMENSIONS:
+            raise CatalogueError(f"{where}: not one of the six dimensions {list(DIMENSIONS)}")
+        _need(entry, ("prefix", "name_id", "name_en"), where)
+        out.append(Dimension(key, entry["prefix"], entry["name_id"], entry["name_en"],
+                             _weight(entry.get("weight", 1.0), where)))
+    return tuple(out)
+
+
+def _factors(raw: Mapping[str, Any], dims: set[str]) -> tuple[Factor, ...]:
+    out = []
+    for key, entry in raw.items():
+        where = f"factor {key!r}"
+        _need(entry, ("dimension", "name_id", "name_en"), where)
+        if not _KEY.match(key) or key in dims or key == ROOT:
+            raise CatalogueError(f"{where}: key must be lower snake case and not a dimension")
+        if entry["dimension"] not in dims:
+            raise CatalogueError(f"{where}: unknown dimension {entry['dimension']!r}")
+        out.append(Factor(key, entry["dimension"], entry["name_id"], entry["name_en"],
+                          _weight(entry.get("weight", 1.0), where)))
+    return tuple(out)
+
+
+def _macros(raw: list[Mapping[str, Any]]) -> tuple[Macro, ...]:
+    out, seen = [], set()
+    for entry in raw:
+        _need(entry, ("name", "sql"), f"macro {entry.get('name', '?')!r}")
+        where = f"macro {entry['name']!r}"
+        if entry["name"] in seen:
+            raise CatalogueError(f"{where}: duplicate name")
+        if not entry["sql"].lstrip().lower().startswith("create"):
+            raise CatalogueError(f"{where}: sql must be a 'create ... macro' statement")
+        seen.add(entry["name"])
+        out.append(Macro(entry["name"], entry["sql"].strip(), entry.get("description", "")))
+    return tuple(out)
+
+
+def _check_indicator(entry: Mapping[str, Any], dims: Mapping[str, Dimension],
+                     factor_dim: Mapping[str, str]) -> None:
+    code = entry["code"]
+    where = f"indicator {code}"
+    if not _CODE.match(code):
+        raise CatalogueError(f"{where}: code must look like ECO_SOMETHING")
+    if entry["dimension"] not in dims:
+        raise CatalogueError(f"{where}: unknown dimension {entry['dimension']!r}")
+    if not code.startswith(dims[entry["dimension"]].prefix + "_"):
+        raise CatalogueError(f"{where}: code prefix does not match dimension "
+                             f"{entry['dimension']!r} ({dims[entry['dimension']].prefix}_)")
+    if entry["factor"] not in factor_dim:
+        raise CatalogueError(f"{where}: unknown factor {entry['factor']!r}")
+    if factor_dim[entry["factor"]] != entry["dimension"]:
+        raise CatalogueError(f"{where}: factor {entry['factor']!r} belongs to "
+                             f"{factor_dim[entry['factor']]!r}, not {entry['dimension']!r}")
+    if entry["direction"] not in (1, -1) or isinstance(entry["direction"], bool):
+        raise CatalogueError(f"{where}: direction must be +1 or -1")
+    if entry["tier"] not in TIERS:
+        raise CatalogueError(f"{where}: tier must be one of {list(TIERS)}")
+    if entry["source_kind"] not in SOURCE_KINDS:
+        raise CatalogueError(f"{where}: source_kind must be one of {list(SOURCE_KINDS)}")
+    if not isinstance(entry["sql"], str) or not entry["sql"].strip():
+        raise CatalogueError(f"{where}: sql is empty")
+    bad = [t for t in entry["inputs"] if not isinstance(t, str) or not _KEY.match(t)]
+    if not isinstance(entry["inputs"], list) or bad:
+        raise CatalogueError(f"{where}: inputs must be a list of table names")
+
+
+def _options(entry: Mapping[str, Any], where: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if "min_n" in entry:
+        if not isinstance(entry["min_n"], int) or entry["min_n"] < 1:
+            raise CatalogueError(f"{where}: min_n must be a positive integer")
+        out["min_n"] = entry["min_n"]
+    if "goalposts" in entry:
+        gp = entry["goalposts"]
+        if not (isinstance(gp, list) and len(gp) == 2 and gp[0] < gp[1]):
+            raise CatalogueError(f"{where}: goalposts must be [lo, hi] with lo < hi")
+        out["goalposts"] = (float(gp[0]), float(gp[1]))
+    return out
+
+
+def _indicators(raw: list[Mapping[str, Any]], dims: Mapping[str, Dimension],
+                factors: tuple[Factor, ...]) -> tuple[Indicator, ...]:
+    factor_dim = {f.key: f.dimension for f in factors}
+    out, seen = [], set()
+    for n, entry in enumerate(raw, start=1):
+        where = f"indicator {entry.get('code') or f'#{n}'}"
+        _need(entry, _REQUIRED, where)
+        if entry["code"] in seen:
+            raise CatalogueError(f"{where}: duplicate code")
+        seen.add(entry["code"])
+        _check_indicator(entry, dims, factor_dim)
+        out.append(Indicator(
+            code=entry["code"], name_id=entry["name_id"], name_en=entry["name_en"],
+            description=entry["description"], dimension=entry["dimension"],
+            factor=entry["factor"], unit=entry["unit"], direction=int(entry["direction"]),
+            weight=_weight(entry["weight"], where), tier=entry["tier"],
+            target_reference=entry["target_reference"], source_kind=entry["source_kind"],
+            inputs=tuple(entry["inputs"]), sql=entry["sql"].strip(),
+            standard=entry.get("standard", ""), description_id=entry.get("description_id", ""),
+            **_options(entry, where)))
+    return tuple(out)
+
+
+def content_digest(data: Mapping[str, Any]) -> str:
+    """sha256 of the canonical JSON form of parsed catalogue content."""
+    canon = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canon.encode()).hexdigest()
+
+
+def catalogue_from_dict(data: Mapping[str, Any]) -> Catalogue:
+    """Validate parsed catalogue content (the structure of ``catalogue.toml``)."""
+    if not isinstance(data.get("version"), str):
+        raise CatalogueError("catalogue: missing version (a string)")
+    dims = _dimensions(data.get("dimensions", {}))
+    if not dims:
+        raise CatalogueError("catalogue: no [dimensions]")
+    factors = _factors(data.get("factors", {}), {d.key for d in dims})
+    indicators = _indicators(data.get("indicator", []), {d.key: d for d in dims}, factors)
+    if not indicators:
+        raise CatalogueError("catalogue: no [[indicator]] entries")
+    return Catalogue(version=data["version"], digest=content_digest(data), dimensions=dims,
+                     factors=factors, indicators=indicators,
+                     macros=_macros(data.get("macro", [])), title=data.get("title", ""))
+
+
+def load_catalogue(path: Path | str | None = None) -> Catalogue:
+    """Read and validate a catalogue file (default: the packaged ``catalogue.toml``)."""
+    path = Path(path) if path is not None else DEFAULT_PATH
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise CatalogueError(f"{path}: catalogue file not found") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError(f"{path}: not valid TOML ({exc})") from exc
+    return catalogue_from_dict(data)
+
+
+def framework_frame(cat: Catalogue) -> pd.DataFrame:
+    """Rows for the root, the dimensions, the factors that have indicators, the indicators."""
+    used = {ind.factor for ind in cat.indicators} | {ind.dimension for ind in cat.indicators}
+    root = [(ROOT, "Smart City Index", "Indeks Kota Cerdas", "Smart City Index", None, 1,
+             1.0, 4, "Aggregate", None, None, None)]
+    dims = [(d.key, d.name_en, d.name_id, d.name_en, ROOT, 1, d.weight, 3, "Aggregate", None,
+             None, None) for d in cat.dimensions if d.key in used]
+    facs = [(f.key, f.name_en, f.name_id, f.name_en, f.dimension, 1, f.weight, 2, "Aggregate",
+             None, None, None) for f in cat.factors if f.key in used]
+    inds = [(i.code, i.name_en, i.name_id, i.name_en, i.factor, i.direction, i.weight, 1,
+             "Indicator", i.unit, *(i.goalposts or (None, None))) for i in cat.indicators]
+    cols = ["code", "name", "name_id", "name_en", "parent", "direction", "weight", "level",
+            "type", "unit", "goalpost_lo", "goalpost_hi"]
+    frame = pd.DataFrame(root + dims + facs + inds, columns=cols)
+    frame["goalpost_lo"] = frame["goalpost_lo"].astype(float)
+    frame["goalpost_hi"] = frame["goalpost_hi"].astype(float)
+    return frame

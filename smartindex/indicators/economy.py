@@ -1,0 +1,16 @@
+"""Smart Economy: the shared measurement engine bound to the ``economy`` dimension."""
+
+from __future__ import annotations
+
+from smartindex.indicators.catalogue import Catalogue, Indicator
+from smartindex.indicators.measure import Connection, measure_dimension, pd
+
+DIMENSION = "economy"
+
+
+def indicators(catalogue: Catalogue) -> tuple[Indicator, ...]:
+    return catalogue.for_dimension(DIMENSION)
+
+
+def measure(con: Connection, catalogue: Catalogue) -> pd.DataFrame:
+    return measure_dimension(con, catalogue, DIMENSION)

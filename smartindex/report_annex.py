@@ -1,0 +1,216 @@
+"""Report annexes: data quality, methodology (from the catalogue and the run's method spec),
+sources and citation. Everything is read from the result object; nothing is recomputed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from smartindex.i18n import LANG_NAMES, format_number, t
+from smartindex.report_sections import fmt, missing, table
+from smartindex.results import Results
+from smartindex.scorecard import Scorecard, dimension_name
+
+# (manifest column candidates, label key) of the load-manifest summary, first match wins.
+MANIFEST_COLUMNS = (
+    (("source", "source_name", "table_name", "table"), "col.source"),
+    (("file_path", "file"), "report.file"),
+    (("rows_read", "n_read"), "quality.rows_read"),
+    (("rows_loaded", "n_loaded"), "quality.rows_loaded"),
+    (("rows_quarantined", "n_quarantined"), "quality.rows_quarantined"),
+    (("status",), "col.status"),
+)
+STAGES = {  # method-spec section -> (id, en) label
+    "impute": ("Data hilang (imputasi)", "Missing data (imputation)"),
+    "screen": ("Penyaringan unit", "Unit screening"),
+    "treat": ("Pencilan", "Outliers"),
+    "denominate": ("Penyebut", "Denominators"),
+    "normalise": ("Normalisasi", "Normalisation"),
+    "weights": ("Pembobotan", "Weighting"),
+    "aggregate": ("Agregasi", "Aggregation"),
+    "uncertainty": ("Ketidakpastian", "Uncertainty"),
+}
+DIRECTIONS = {1: ("↑ lebih tinggi lebih baik", "↑ higher is better"),
+              -1: ("↓ lebih rendah lebih baik", "↓ lower is better")}
+
+
+def _pick(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
+    return next((n for n in names if n in frame.columns), None)
+
+
+def _cell(x: object, lang: str) -> str:
+    if missing(x):
+        return "–"
+    if isinstance(x, int | float) and not isinstance(x, bool):
+        return format_number(x, lang, 0)
+    text = str(x)
+    return Path(text).name if "/" in text else text
+
+
+def _manifest_table(results: Results, lang: str) -> dict[str, Any]:
+    lm = results.load_manifest
+    cols = [(c, key) for names, key in MANIFEST_COLUMNS if (c := _pick(lm, names))]
+    header = [t(key, lang) if key != "report.file" else ("Berkas" if lang == "id" else "File")
+              for _, key in cols]
+    rows = [[_cell(r[c], lang) for c, _ in cols] for r in lm.to_dict("records")]
+    widths = [3 if c in ("file_path", "file") else 1.6 for c, _ in cols]
+    align = "".join("r" if c.startswith(("rows", "n_")) else "l" for c, _ in cols)
+    return table(header or ["–"], rows, widths or [1], align or "l")
+
+
+def _quarantine_table(results: Results, lang: str) -> dict[str, Any] | None:
+    q = results.quarantine_summary
+    if q.empty:
+        return None
+    header = [t("col.source", lang), "Expectation", "Kolom" if lang == "id" else "Columns",
+              t("quality.rows_quarantined", lang), "Contoh alasan" if lang == "id"
+              else "Example reason"]
+    rows = [[str(r["table_name"]), str(r["expectation"]), str(r["columns"]),
+             format_number(r["n_rows"], lang, 0), str(r["example_reason"])[:160]]
+            for r in q.to_dict("records")]
+    return table(header, rows, [1.6, 2.2, 1.4, 1, 3.6], "lllrl")
+
+
+def _coverage_table(results: Results, card: Scorecard) -> dict[str, Any]:
+    lang = card.lang
+    rows = card.indicators.sort_values(["dimension", "code"])
+    header = [t("level.indicator", lang), t("col.dimension", lang), t("col.coverage", lang),
+              t("col.source", lang)]
+    body = [[r["name"], dimension_name(r["dimension"], lang),
+             "–" if missing(r.get("coverage")) else fmt(float(r["coverage"]) * 100, lang, 0) + "%",
+             _sources(r.get("sources"))] for r in rows.to_dict("records")]
+    return table(header, body, [4, 2, 1.2, 3], "llrl")
+
+
+def _sources(value: object) -> str:
+    if isinstance(value, list | tuple) or hasattr(value, "tolist"):
+        return ", ".join(str(v) for v in list(value))
+    return "–" if missing(value) else str(value)
+
+
+def quality_section(results: Results, card: Scorecard) -> dict[str, Any]:
+    """Sources and load manifest, quarantined rows and why, coverage per indicator."""
+    lang = card.lang
+    q = results.quarantine_summary
+    n_q = int(q["n_rows"].sum()) if len(q) else 0
+    return {
+        "intro": t("report.quality_intro", lang) + " " + t("quality.survey", lang),
+        "sources_table": _manifest_table(results, lang),
+        "manifest_table": None,
+        "quarantine_text": t("report.quarantine_text", lang, n=format_number(n_q, lang, 0)),
+        "quarantine_table": _quarantine_table(results, lang),
+        "coverage_table": _coverage_table(results, card),
+    }
+
+
+def _spec_text(spec: object) -> str:
+    if isinstance(spec, dict):
+        return "; ".join(f"{k} = {_spec_text(v)}" for k, v in spec.items() if v not in ({}, []))
+    if isinstance(spec, list | tuple):
+        return ", ".join(_spec_text(v) for v in spec)
+    return str(spec)
+
+
+def _method_steps(results: Results, lang: str) -> list[list[str]]:
+    method = dict(results.manifest.get("method") or {})
+    pos = 0 if lang == "id" else 1
+    steps = [[STAGES[k][pos], _spec_text(method[k])] for k in STAGES if k in method]
+    desc = method.get("description")
+    return ([[t("report.method", lang), f"{method.get('name', '')}: {desc}"]] if desc else []) \
+        + steps
+
+
+def _catalogue_rows(lang: str) -> list[list[str]]:
+    from smartindex.indicators import load_catalogue
+
+    items = load_catalogue().indicators
+    items = list(items.values()) if isinstance(items, dict) else list(items)
+    out = []
+    for i in items:
+        name = getattr(i, f"name_{lang}", None) or i.code
+        definition = (getattr(i, "description_id", "") if lang == "id" else "") or getattr(
+            i, "description", "")
+        standard = getattr(i, "standard", "") or getattr(i, "target_reference", "") or "–"
+        direction = DIRECTIONS.get(int(getattr(i, "direction", 1)), ("", ""))[
+            0 if lang == "id" else 1]
+        text = f"{name}. {definition}" if definition else str(name)
+        out.append([i.code, text, str(getattr(i, "unit", "")), direction, str(standard)])
+    return out
+
+
+def _uncertainty_table(results: Results, card: Scorecard) -> dict[str, Any] | None:
+    u = results.uncertainty
+    if u.empty:
+        return None
+    u = u[(u["comparison"] == "cities") & (u["year"] == card.year)]
+    header = [t("col.city", card.lang), t("chart.nominal_rank", card.lang),
+              t("col.median_rank", card.lang), t("chart.interval", card.lang)]
+    rows = [[results.unit_name(r["unit"]), fmt(r["nominal_rank"], card.lang, 0),
+             fmt(r["median_rank"], card.lang, 1),
+             f"{fmt(r['q05'], card.lang, 0)}–{fmt(r['q95'], card.lang, 0)}"]
+            for r in u.to_dict("records")]
+    return table(header, rows, [3, 1.3, 1.3, 1.3], "lrrr")
+
+
+def _sensitivity_table(results: Results, lang: str) -> dict[str, Any] | None:
+    s = results.sensitivity
+    if s.empty:
+        return None
+    s = s[s["comparison"] == "cities"]
+    header = [t("report.assumption", lang), t("chart.first_order", lang), t("chart.total", lang)]
+    rows = [[str(r["assumption"]), fmt(r["first_order"], lang, 3), fmt(r["total"], lang, 3)]
+            for r in s.to_dict("records")]
+    return table(header, rows, [3, 1.3, 1.3], "lrr")
+
+
+def _manifest_pairs(results: Results) -> list[list[str]]:
+    m = results.manifest
+    keys = ("run_id", "created_at", "package_version", "method_digest", "catalogue_version",
+            "catalogue_digest", "framework_digest")
+    pairs = [[k, str(m[k])] for k in keys if not missing(m.get(k))]
+    checks = m.get("input_checksums") or {}
+    pairs += [[Path(str(f)).name, f"sha256 {sha}"] for f, sha in sorted(checks.items())]
+    return pairs
+
+
+def method_section(results: Results, card: Scorecard) -> dict[str, Any]:
+    """Indicator list, method steps, uncertainty and sensitivity, run manifest."""
+    lang = card.lang
+    header = [t("col.code", lang), f"{t('level.indicator', lang)} / "
+              f"{t('report.definition', lang).lower()}", t("col.measure_unit", lang),
+              t("report.direction", lang), t("report.standard", lang)]
+    return {
+        "intro": t("report.method_intro", lang, run=results.manifest.get("run_id", "–")),
+        "steps": _method_steps(results, lang),
+        "indicator_table": table(header, _catalogue_rows(lang), [2.3, 5, 1.4, 1.6, 2.4],
+                                 "lllll"),
+        "uncertainty_text": [t("report.uncertainty_text", lang)],
+        "uncertainty_table": _uncertainty_table(results, card),
+        "sensitivity_table": _sensitivity_table(results, lang),
+        "manifest_pairs": _manifest_pairs(results),
+    }
+
+
+def cite_section(results: Results, card: Scorecard) -> dict[str, Any]:
+    """How to cite the report and the list of data sources."""
+    lang, m = card.lang, results.manifest
+    method = (m.get("method") or {}).get("name", "–")
+    citation = t("report.citation", lang, gen_year=date.today().year,
+                 title=t("report.title", lang), city=card.unit_name, year=card.year,
+                 lang_name=LANG_NAMES[lang], run=m.get("run_id", "–"), method=method)
+    sources: set[str] = set()
+    for frame in (results.regions, results.population, results.targets):
+        if "source" in frame.columns:
+            sources |= {str(s) for s in frame["source"].dropna().unique()}
+    if "document" in results.targets.columns:
+        sources |= {str(s) for s in results.targets["document"].dropna().unique()}
+    synthetic = any(bool(f["is_synthetic"].any()) for f in (results.regions, results.targets)
+                    if "is_synthetic" in f.columns and len(f))
+    return {"intro": t("report.cite_intro", lang), "citation": citation,
+            "sources": sorted(sources) or ["–"],
+            "licence": t("report.licence", lang)
+            + (" " + t("report.synthetic", lang) if synthetic else "")}

@@ -1,0 +1,149 @@
+"""Report sections on places: the kecamatan (district index, inequality, access) and the peers.
+
+Tables and charts come from the scorecard module's published frames; numbers become strings in
+the report's language. Nothing is scored here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from smartindex import charts, narrative
+from smartindex.i18n import t
+from smartindex.report_sections import fmt, signed, table
+from smartindex.results import INDEX_CODE, Results
+from smartindex.scorecard import (
+    Scorecard,
+    closest_peers,
+    dimension_name,
+    district_table,
+    inequality_table,
+    peer_table,
+)
+
+ACCESS_RADIUS_M = 500.0
+ASSET_KEYS = {"wifi_hotspots": ("Wi-Fi publik", "Public Wi-Fi"),
+              "transit_stops": ("Halte angkutan umum", "Public-transport stops")}
+
+
+def _district_index_table(results: Results, card: Scorecard) -> tuple[dict, pd.DataFrame]:
+    lang = card.lang
+    dt = district_table(results, year=card.year)
+    idx = dt[dt["code"] == INDEX_CODE].sort_values(["rank", "name"])
+    wide = dt[dt["code"] != INDEX_CODE].pivot_table(index="unit", columns="code",
+                                                    values="score", aggfunc="first")
+    dims = [c for c in card.dimensions["code"] if c in wide.columns]
+    header = [t("col.rank", lang), t("sidebar.kecamatan", lang), t("level.index", lang),
+              *[dimension_name(c, lang).split()[0] for c in dims]]
+    rows = [[fmt(r["rank"], lang, 0), str(r["name"]), {"t": fmt(r["score"], lang, 1), "b": True},
+             *[fmt(wide.at[r["unit"], c], lang, 1) if r["unit"] in wide.index else "–"
+               for c in dims]] for r in idx.to_dict("records")]
+    return table(header, rows, [0.8, 2.6, 1.1, *[1.1] * len(dims)],
+                 "rlr" + "r" * len(dims)), idx
+
+
+def _inequality_table(results: Results, card: Scorecard) -> tuple[dict, pd.DataFrame]:
+    lang = card.lang
+    ineq = inequality_table(results, year=card.year)
+    dim = ineq[ineq["level"] == "dimension"]
+    header = [t("col.dimension", lang), "Gini", "Theil", "CV", t("col.score", lang) + " SD"]
+    rows = [[dimension_name(r["code"], lang), fmt(r["gini"], lang, 3), fmt(r["theil"], lang, 3),
+             fmt(r["cv"], lang, 3), fmt(r.get("score_sd"), lang, 1)]
+            for r in dim.to_dict("records")]
+    return table(header, rows, [3, 1, 1, 1, 1.2], "lrrrr"), dim
+
+
+def _access_table(results: Results, card: Scorecard, db_path: Path | str | None
+                  ) -> dict | None:
+    if db_path is None:
+        return None
+    from smartindex.db import connect
+    from smartindex.districts import access_shares
+
+    with connect(db_path, read_only=True) as con:
+        acc = access_shares(con, year=card.year, radius_m=ACCESS_RADIUS_M, city=results.city)
+    if acc.empty:
+        return None
+    wide = acc.pivot_table(index="unit", columns="asset", values="share", aggfunc="first")
+    assets = [a for a in ASSET_KEYS if a in wide.columns]
+    header = [t("sidebar.kecamatan", card.lang),
+              *[ASSET_KEYS[a][0 if card.lang == "id" else 1] for a in assets]]
+    rows = [[results.unit_name(u), *[fmt(wide.at[u, a] * 100, card.lang, 1) + "%"
+                                     for a in assets]]
+            for u in sorted(wide.index, key=results.unit_name)]
+    return table(header, rows, [3, *[1.5] * len(assets)], "l" + "r" * len(assets))
+
+
+def districts_section(results: Results, card: Scorecard, figures: dict[str, Any], *,
+                      db_path: Path | str | None = None) -> dict[str, Any]:
+    """District index, best and worst kecamatan, inequality and access."""
+    lang = card.lang
+    index_table, idx = _district_index_table(results, card)
+    ineq_table, dim = _inequality_table(results, card)
+    ranked = idx.dropna(subset=["score"]).sort_values("score")
+    best = (ranked["name"].iloc[-1], ranked["score"].iloc[-1]) if len(ranked) else None
+    worst = (ranked["name"].iloc[0], ranked["score"].iloc[0]) if len(ranked) else None
+    ineq_all = dim.dropna(subset=["gini"]).sort_values("gini")
+    most = ((dimension_name(ineq_all["code"].iloc[-1], lang), ineq_all["gini"].iloc[-1])
+            if len(ineq_all) else None)
+    text = narrative.district_sentences(
+        lang, best=best, worst=worst, gini=ineq_all["gini"].mean() if len(ineq_all) else None,
+        cv=ineq_all["cv"].mean() if len(ineq_all) else None, most_unequal=most)
+    ends = {b[0] for b in (best, worst) if b}
+    figures["districts-index"] = charts.ranked_bars(
+        idx.assign(label=idx["name"], value=idx["score"], highlight=idx["name"].isin(ends)),
+        lang, value_title=t("level.index", lang), width=400)
+    return {
+        "narrative": text, "chart": "charts/districts-index.svg",
+        "chart_caption": t("report.district_chart", lang, year=card.year),
+        "index_table": index_table, "inequality_text": [t("report.inequality_text", lang)],
+        "inequality_table": ineq_table,
+        "access_table": _access_table(results, card, db_path),
+        "access_note": t("report.access_note", lang, radius=int(ACCESS_RADIUS_M)),
+    }
+
+
+def _peer_chart_frame(results: Results, card: Scorecard) -> pd.DataFrame:
+    s = results.scores
+    s = s[(s["comparison"] == "cities") & (s["level"] >= 3) & (s["year"] == card.year)]
+    return pd.DataFrame({
+        "label": s["code"].map(lambda c: dimension_name(c, card.lang)),
+        "city": s["unit"].map(results.unit_name), "value": s["score"],
+        "is_home": s["unit"] == results.city, "level": s["level"]}).sort_values(
+        ["level", "label"], ascending=[False, True])
+
+
+def peers_section(results: Results, card: Scorecard, figures: dict[str, Any]) -> dict[str, Any]:
+    """The city against its peers on the index and the six dimensions."""
+    lang = card.lang
+    pt = peer_table(results, year=card.year)
+    agg = pt[pt["level"].isin(["index", "dimension"])].copy()
+    agg["order"] = (agg["code"] != INDEX_CODE).astype(int)
+    agg = agg.sort_values(["order", "code"])
+    header = [t("col.dimension", lang), t("col.score", lang), t("col.rank", lang),
+              t("report.peer_median", lang), t("report.gap", lang),
+              t("report.best_peer", lang)]
+    rows = [[dimension_name(r["code"], lang), fmt(r["value"], lang, 1),
+             f"{fmt(r['rank'], lang, 0)} / {fmt(r['n'], lang, 0)}", fmt(r["peer_median"], lang, 1),
+             signed(r["gap_median"], lang),
+             f"{results.unit_name(str(r['best_peer']))} ({fmt(r['best_value'], lang, 1)})"]
+            for r in agg.to_dict("records")]
+    ind = pt[pt["level"] == "indicator"].dropna(subset=["gap_median"])
+    index_row = agg[agg["code"] == INDEX_CODE]
+    close = closest_peers(results, year=card.year)
+    text = narrative.peer_sentences(
+        lang, city=card.unit_name,
+        rank=int(index_row["rank"].iloc[0]) if len(index_row) else None,
+        n=int(index_row["n"].iloc[0]) if len(index_row) else None,
+        closest=results.unit_name(str(close["peer"].iloc[0])) if len(close) else None,
+        above=int((ind["gap_median"] > 0).sum()), below=int((ind["gap_median"] < 0).sum()))
+    figures["peers"] = charts.peer_chart(_peer_chart_frame(results, card), lang, width=420)
+    return {
+        "narrative": text, "chart": "charts/peers.svg",
+        "chart_caption": t("report.peer_chart", lang, year=card.year, city=card.unit_name),
+        "table": table(header, rows, [2.6, 1, 1, 1.3, 1.3, 2.6], "lrrrrl"),
+        "note": t("report.peer_note", lang, city=card.unit_name),
+    }

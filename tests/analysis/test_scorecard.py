@@ -1,0 +1,88 @@
+"""The scorecard view-model and chart tables on crafted results."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from conftest import CITY, DIMS, KEC, META_ROWS, meta_frame
+
+from smartindex.scorecard import (
+    closest_peers,
+    district_table,
+    inequality_table,
+    peer_table,
+    scorecard,
+    trend_series,
+)
+
+
+def test_city_scorecard(results):
+    card = scorecard(results, year=2023, lang="en", catalogue=meta_frame())
+    assert dataclasses.is_dataclass(card) and card.comparison == "cities"
+    assert card.unit_name == "Palembang" and card.overall["score"] == 55.0
+    assert card.overall["rank"] == 3 and card.overall["n_units"] == 4
+    assert card.overall["verdict"] == "stable"
+    assert card.dimensions["code"].tolist() == list(dict.fromkeys(
+        r[1] for r in META_ROWS))
+    env = card.dimensions.set_index("code").loc["environment"]
+    assert env["score"] == 40.0 and env["verdict"] == "worsening" and env["significant"]
+    assert env["arrow"] == "↓" and env["name"] == "Smart Environment"
+    rows = card.indicators.set_index("code")
+    assert len(rows) == len(META_ROWS)
+    spbe = rows.loc["GOV_SPBE"]
+    assert spbe["value"] == 3.1 and spbe["target"] == 3.5 and spbe["band"] == "Very good"
+    assert spbe["sparkline"] == [2.5, 2.7, 2.9, 3.0, 3.1] and spbe["name"] == "name GOV_SPBE"
+    assert not rows.loc["LIV_PHYSICIANS", "is_reported"]
+    assert rows.loc["LIV_POVERTY", "projection_status"] == "off track"
+    assert len(card.strengths) == 3 and len(card.risks) == 3
+    assert card.risks["code"].iloc[0] == "ENV_PM25"  # significant worsening ranks first
+    assert card.strengths["merit"].is_monotonic_decreasing
+    assert "not the SPBE" in card.band_note and len(card.bands) == 5
+
+
+def test_district_scorecard_uses_kecamatan_comparison(results):
+    card = scorecard(results, year=2023, unit=KEC[0], lang="id", catalogue=meta_frame())
+    assert card.comparison == "kecamatan" and card.unit_name == "Sako"
+    assert card.overall["score"] == 40.0 and card.overall["rank"] == 3
+    mob = card.dimensions.set_index("code").loc["mobility"]
+    assert mob["score"] == 35.0 and mob["name"] == "Mobilitas Cerdas"
+
+
+def test_district_table(results):
+    wifi = district_table(results, year=2023, code="MOB_WIFI_DENSITY", catalogue=meta_frame())
+    assert wifi["name"].tolist() == ["Bukit Kecil", "Ilir Barat I", "Sako"]
+    assert wifi["rank"].tolist() == [1, 2, 3]
+    idx = district_table(results, year=2023)
+    top = idx[idx["code"] == "INDEX"]
+    assert top["unit"].tolist() == [KEC[2], KEC[1], KEC[0]] and set(top["zone"]) >= {"pusat"}
+
+
+def test_inequality_table(results):
+    out = inequality_table(results, year=2023, catalogue=meta_frame())
+    wifi = out[(out["level"] == "indicator") & (out["code"] == "MOB_WIFI_DENSITY")].iloc[0]
+    assert wifi["gini"] == pytest.approx(36 / 78) and wifi["worst_unit"] == KEC[0]
+    assert wifi["gini_verdict"] == "insufficient data"  # two years only
+    mob = out[(out["level"] == "dimension") & (out["code"] == "mobility")].iloc[0]
+    assert mob["score_range"] == 25.0
+
+
+def test_peer_table_and_closest(results):
+    out = peer_table(results, year=2023, catalogue=meta_frame())
+    spbe = out[out["code"] == "GOV_SPBE"].iloc[0]
+    assert spbe["level"] == "indicator" and spbe["rank"] == 4 and spbe["gap_best"] == \
+        pytest.approx(-0.9)
+    mob = out[out["code"] == "mobility"].iloc[0]
+    assert mob["level"] == "dimension" and mob["bottom_quartile"]
+    assert set(out.loc[out["level"] == "dimension", "code"]) == set(DIMS)
+    near = closest_peers(results, year=2023)
+    assert len(near) == 3 and near["distance"].is_monotonic_increasing
+
+
+def test_trend_series(results):
+    s = trend_series(results, code="GOV_SPBE")
+    assert s["year"].tolist() == [2019, 2020, 2021, 2022, 2023, 2025]
+    assert s.set_index("year").loc[2025, "target"] == 4.0 and s["kind"].iloc[0] == "value"
+    assert s["change"].iloc[1] == pytest.approx(0.2)
+    d = trend_series(results, code="environment", unit=CITY)
+    assert d["kind"].iloc[0] == "score" and d["value"].tolist()[-1] == 40.0
