@@ -171,7 +171,9 @@ def view() -> View:
 
 def chart(figure: alt.TopLevelMixin) -> None:
     """Render an Altair chart at its own size (the size the PDF report uses too)."""
-    st.altair_chart(figure, width="content")
+    height = figure.to_dict().get("height")
+    st.altair_chart(figure, width="content",
+                    **({"height": int(height)} if isinstance(height, int | float) else {}))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

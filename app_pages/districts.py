@@ -7,7 +7,7 @@ import streamlit as st
 
 from app_pages import common
 from smartindex import charts
-from smartindex.i18n import dimension_name, t
+from smartindex.i18n import dimension_name, t, verdict_name
 from smartindex.results import INDEX_CODE
 
 v = common.view()
@@ -44,6 +44,7 @@ if code in set(ind["code"]):
 cols = {"code": t("col.code", v.lang), f"name_{v.lang}": t("col.name", v.lang),
         **{m: label for m, label in measures.items() if m in ineq}, "gini_verdict":
         t("col.trend", v.lang)}
+ind = ind.assign(gini_verdict=[verdict_name(x, v.lang) for x in ind.get("gini_verdict", [])])
 st.dataframe(ind[[c for c in cols if c in ind]].rename(columns=cols), hide_index=True,
              width="stretch")
 

@@ -106,8 +106,8 @@ def dimension_bars(frame: pd.DataFrame, lang: str, *, title: str = "",
         layers.append(base.mark_tick(color="#111111", thickness=2, size=18).encode(
             x=alt.X("target:Q"), tooltip=[alt.Tooltip("target:Q", format=NUMBER,
                                                       title=t("col.target", lang))]))
-    height = max(120, 28 * len(data))
-    return finish(alt.layer(*layers).properties(title=title, width=width, height=height), lang)
+    return finish(alt.layer(*layers).properties(title=title, width=width,
+                                                height=alt.Step(28)), lang)
 
 
 def ranked_bars(frame: pd.DataFrame, lang: str, *, title: str = "", value_title: str = "",
@@ -125,8 +125,8 @@ def ranked_bars(frame: pd.DataFrame, lang: str, *, title: str = "", value_title:
         alt.Tooltip("label:N", title=t("col.name", lang)),
         alt.Tooltip("value:Q", format=NUMBER, title=value_title or t("col.value", lang))])
     text = base.mark_text(align="left", dx=3).encode(text=alt.Text("value:Q", format=NUMBER))
-    height = max(120, 20 * len(data))
-    return finish(alt.layer(bars, text).properties(title=title, width=width, height=height), lang)
+    return finish(alt.layer(bars, text).properties(title=title, width=width,
+                                                   height=alt.Step(20)), lang)
 
 
 def district_map(frame: pd.DataFrame, lang: str, *, title: str = "", value_title: str = "",
@@ -159,12 +159,13 @@ def peer_chart(frame: pd.DataFrame, lang: str, *, title: str = "", value_title: 
         y=alt.Y("label:N", sort=None, title=None),
         x=alt.X("value:Q", title=vt, axis=alt.Axis(format=NUMBER, labelOverlap=True)),
         shape=alt.Shape("role:N", title=None,
-                        scale=alt.Scale(range=["diamond", "circle"])),
+                        scale=alt.Scale(domain=[t("chart.home", lang), t("chart.peer", lang)],
+                                        range=["diamond", "circle"])),
         size=alt.condition("datum.is_home", alt.value(220), alt.value(70)),
         color=alt.Color("city:N", title=t("col.city", lang)),
         tooltip=[alt.Tooltip("city:N", title=t("col.city", lang)), alt.Tooltip("label:N"),
                  alt.Tooltip("value:Q", format=NUMBER, title=vt)])
-    height = max(140, 34 * data["label"].nunique())
+    height = alt.Step(34)
     return finish(chart.properties(title=title, width=width, height=height), lang)
 
 
@@ -184,7 +185,7 @@ def rank_interval_chart(frame: pd.DataFrame, lang: str, *, title: str = "",
             alt.Tooltip("nominal_rank:Q", title=t("chart.nominal_rank", lang)),
             alt.Tooltip("q05:Q", format=",.0f", title=t("col.q05", lang)),
             alt.Tooltip("q95:Q", format=",.0f", title=t("col.q95", lang))])
-    height = max(120, 24 * len(data))
+    height = alt.Step(24)
     return finish(alt.layer(rule, point).properties(title=title, width=width, height=height),
                   lang)
 
@@ -219,7 +220,7 @@ def sensitivity_bars(frame: pd.DataFrame, lang: str, *, title: str = "",
         opacity=alt.Opacity("kind:N", legend=None, scale=alt.Scale(range=[1.0, 0.7])),
         tooltip=[alt.Tooltip("assumption:N"), alt.Tooltip("kind:N"),
                  alt.Tooltip("value:Q", format=",.3f")])
-    height = max(100, 40 * data["assumption"].nunique())
+    height = alt.Step(40)
     return finish(chart.properties(title=title, width=width, height=height), lang)
 
 
@@ -236,7 +237,7 @@ def change_chart(frame: pd.DataFrame, lang: str, *, title: str = "",
     after = base.mark_point(shape="diamond", filled=True, size=90, color=HOME_COLOUR).encode(
         x="after:Q", tooltip=[alt.Tooltip("label:N"), alt.Tooltip("before:Q", format=NUMBER),
                               alt.Tooltip("after:Q", format=NUMBER)])
-    height = max(120, 24 * len(data))
+    height = alt.Step(24)
     return finish(alt.layer(rule, before, after).properties(title=title, width=width,
                                                             height=height), lang)
 

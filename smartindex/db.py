@@ -33,7 +33,7 @@ def query_df(
     con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None
 ) -> pd.DataFrame:
     """Run ``sql`` with bound parameters and return a pandas frame (via Arrow: fast)."""
-    return con.execute(sql, params or []).to_arrow_table().to_pandas()
+    return con.sql(sql, params=params or None).to_arrow_table().to_pandas()
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, name: str, schema: str = "main") -> bool:
@@ -41,5 +41,5 @@ def table_exists(con: duckdb.DuckDBPyConnection, name: str, schema: str = "main"
     row = con.execute(
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
         [schema, name],
-    ).fetchone()
-    return bool(row and row[0])
+    ).fetchall()
+    return bool(row and row[0][0])

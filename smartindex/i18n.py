@@ -396,6 +396,8 @@ STRINGS.update({
                              "fail validation are quarantined, never silently dropped."),
     "report.sources": ("Sumber data", "Data sources"),
     "report.quarantine_text": ("{n} baris dikarantina.", "{n} rows were quarantined."),
+    "report.quarantine_top": ("Tabel menampilkan {k} kelompok terbesar.",
+                              "The table shows the {k} largest groups."),
     "report.annex_method": ("Lampiran: metodologi", "Annex: methodology"),
     "report.method_intro": ("Lampiran ini dibuat otomatis dari katalog indikator dan spesifikasi "
                             "metode run skor {run}.",

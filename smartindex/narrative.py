@@ -89,7 +89,7 @@ def index_sentences(lang: str, *, city: str, year: int, index: float | None,
     """Headline sentences on the overall index, its rank and its change."""
     if not _ok(index):
         return []
-    rank_part = _s("rank", lang, rank=rank, n=n) if _ok(rank, n) else ""
+    rank_part = _s("rank", lang, rank=int(rank), n=int(n)) if _ok(rank, n) else ""
     out = [_s("index", lang, city=city, index=_n(index, lang), year=year, rank=rank_part)]
     if _ok(change, prev_year):
         if round(float(change), 1) == 0:
@@ -121,7 +121,7 @@ def dimension_sentences(lang: str, *, name: str, year: int, score: float | None,
     """A short paragraph on one dimension: score, rank, trend, targets, best and worst."""
     out: list[str] = []
     if _ok(score):
-        rank_part = _s("dim_rank", lang, rank=rank, n=n) if _ok(rank, n) else ""
+        rank_part = _s("dim_rank", lang, rank=int(rank), n=int(n)) if _ok(rank, n) else ""
         out.append(_s("dim_score", lang, name=name, year=year, score=_n(score, lang),
                       rank=rank_part))
     if _ok(verdict, first_year):
@@ -162,7 +162,7 @@ def peer_sentences(lang: str, *, city: str, rank: int | None, n: int | None,
     """The city's place among its peers, its closest peer and its gaps to the median."""
     out: list[str] = []
     if _ok(rank, n):
-        out.append(_s("peer_rank", lang, n=n, city=city, rank=rank))
+        out.append(_s("peer_rank", lang, n=int(n), city=city, rank=int(rank)))
     if _ok(closest):
         out.append(_s("peer_closest", lang, closest=closest))
     if _ok(above, below):

@@ -12,6 +12,7 @@ import functools
 import json
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ TEMPLATE = "annual_report.typ"
 FONT_FAMILY = "DejaVu Sans"
 REQUIRED_FONTS = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansCondensed.ttf",
                   "DejaVuSansCondensed-Bold.ttf")
+CHART_THREADS = 4
 _FATAL_WARNINGS = ("unknown font family", "failed to load", "file not found")
 
 
@@ -54,8 +56,10 @@ def render_pdf(model: dict[str, Any], charts: dict[str, Any], *, lang: str) -> b
         for part in TEMPLATE_DIR.glob("*.typ"):
             shutil.copy(part, root / part.name)
         (root / "charts").mkdir()
-        for name, chart in charts.items():
-            (root / "charts" / f"{name}.svg").write_text(chart_svg(chart, lang=lang), "utf-8")
+        with ThreadPoolExecutor(max_workers=CHART_THREADS) as pool:  # vl-convert runs in Rust
+            svgs = pool.map(lambda chart: chart_svg(chart, lang=lang), charts.values())
+            for name, svg in zip(charts, svgs, strict=True):
+                (root / "charts" / f"{name}.svg").write_text(svg, "utf-8")
         (root / "data.json").write_text(json.dumps(model, ensure_ascii=False), "utf-8")
         return compile_typst(root / TEMPLATE, root)
 
@@ -86,15 +90,14 @@ def chart_svg(chart: Any, *, lang: str) -> str:
     """Render an Altair chart (or a Vega-Lite dict) to SVG text in the bundled font."""
     import vl_convert as vlc
 
-    from smartindex.i18n import d3_locale
+    from smartindex.i18n import D3_LOCALES, check_lang
 
     _register_fonts(vlc)
     spec = chart if isinstance(chart, dict) else chart.to_dict()
     config = spec.setdefault("config", {})
     config["font"] = FONT_FAMILY
-    locale = d3_locale(lang)
-    return vlc.vegalite_to_svg(spec, format_locale=locale["number"],
-                               time_format_locale=locale["time"])
+    number, time = D3_LOCALES[check_lang(lang)]
+    return vlc.vegalite_to_svg(spec, format_locale=number, time_format_locale=time)
 
 
 @functools.cache

@@ -11,14 +11,14 @@ from typing import Any
 import pandas as pd
 
 from smartindex.i18n import LANG_NAMES, format_number, t
-from smartindex.report_sections import fmt, missing, table
+from smartindex.report_sections import breakable, fmt, missing, table
 from smartindex.results import Results
 from smartindex.scorecard import Scorecard, dimension_name
 
 # (manifest column candidates, label key) of the load-manifest summary, first match wins.
 MANIFEST_COLUMNS = (
-    (("source", "source_name", "table_name", "table"), "col.source"),
-    (("file_path", "file"), "report.file"),
+    (("table_name", "source", "source_name", "table"), "col.source"),
+    (("source_file", "file_path", "file"), "report.file"),
     (("rows_read", "n_read"), "quality.rows_read"),
     (("rows_loaded", "n_loaded"), "quality.rows_loaded"),
     (("rows_quarantined", "n_quarantined"), "quality.rows_quarantined"),
@@ -34,6 +34,7 @@ STAGES = {  # method-spec section -> (id, en) label
     "aggregate": ("Agregasi", "Aggregation"),
     "uncertainty": ("Ketidakpastian", "Uncertainty"),
 }
+QUARANTINE_ROWS = 20  # the largest groups; the text gives the total
 DIRECTIONS = {1: ("↑ lebih tinggi lebih baik", "↑ higher is better"),
               -1: ("↓ lebih rendah lebih baik", "↓ lower is better")}
 
@@ -48,7 +49,7 @@ def _cell(x: object, lang: str) -> str:
     if isinstance(x, int | float) and not isinstance(x, bool):
         return format_number(x, lang, 0)
     text = str(x)
-    return Path(text).name if "/" in text else text
+    return breakable(Path(text).name if "/" in text else text)
 
 
 def _manifest_table(results: Results, lang: str) -> dict[str, Any]:
@@ -57,7 +58,7 @@ def _manifest_table(results: Results, lang: str) -> dict[str, Any]:
     header = [t(key, lang) if key != "report.file" else ("Berkas" if lang == "id" else "File")
               for _, key in cols]
     rows = [[_cell(r[c], lang) for c, _ in cols] for r in lm.to_dict("records")]
-    widths = [3 if c in ("file_path", "file") else 1.6 for c, _ in cols]
+    widths = [3 if c in ("source_file", "file_path", "file") else 1.6 for c, _ in cols]
     align = "".join("r" if c.startswith(("rows", "n_")) else "l" for c, _ in cols)
     return table(header or ["–"], rows, widths or [1], align or "l")
 
@@ -69,9 +70,9 @@ def _quarantine_table(results: Results, lang: str) -> dict[str, Any] | None:
     header = [t("col.source", lang), "Expectation", "Kolom" if lang == "id" else "Columns",
               t("quality.rows_quarantined", lang), "Contoh alasan" if lang == "id"
               else "Example reason"]
-    rows = [[str(r["table_name"]), str(r["expectation"]), str(r["columns"]),
-             format_number(r["n_rows"], lang, 0), str(r["example_reason"])[:160]]
-            for r in q.to_dict("records")]
+    rows = [[breakable(r["table_name"]), breakable(r["expectation"]), breakable(r["columns"]),
+             format_number(r["n_rows"], lang, 0), breakable(str(r["example_reason"])[:120])]
+            for r in q.head(QUARANTINE_ROWS).to_dict("records")]
     return table(header, rows, [1.6, 2.2, 1.4, 1, 3.6], "lllrl")
 
 
@@ -82,7 +83,7 @@ def _coverage_table(results: Results, card: Scorecard) -> dict[str, Any]:
               t("col.source", lang)]
     body = [[r["name"], dimension_name(r["dimension"], lang),
              "–" if missing(r.get("coverage")) else fmt(float(r["coverage"]) * 100, lang, 0) + "%",
-             _sources(r.get("sources"))] for r in rows.to_dict("records")]
+             breakable(_sources(r.get("sources")))] for r in rows.to_dict("records")]
     return table(header, body, [4, 2, 1.2, 3], "llrl")
 
 
@@ -101,7 +102,9 @@ def quality_section(results: Results, card: Scorecard) -> dict[str, Any]:
         "intro": t("report.quality_intro", lang) + " " + t("quality.survey", lang),
         "sources_table": _manifest_table(results, lang),
         "manifest_table": None,
-        "quarantine_text": t("report.quarantine_text", lang, n=format_number(n_q, lang, 0)),
+        "quarantine_text": t("report.quarantine_text", lang, n=format_number(n_q, lang, 0))
+        + (" " + t("report.quarantine_top", lang, k=QUARANTINE_ROWS) if len(q) > QUARANTINE_ROWS
+           else ""),
         "quarantine_table": _quarantine_table(results, lang),
         "coverage_table": _coverage_table(results, card),
     }
@@ -118,8 +121,9 @@ def _spec_text(spec: object) -> str:
 def _method_steps(results: Results, lang: str) -> list[list[str]]:
     method = dict(results.manifest.get("method") or {})
     pos = 0 if lang == "id" else 1
-    steps = [[STAGES[k][pos], _spec_text(method[k])] for k in STAGES if k in method]
-    desc = method.get("description")
+    steps = [[STAGES[k][pos], breakable(_spec_text(method[k]), 40)] for k in STAGES
+             if k in method]
+    desc = " ".join(str(method.get("description") or "").split())
     return ([[t("report.method", lang), f"{method.get('name', '')}: {desc}"]] if desc else []) \
         + steps
 
@@ -138,7 +142,8 @@ def _catalogue_rows(lang: str) -> list[list[str]]:
         direction = DIRECTIONS.get(int(getattr(i, "direction", 1)), ("", ""))[
             0 if lang == "id" else 1]
         text = f"{name}. {definition}" if definition else str(name)
-        out.append([i.code, text, str(getattr(i, "unit", "")), direction, str(standard)])
+        out.append([breakable(i.code), text, str(getattr(i, "unit", "")), direction,
+                    str(standard)])
     return out
 
 
@@ -171,9 +176,10 @@ def _manifest_pairs(results: Results) -> list[list[str]]:
     m = results.manifest
     keys = ("run_id", "created_at", "package_version", "method_digest", "catalogue_version",
             "catalogue_digest", "framework_digest")
-    pairs = [[k, str(m[k])] for k in keys if not missing(m.get(k))]
+    pairs = [[k, breakable(m[k], 32)] for k in keys if not missing(m.get(k))]
     checks = m.get("input_checksums") or {}
-    pairs += [[Path(str(f)).name, f"sha256 {sha}"] for f, sha in sorted(checks.items())]
+    pairs += [[breakable(Path(str(f)).name), "sha256 " + breakable(sha, 32)]
+              for f, sha in sorted(checks.items())]
     return pairs
 
 

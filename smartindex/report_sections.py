@@ -9,6 +9,7 @@ JSON the typst template reads, ``charts`` maps a file stem to an Altair chart.
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,13 @@ def fmt(x: object, lang: str, decimals: int | None = None) -> str:
         a = abs(float(x))  # type: ignore[arg-type]
         decimals = 0 if a >= 1000 else 1 if a >= 10 else 2
     return format_number(x, lang, decimals)
+
+
+def breakable(text: object, every: int = 16) -> str:
+    """Allow line breaks inside identifiers and hashes (zero-width space after ``_`` and
+    ``/`` and every ``every`` characters of long unbroken runs) so cells never overflow."""
+    out = re.sub(r"([_/])", "\\1\u200b", str(text))
+    return re.sub(rf"([^\s\u200b]{{{every}}})(?=[^\s\u200b])", "\\1\u200b", out)
 
 
 def table(header: list[str], rows: list[list[Any]], widths: list[float], align: str
@@ -137,8 +145,14 @@ def meta_section(results: Results, card: Scorecard) -> dict[str, Any]:
     }
 
 
+def with_unit(value: object, unit: object, lang: str) -> str:
+    """``12,5%`` or ``3,88 per 100 000``."""
+    unit = "" if missing(unit) else str(unit)
+    return fmt(value, lang) + ("" if unit in ("", "%") else " ") + unit
+
+
 def _indicator_line(row: dict[str, Any], lang: str) -> str:
-    value = f"{fmt(row['value'], lang)} {row.get('unit') or ''}".strip()
+    value = with_unit(row["value"], row.get("unit"), lang)
     if missing(row.get("achievement")):
         return f"{row['name']}: {value}"
     ach = format_percent(row["achievement"], lang, 0)
@@ -222,7 +236,7 @@ def dimension_section(results: Results, card: Scorecard, dim: dict[str, Any],
     kec = district_table(results, year=card.year, code=code)
     figures[f"districts-{code}"] = charts.ranked_bars(
         kec.assign(label=kec["name"], value=kec["score"]), lang,
-        value_title=t("col.score", lang), width=CHART_W - 80)
+        value_title=t("col.score", lang), width=CHART_W)
     span = {"first": first or card.year, "last": card.year}
     return {
         "title": dim["name"], "narrative": _dimension_text(card, dim, rows, first),
@@ -243,7 +257,7 @@ def _evidence_one(e: dict, lang: str) -> str:
     from smartindex.recommend import fmt_field
 
     if e.get("indicator") and "value" in e:
-        text = f"{e['indicator']}: {fmt(e['value'], lang)} {e.get('unit') or ''}".strip()
+        text = f"{e['indicator']}: {with_unit(e['value'], e.get('unit'), lang)}"
         if not missing(e.get("target")):
             text += f" ({t('col.target', lang).lower()} {fmt(e['target'], lang)})"
         return text

@@ -114,10 +114,10 @@ def _latest_run(con) -> str:
         raise WarehouseError("the warehouse has no scores yet; run `smartindex score`")
     row = con.execute(
         "select run_id from run_manifest order by created_at desc, run_id desc limit 1"
-    ).fetchone()
-    if row is None:
+    ).fetchall()
+    if not row:
         raise WarehouseError("the warehouse has no scores yet; run `smartindex score`")
-    return str(row[0])
+    return str(row[0][0])
 
 
 def load_results(db_path: Path | str, *, run_id: str | None = None, city: str = "1671") -> Results:

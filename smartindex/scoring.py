@@ -98,10 +98,10 @@ def input_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     if not table_exists(con, "load_manifest"):
         return {}
     rows = con.execute("""
-        select file_path, sha256 from load_manifest
+        select source_file, sha256 from load_manifest
         where status in ('loaded', 'replaced')
-        qualify row_number() over (partition by file_path order by finished_at desc) = 1
-        order by file_path""").fetchall()
+        qualify row_number() over (partition by source_file order by finished_at desc) = 1
+        order by source_file""").fetchall()
     return {str(path): str(sha) for path, sha in rows}
 
 

@@ -111,8 +111,8 @@ def _write(con: duckdb.DuckDBPyConnection, f: RawFile, load_id: str) -> tuple[in
     con.execute("DELETE FROM quarantine WHERE source_file = ?", [f.rel])
     loaded = con.execute(
         f"INSERT INTO {t} SELECT {cols}, ?, ?, _row_number FROM _typed "
-        "ANTI JOIN (SELECT DISTINCT _row_number FROM _bad) USING (_row_number) "
-        "ORDER BY _row_number", [load_id, f.rel]).fetchall()[0][0]
+        "ANTI JOIN (SELECT DISTINCT _row_number FROM _bad) USING (_row_number)",
+        [load_id, f.rel]).fetchall()[0][0]
     con.execute(
         "INSERT INTO quarantine SELECT ?, ?, ?, b._row_number, b.columns, b.expectation, "
         "b.reason, b.value, to_json(s) FROM _bad b JOIN temp._stg s ON s.rowid = b._row_number - 2 "

@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 
 from smartindex.db import table_exists
-from smartindex.etl.registry import NUMERIC, Source
+from smartindex.etl.registry import NUMERIC, TEMPORAL, Source
 from smartindex.etl.validate import Check, GxSession, expectation_name
 
 CHUNK_ROWS = 2_000_000
@@ -129,8 +129,17 @@ def resolve_references(con: duckdb.DuckDBPyConnection, source: Source, checks: l
     return out
 
 
-def _frame_col(col: str, typ: str) -> str:
-    return f"CAST({_q(col)} AS TIMESTAMP) AS {_q(col)}" if typ == "DATE" else _q(col)
+def _frame_col(col: str, typ: str, *, nullness_only: bool = False, name: str | None = None
+               ) -> str:
+    """How a column reaches GX: DATE/TIMESTAMP as int64 epoch microseconds (exact and
+    order-preserving; GX compares datetimes element by element in Python), and a column that
+    only has not_null checks as a 1/NULL surrogate (hashing wide text frames is slow in GX)."""
+    expr = _q(col)
+    if nullness_only:
+        expr = f"CAST(CASE WHEN {expr} IS NULL THEN NULL ELSE 1 END AS TINYINT)"
+    elif typ in TEMPORAL:
+        expr = f"epoch_us(CAST({expr} AS TIMESTAMP))"
+    return f"{expr} AS {_q(name or col)}"
 
 
 def _record(con: duckdb.DuckDBPyConnection, check: Check, rows: np.ndarray) -> None:
@@ -155,7 +164,9 @@ def _run_rows(con: duckdb.DuckDBPyConnection, source: Source, checks: list[Check
     """Row-level checks, chunked; positions map to ``_row_number`` through the frame."""
     cols = list(dict.fromkeys(c for ch in checks for c in ch.columns))
     types = source.all_columns
-    select = ", ".join(_frame_col(c, types[c]) for c in cols)
+    only_nulls = {c for c in cols
+                  if all(ch.kind == "not_null" for ch in checks if c in ch.columns)}
+    select = ", ".join(_frame_col(c, types[c], nullness_only=c in only_nulls) for c in cols)
     failed: dict[int, tuple[Check, list[np.ndarray]]] = {}
     for lo in range(2, n_rows + 2, chunk):
         frame = con.sql(f"SELECT _row_number, {select} FROM _typed WHERE _row_number "

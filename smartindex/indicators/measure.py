@@ -10,6 +10,8 @@ numerator, denominator, n_obs, coverage, is_reported, sources, load_ids.
   breach) have coverage 1. Reported peer values have coverage NULL (unknown).
 * ``is_reported`` marks values taken from ``peer_indicator_values``; they are used only where the
   catalogue query gives no value for that code, unit and year.
+* Values are rounded to 10 decimals so that results do not depend on the order of parallel
+  floating-point sums (measure is deterministic).
 * ``sources`` are the catalogue ``inputs``; ``load_ids`` the distinct ``_load_id`` lineage values
   (load_manifest ids) found in those tables, comma-joined.
 """
@@ -62,8 +64,10 @@ with computed as (
     union all
     select * from reported
 )
-select m.code, m.unit, r.level as unit_level, m.year::integer as year, m.value, m.numerator,
-       m.denominator, m.n_obs, m.coverage, m.is_reported, m.sources, m.load_ids
+select m.code, m.unit, r.level as unit_level, m.year::integer as year,
+       round(m.value, 10) as value, round(m.numerator, 10) as numerator,
+       round(m.denominator, 10) as denominator, m.n_obs, round(m.coverage, 10) as coverage,
+       m.is_reported, m.sources, m.load_ids
 from combined m
 join region r on r.kode_wilayah = m.unit
 where r.level in ('kota', 'kecamatan')

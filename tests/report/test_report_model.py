@@ -1,0 +1,63 @@
+"""The report's view model: preformatted strings only, numbers equal to the library's."""
+
+from __future__ import annotations
+
+import pytest
+
+from smartindex.i18n import format_number
+from smartindex.report_sections import breakable, report_model
+from smartindex.scorecard import scorecard
+
+
+def leaves(node):
+    """Every leaf value except the tables' layout widths (numbers by design)."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k != "widths":
+                yield from leaves(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from leaves(v)
+    else:
+        yield node
+
+
+@pytest.fixture(scope="module")
+def model_en(scored_results, scored_warehouse):
+    return report_model(scored_results, year=scored_results.latest_year, lang="en",
+                        db_path=scored_warehouse)
+
+
+def test_model_holds_only_preformatted_strings(model_en):
+    model, _ = model_en
+    kinds = {type(x).__name__ for x in leaves(model)}
+    assert kinds <= {"str", "bool", "NoneType"}, kinds
+
+
+def test_model_index_and_tiles_equal_the_scorecard(model_en, scored_results):
+    model, figures = model_en
+    card = scorecard(scored_results, year=scored_results.latest_year, lang="en")
+    assert model["summary"]["index"] == format_number(card.overall["score"], "en", 1)
+    tiles = {tile["name"]: tile["score"] for tile in model["summary"]["tiles"]}
+    for row in card.dimensions.to_dict("records"):
+        assert tiles[row["name"]] == format_number(row["score"], "en", 1)
+    assert len(model["dimensions"]) == len(card.dimensions)
+    assert {f"trend-{c}" for c in card.dimensions["code"]} <= set(figures)
+    assert len(model["summary"]["wins"]) == 3 and len(model["summary"]["risks"]) == 3
+
+
+def test_every_table_row_has_one_cell_per_column(model_en):
+    model, _ = model_en
+    tables = [d["table"] for d in model["dimensions"]]
+    tables += [model["districts"]["index_table"], model["peers"]["table"],
+               model["method"]["indicator_table"], model["quality"]["coverage_table"]]
+    for tbl in tables:
+        assert len(tbl["widths"]) == len(tbl["header"]) == len(tbl["align"])
+        assert all(len(row) == len(tbl["header"]) for row in tbl["rows"])
+
+
+def test_breakable_adds_break_points_only():
+    text = "expect_column_values_to_be_between"
+    assert breakable(text).replace("\u200b", "") == text
+    assert breakable(text).count("\u200b") == text.count("_")
+    assert "\u200b" in breakable("f" * 64, 32)
