@@ -8,13 +8,14 @@ is picked up on the next rerun.  The warehouse path comes from ``Settings.from_e
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from smartindex import export, i18n
+from smartindex import export, i18n, views
 from smartindex.config import Settings
 from smartindex.errors import WarehouseError
 from smartindex.results import Results, load_results
@@ -103,22 +104,6 @@ def access(year: int, radius_m: float) -> pd.DataFrame:
     return _access(db_key(), year, radius_m)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _inequality(key: tuple[str, float]) -> pd.DataFrame:
-    from smartindex.districts import district_values, inequality
-    from smartindex.trends import indicator_meta
-
-    res, meta = _results(*key), indicator_meta()
-    values = district_values(res.indicator_values, res.regions, city=res.city)
-    return inequality(values, dict(zip(meta["code"], meta["direction"], strict=True)))
-
-
-def inequality_history(code: str, until: int) -> pd.DataFrame:
-    """Inequality measures across the kecamatan of one indicator, every year up to ``until``."""
-    frame = _inequality(db_key())
-    return frame[(frame["code"] == code) & (frame["year"] <= until)]
-
-
 def _init(key: str, default: object, allowed: list) -> None:
     """Seed a widget's state from the URL (once per session) or the default."""
     if key not in st.session_state:
@@ -169,11 +154,18 @@ def view() -> View:
                 if home else None)
 
 
+def table(frame: pd.DataFrame, lang: str, **kwargs: object) -> object:
+    """A read-only table whose numbers read in ``lang`` and still sort numerically
+    (``kwargs``: :func:`smartindex.views.display_table` keywords, plus ``column_config``)."""
+    config = kwargs.pop("column_config", None)
+    return st.dataframe(views.display_table(frame, lang, **kwargs),  # type: ignore[arg-type]
+                        hide_index=True, width="stretch", column_config=config)
+
+
 def chart(figure: alt.TopLevelMixin) -> None:
-    """Render an Altair chart at its own size (the size the PDF report uses too)."""
-    height = figure.to_dict().get("height")
-    st.altair_chart(figure, width="content",
-                    **({"height": int(height)} if isinstance(height, int | float) else {}))
+    """Render an Altair chart at its own size (the size the PDF report uses too); no height
+    is forced, so legends below the plot are never clipped."""
+    st.altair_chart(figure, width="content")
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -183,9 +175,10 @@ def _export(frame: pd.DataFrame, fmt: str) -> bytes:
 
 def downloads(frame: pd.DataFrame, name: str, lang: str, *, formats: tuple[str, ...] = (
         "csv", "xlsx", "parquet")) -> None:
-    """One download button per format for ``frame`` (spreadsheet formats neutralised)."""
+    """One download button per format for ``frame`` (spreadsheet formats neutralised); the
+    bytes are made only when a button is clicked (a deferred callable), so the page opens fast."""
     cols = st.columns(len(formats))
     for col, fmt in zip(cols, formats, strict=True):
         col.download_button(f"{i18n.t(f'downloads.{name}', lang)} · {fmt.upper()}",
-                            data=_export(frame, fmt), file_name=f"{name}.{fmt}",
+                            data=partial(_export, frame, fmt), file_name=f"{name}.{fmt}",
                             mime=export.MIME[fmt], key=f"dl-{name}-{fmt}", on_click="ignore")

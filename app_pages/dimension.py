@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import common
-from smartindex import charts
+from smartindex import charts, views
 from smartindex.i18n import band_light, format_number, t, trend_text
 from smartindex.trends import DEFAULT_SETTINGS
 
@@ -16,7 +16,7 @@ dim = st.selectbox(t("dimension.pick", v.lang), list(names), format_func=names.g
 legend = list(card.bands[f"label_{v.lang}"])
 row = card.dimensions.set_index("code").loc[dim]
 st.title(f"{names[dim]} · {card.unit_name} · {v.year}")
-cols = st.columns(3)
+cols = st.columns([1, 1, 2])  # the trend words need room
 cols[0].metric(t("col.score", v.lang), format_number(row["score"], v.lang))
 cols[1].metric(t("col.status", v.lang), band_light(row["band"], legend, lang=v.lang))
 cols[2].metric(t("col.trend", v.lang),
@@ -27,8 +27,9 @@ factors = common.call("scorecard.score_block", unit=v.unit, year=v.year, level=2
                       settings=DEFAULT_SETTINGS)
 factors = factors[factors["code"].isin(ind["factor"])]
 st.subheader(t("dimension.factors", v.lang))
+element = common.call("whatif.element_names", lang=v.lang)
 common.chart(charts.dimension_bars(
-    factors.assign(label=factors["code"].str.replace("_", " ").str.capitalize(),
+    factors.assign(label=factors["code"].map(element).fillna(factors["code"]),
                    status=[trend_text(a, w, s, v.lang) for a, w, s in
                            zip(factors["arrow"], factors["verdict"], factors["significant"],
                                strict=True)]).fillna({"score": 0}), v.lang))
@@ -36,20 +37,20 @@ common.chart(charts.dimension_bars(
 st.subheader(t("dimension.indicators", v.lang))
 table = ind.assign(status=[band_light(b, legend, lang=v.lang) for b in ind["band"]],
                    trend=[trend_text(a, w, s, v.lang) for a, w, s in
-                          zip(ind["arrow"], ind["verdict"], ind["significant"], strict=True)],
-                   value=[format_number(x, v.lang, 2) for x in ind["value"]],
-                   target=[format_number(x, v.lang, 2) for x in ind["target"]],
-                   achievement=[format_number(x, v.lang) for x in ind["achievement"]])
+                          zip(ind["arrow"], ind["verdict"], ind["significant"], strict=True)])
 shown = ["name", "value", "unit", "target", "achievement", "status", "trend", "sparkline",
          "sources", "year"]
-cfg = {"name": t("col.name", v.lang), "value": t("col.value", v.lang),
-       "unit": t("col.measure_unit", v.lang), "target": t("col.target", v.lang),
-       "achievement": t("col.achievement", v.lang), "status": t("col.status", v.lang),
-       "trend": t("col.trend", v.lang), "sources": t("col.source", v.lang),
+labels = {c: c for c in shown if c in table}
+cfg = {"name": st.column_config.TextColumn(t("col.name", v.lang), width="large"),
+       "value": t("col.value", v.lang), "unit": t("col.measure_unit", v.lang),
+       "target": t("col.target", v.lang), "achievement": t("col.achievement", v.lang),
+       "status": t("col.status", v.lang), "trend": t("col.trend", v.lang),
+       "sources": t("col.source", v.lang),
        "sparkline": st.column_config.LineChartColumn(t("col.trend", v.lang)),
-       "year": st.column_config.NumberColumn(t("col.year", v.lang), format="%d")}
-picked = st.dataframe(table[[c for c in shown if c in table]], column_config=cfg,
-                      hide_index=True, width="stretch", on_select="rerun",
+       "year": t("col.year", v.lang)}
+picked = st.dataframe(views.display_table(table, v.lang, labels=labels,
+                                          decimals={"value": 2, "target": 2}),
+                      column_config=cfg, hide_index=True, width="stretch", on_select="rerun",
                       selection_mode="single-row", key="ind_table")
 rows = picked.selection.rows if picked else []
 codes = list(ind["code"])

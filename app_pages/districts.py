@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import common
-from smartindex import charts
+from smartindex import charts, views
 from smartindex.i18n import dimension_name, t, verdict_name
 from smartindex.results import INDEX_CODE
 
@@ -27,26 +27,25 @@ points = charts.label_units(table, res.regions, value="score" if is_score else "
 left, right = st.columns(2)
 with left:
     common.chart(charts.district_map(points, v.lang, title=t("districts.map", v.lang),
-                                     value_title=names[code], width=420))
+                                     value_title=names[code], width=440))
 with right:
     common.chart(charts.ranked_bars(points, v.lang, title=t("districts.ranked", v.lang),
                                     value_title=names[code], width=380))
-shown = {"name": t("col.name", v.lang), "score" if is_score else "value": names[code],
-         "rank": t("col.rank", v.lang)}
-st.dataframe(table[list(shown)].rename(columns=shown), hide_index=True, width="stretch")
+common.table(table, v.lang, labels={"name": t("col.name", v.lang), "score" if is_score else
+                                    "value": names[code], "rank": t("col.rank", v.lang)},
+             decimals={"score": 1, "value": 2, "rank": 0})
 
 st.subheader(t("districts.inequality", v.lang))
-measures = {"gini": "Gini", "theil": "Theil", "cv": "CV", "best_worst_ratio": "Best/worst"}
+measures = views.inequality_labels(v.lang)
 if code in set(ind["code"]):
-    history = common.inequality_history(code, v.year)
+    history = common.call("views.inequality_history", code=code, until=v.year)
     common.chart(charts.inequality_chart(charts.long_measures(history, measures), v.lang,
                                          title=names[code]))
-cols = {"code": t("col.code", v.lang), f"name_{v.lang}": t("col.name", v.lang),
-        **{m: label for m, label in measures.items() if m in ineq}, "gini_verdict":
-        t("col.trend", v.lang)}
+cols = {f"name_{v.lang}": t("col.name", v.lang), **{m: x for m, x in measures.items()
+                                                      if m in ineq},
+        "gini_verdict": t("col.trend", v.lang)}
 ind = ind.assign(gini_verdict=[verdict_name(x, v.lang) for x in ind.get("gini_verdict", [])])
-st.dataframe(ind[[c for c in cols if c in ind]].rename(columns=cols), hide_index=True,
-             width="stretch")
+common.table(ind, v.lang, labels=cols, default_decimals=3)
 
 st.subheader(t("districts.access", v.lang))
 radius = st.select_slider(t("districts.radius", v.lang), [250, 500, 1000], value=500,
@@ -57,6 +56,6 @@ for col, asset in zip(asset_cols, ("wifi_hotspots", "transit_stops"), strict=Tru
     sub = charts.label_units(shares[shares["asset"] == asset], res.regions, value="share",
                              scale=100.0, home=v.kecamatan)
     with col:
-        common.chart(charts.ranked_bars(sub, v.lang, title=t(f"districts.{asset}", v.lang),
-                                        value_title="%", width=360))
+        st.markdown(f"**{t(f'districts.{asset}', v.lang)}**")
+        common.chart(charts.ranked_bars(sub, v.lang, value_title="%", width=380))
 st.caption(t("quality.survey", v.lang))

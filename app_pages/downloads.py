@@ -8,7 +8,7 @@ import streamlit as st
 from app_pages import common
 from smartindex import export
 from smartindex.config import Settings
-from smartindex.i18n import t
+from smartindex.i18n import format_number, t
 
 v = common.view()
 res = common.results()
@@ -19,7 +19,8 @@ tables = {"scores": res.scores, "values": res.indicator_values,
           "recs": export.recommendations_frame(recs)}
 for name, frame in tables.items():
     st.subheader(t(f"downloads.{name}", v.lang))
-    st.caption(f"{len(frame):,} × {len(frame.columns)}")
+    st.caption(t("downloads.size", v.lang, rows=format_number(len(frame), v.lang, 0),
+                 cols=format_number(len(frame.columns), v.lang, 0)))
     common.downloads(frame, name, v.lang)
 
 st.subheader(t("downloads.pdf", v.lang))

@@ -38,16 +38,13 @@ bars = card.dimensions.rename(columns={"name": "label", "band": "status"})
 common.chart(charts.dimension_bars(bars.fillna({"score": 0}), v.lang,
                                    title=t("overview.dimensions", v.lang)))
 
-left, right = st.columns(2)
 shown = {"name": t("col.name", v.lang), "value": t("col.value", v.lang),
          "unit": t("col.measure_unit", v.lang), "achievement": t("col.achievement", v.lang),
          "band": t("col.status", v.lang)}
-for col, frame, key in ((left, card.strengths, "overview.strengths"),
-                        (right, card.risks, "overview.risks")):
-    col.subheader(t(key, v.lang))
-    frame = frame.assign(value=[format_number(x, v.lang, 2) for x in frame["value"]],
-                         achievement=[format_number(x, v.lang) for x in frame["achievement"]])
-    col.dataframe(frame[list(shown)].rename(columns=shown), hide_index=True, width="stretch")
+for frame, key in ((card.strengths, "overview.strengths"), (card.risks, "overview.risks")):
+    st.subheader(t(key, v.lang))  # stacked, not side by side: long names stay readable
+    common.table(frame.assign(band=[band_light(b, legend, lang=v.lang) for b in frame["band"]]),
+                 v.lang, labels=shown, decimals={"value": 2})
 
 st.subheader(t("overview.top_recs", v.lang))
 recs = common.call("recommend.recommend", year=v.year, lang=v.lang)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_pages import common
 from smartindex import charts
-from smartindex.i18n import format_number, t
+from smartindex.i18n import t
 
 v = common.view()
 res = common.results()
@@ -33,13 +33,10 @@ else:
 
 table = common.call("scorecard.peer_table", year=v.year)
 table = table[table["code"].isin(list(names))]
-show = table.assign(
-    name=table["code"].map(names),
-    value=[format_number(x, v.lang, 2) for x in table["value"]],
-    peer_median=[format_number(x, v.lang, 2) for x in table["peer_median"]],
-    best_peer=[res.unit_name(u) for u in table["best_peer"]],
-    rank=[f"{r} / {n}" for r, n in zip(table["rank"], table["n"], strict=True)])
+show = table.assign(name=table["code"].map(names),
+                    best_peer=[res.unit_name(u) for u in table["best_peer"]],
+                    rank=[f"{r} / {n}" for r, n in zip(table["rank"], table["n"], strict=True)])
 cols = {"name": t("col.name", v.lang), "value": t("col.value", v.lang),
         "rank": t("col.rank", v.lang), "peer_median": t("col.peer_median", v.lang),
         "best_peer": t("col.best_peer", v.lang)}
-st.dataframe(show[list(cols)].rename(columns=cols), hide_index=True, width="stretch")
+common.table(show, v.lang, labels=cols, default_decimals=2)

@@ -20,27 +20,39 @@ for col, name in zip(cols, counts, strict=True):
     col.metric(t(f"quality.{name}", v.lang), format_number(total, v.lang, 0))
 
 st.subheader(t("quality.manifest", v.lang))
-shown = [c for c in ("source_file", "table_name", *counts, "status", "finished_at", "warnings",
-                     "error") if c in manifest]
-st.dataframe(manifest[shown], hide_index=True, width="stretch")
+labels = {"source_file": t("col.source_file", v.lang), "table_name": t("col.table", v.lang),
+          **{c: t(f"quality.{c}", v.lang) for c in counts}, "status": t("col.status", v.lang),
+          "finished_at": t("col.finished", v.lang), "warnings": t("col.warnings", v.lang),
+          "error": t("col.error", v.lang)}
+common.table(manifest, v.lang, labels=labels)
 if "rows_quarantined" in manifest and manifest["rows_quarantined"].gt(0).any():
     bad = manifest[manifest["rows_quarantined"] > 0]
     common.chart(charts.ranked_bars(
         bad.assign(label=bad["source_file"], value=bad["rows_quarantined"]), v.lang,
-        title=t("quality.rows_quarantined", v.lang), value_title=t("quality.rows_quarantined",
-                                                                   v.lang)))
+        title=t("quality.rows_quarantined", v.lang), number=",.0f",
+        value_title=t("quality.rows_quarantined", v.lang)))
 
 st.subheader(t("quality.quarantine", v.lang))
-st.dataframe(res.quarantine_summary, hide_index=True, width="stretch")
+common.table(res.quarantine_summary, v.lang, labels={
+    "table_name": t("col.table", v.lang), "source_file": t("col.source_file", v.lang),
+    **{c: t(f"col.{c}", v.lang) for c in ("expectation", "columns")},
+    "n_rows": t("col.rows", v.lang), "example_reason": t("col.example_reason", v.lang),
+    "example_row": t("col.example_row", v.lang)})
 
 st.subheader(t("quality.coverage", v.lang))
 audit = res.audit
 audit = audit[audit["comparison"] == "cities"] if len(audit) else audit
 if len(audit):
     names = common.call("whatif.element_names", lang=v.lang)
-    common.chart(charts.ranked_bars(
-        audit.assign(label=audit["code"].map(names).fillna(audit["code"]),
-                     value=audit["availability"] * 100), v.lang,
-        title=t("quality.coverage", v.lang), value_title=t("col.coverage", v.lang) + " (%)"))
-    st.dataframe(audit, hide_index=True, width="stretch")
+    audit = audit.assign(name=audit["code"].map(names).fillna(audit["code"]),
+                         coverage=audit["availability"] * 100)
+    common.chart(charts.ranked_bars(audit.assign(label=audit["name"], value=audit["coverage"]),
+                                    v.lang, title=t("quality.coverage", v.lang),
+                                    value_title=t("col.coverage", v.lang) + " (%)"))
+    stats = ("min", "max", "mean", "median", "sd", "skew", "kurt", "outlier")
+    common.table(audit, v.lang, labels={"code": t("col.code", v.lang),
+                                        "name": t("col.name", v.lang),
+                                        "coverage": t("col.coverage", v.lang) + " (%)",
+                                        **{c: t(f"col.{c}", v.lang) for c in stats}},
+                 default_decimals=2)
 st.info(t("quality.survey", v.lang))

@@ -3,12 +3,12 @@ filter by dimension and agency; export."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from app_pages import common
 from smartindex import export
-from smartindex.i18n import dimension_name, t
+from smartindex.i18n import t
+from smartindex.views import dimension_label, evidence_lines
 
 v = common.view()
 res = common.results()
@@ -18,20 +18,22 @@ dims = sorted({r.dimension for r in recs if r.dimension})
 agencies = sorted({a for r in recs for a in r.agencies})
 left, right = st.columns(2)
 pick_dims = left.multiselect(t("recs.filter_dimension", v.lang), dims, key="rec_dims",
-                             format_func=lambda d: dimension_name(d, v.lang))
-pick_agencies = right.multiselect(t("recs.filter_agency", v.lang), agencies, key="rec_agencies")
+                             format_func=lambda d: dimension_label(d, v.lang),
+                             placeholder=t("app.choose", v.lang))
+pick_agencies = right.multiselect(t("recs.filter_agency", v.lang), agencies, key="rec_agencies",
+                                  placeholder=t("app.choose", v.lang))
 shown = [r for r in recs if (not pick_dims or r.dimension in pick_dims)
          and (not pick_agencies or set(r.agencies) & set(pick_agencies))]
 if not shown:
     st.info(t("recs.none", v.lang))
 for i, r in enumerate(shown, 1):
     with st.container(border=True):
-        st.markdown(f"**{i}. {dimension_name(r.dimension, v.lang)}** · "
+        st.markdown(f"**{i}. {dimension_label(r.dimension, v.lang)}** · "
                     f"{t('col.priority', v.lang)} {r.priority} · "
                     f"{t('col.agency', v.lang)}: {', '.join(r.agencies)}")
         st.write(r.text)
         with st.expander(t("col.evidence", v.lang)):
-            st.dataframe(pd.DataFrame(list(r.evidence)), hide_index=True, width="stretch")
+            st.markdown("  \n".join(evidence_lines(r.evidence, v.lang)))
 table = export.recommendations_frame(shown)
 st.download_button(t("recs.export", v.lang), export.to_csv(table),
                    file_name=f"recommendations-{v.year}-{v.lang}.csv", mime="text/csv",

@@ -8,7 +8,7 @@ import streamlit as st
 
 from app_pages import common
 from smartindex import charts
-from smartindex.i18n import format_number, t, trend_text
+from smartindex.i18n import t, trend_text
 from smartindex.trends import trend_table
 
 v = common.view()
@@ -21,7 +21,8 @@ level = st.radio(t("trends.level", v.lang), list(levels), format_func=levels.get
 ind = card.indicators
 elements = {
     "indicator": dict(zip(ind["code"], ind["name"], strict=True)),
-    "factor": {f: f.replace("_", " ").capitalize() for f in dict.fromkeys(ind["factor"])},
+    "factor": {f: common.call("whatif.element_names", lang=v.lang).get(f, f)
+               for f in dict.fromkeys(ind["factor"])},
     "dimension": dict(zip(card.dimensions["code"], card.dimensions["name"], strict=True)),
     "index": {"INDEX": t("level.index", v.lang)},
 }[level]
@@ -29,7 +30,7 @@ code = st.selectbox(t("trends.element", v.lang), list(elements), format_func=ele
                     key=f"trend_code_{level}")
 peers = [u for u in common.call("scorecard.peer_units") if v.kecamatan is None]
 others = st.multiselect(t("page.peers", v.lang), peers, format_func=res.unit_name,
-                        key="trend_peers")
+                        key="trend_peers", placeholder=t("app.choose", v.lang))
 frames = [common.call("scorecard.trend_series", code=code, unit=u).assign(
     series=res.unit_name(u)) for u in [v.unit, *others]]
 series = pd.concat(frames, ignore_index=True)
@@ -45,9 +46,8 @@ stats = trend_table(series.assign(unit=series["series"], code=code), directions,
                     until=v.year)
 show = stats.assign(trend=[trend_text(a, w, s, v.lang) for a, w, s in
                            zip(stats["arrow"], stats["verdict"], stats["significant"],
-                               strict=True)],
-                    slope=[format_number(x, v.lang, 3) for x in stats["slope"]],
-                    p_value=[format_number(x, v.lang, 3) for x in stats["p_value"]])
-cols = {"unit": t("col.unit", v.lang), "n": "n", "trend": t("col.trend", v.lang),
-        "slope": t("col.slope", v.lang), "p_value": t("col.p_value", v.lang)}
-st.dataframe(show[list(cols)].rename(columns=cols), hide_index=True, width="stretch")
+                               strict=True)])
+cols = {"unit": t("col.unit", v.lang), "n": t("col.n_years", v.lang),
+        "trend": t("col.trend", v.lang), "slope": t("col.slope", v.lang),
+        "p_value": t("col.p_value", v.lang)}
+common.table(show, v.lang, labels=cols, decimals={"slope": 3, "p_value": 3})

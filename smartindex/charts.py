@@ -20,13 +20,16 @@ HOME_COLOUR = "#b2182b"
 PEER_COLOUR = "#4d4d4d"
 LINE_COLOUR = "#2166ac"
 NUMBER = ",.1f"
+LABEL_LIMIT = 260  # px of an axis label before Vega truncates it with "…"
 
 
 def finish(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
     """Apply the locale of ``lang`` and the house look (call once, on the outermost chart)."""
     return (chart.configure(locale=vega_locale(lang), font=FONT)
             .configure_view(stroke=None)
-            .configure_axis(labelFontSize=11, titleFontSize=11, grid=True, gridOpacity=0.4)
+            .configure_axis(labelFontSize=11, titleFontSize=11, grid=True, gridOpacity=0.4,
+                            labelLimit=LABEL_LIMIT)
+            .configure_title(anchor="start", limit=0)
             .configure_legend(orient="bottom", labelFontSize=11, titleFontSize=11))
 
 
@@ -111,20 +114,21 @@ def dimension_bars(frame: pd.DataFrame, lang: str, *, title: str = "",
 
 
 def ranked_bars(frame: pd.DataFrame, lang: str, *, title: str = "", value_title: str = "",
-                width: int = WIDTH) -> alt.TopLevelMixin:
-    """Bars of ``label, value`` sorted best first; optional boolean ``highlight`` gets a ◆ mark."""
+                width: int = WIDTH, number: str = NUMBER) -> alt.TopLevelMixin:
+    """Bars of ``label, value`` sorted best first; optional boolean ``highlight`` gets a ◆ mark
+    (``number``: d3 format of the values, e.g. ``",.0f"`` for counts)."""
     data = _frame(frame, ("label", "value"))
     data = data.assign(highlight=data.get("highlight", False))
     data = data.assign(caption=[("◆ " if h else "") + str(lbl)
                                 for lbl, h in zip(data["label"], data["highlight"], strict=True)])
     y = alt.Y("caption:N", sort="-x", title=None)
-    x = alt.X("value:Q", title=value_title or t("col.value", lang), axis=alt.Axis(format=NUMBER))
+    x = alt.X("value:Q", title=value_title or t("col.value", lang), axis=alt.Axis(format=number))
     colour = alt.condition("datum.highlight", alt.value(HOME_COLOUR), alt.value(LINE_COLOUR))
     base = alt.Chart(data).encode(y=y, x=x)
     bars = base.mark_bar().encode(color=colour, tooltip=[
         alt.Tooltip("label:N", title=t("col.name", lang)),
-        alt.Tooltip("value:Q", format=NUMBER, title=value_title or t("col.value", lang))])
-    text = base.mark_text(align="left", dx=3).encode(text=alt.Text("value:Q", format=NUMBER))
+        alt.Tooltip("value:Q", format=number, title=value_title or t("col.value", lang))])
+    text = base.mark_text(align="left", dx=3).encode(text=alt.Text("value:Q", format=number))
     return finish(alt.layer(bars, text).properties(title=title, width=width,
                                                    height=alt.Step(20)), lang)
 
@@ -158,11 +162,12 @@ def peer_chart(frame: pd.DataFrame, lang: str, *, title: str = "", value_title: 
     chart = alt.Chart(data).mark_point(filled=True, opacity=0.9).encode(
         y=alt.Y("label:N", sort=None, title=None),
         x=alt.X("value:Q", title=vt, axis=alt.Axis(format=NUMBER, labelOverlap=True)),
-        shape=alt.Shape("role:N", title=None,
+        shape=alt.Shape("role:N", title=None, legend=alt.Legend(orient="right"),
                         scale=alt.Scale(domain=[t("chart.home", lang), t("chart.peer", lang)],
                                         range=["diamond", "circle"])),
         size=alt.condition("datum.is_home", alt.value(220), alt.value(70)),
-        color=alt.Color("city:N", title=t("col.city", lang)),
+        color=alt.Color("city:N", title=t("col.city", lang),
+                        legend=alt.Legend(orient="right")),
         tooltip=[alt.Tooltip("city:N", title=t("col.city", lang)), alt.Tooltip("label:N"),
                  alt.Tooltip("value:Q", format=NUMBER, title=vt)])
     height = alt.Step(34)
@@ -220,7 +225,7 @@ def sensitivity_bars(frame: pd.DataFrame, lang: str, *, title: str = "",
         opacity=alt.Opacity("kind:N", legend=None, scale=alt.Scale(range=[1.0, 0.7])),
         tooltip=[alt.Tooltip("assumption:N"), alt.Tooltip("kind:N"),
                  alt.Tooltip("value:Q", format=",.3f")])
-    height = alt.Step(40)
+    height = 44 * max(data["assumption"].nunique(), 1)
     return finish(chart.properties(title=title, width=width, height=height), lang)
 
 

@@ -142,7 +142,7 @@ def _catalogue_rows(lang: str) -> list[list[str]]:
         direction = DIRECTIONS.get(int(getattr(i, "direction", 1)), ("", ""))[
             0 if lang == "id" else 1]
         text = f"{name}. {definition}" if definition else str(name)
-        out.append([breakable(i.code), text, str(getattr(i, "unit", "")), direction,
+        out.append([breakable(i.code), text, i.unit_label(lang), direction,
                     str(standard)])
     return out
 

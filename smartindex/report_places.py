@@ -140,7 +140,7 @@ def peers_section(results: Results, card: Scorecard, figures: dict[str, Any]) ->
         n=int(index_row["n"].iloc[0]) if len(index_row) else None,
         closest=results.unit_name(str(close["peer"].iloc[0])) if len(close) else None,
         above=int((ind["gap_median"] > 0).sum()), below=int((ind["gap_median"] < 0).sum()))
-    figures["peers"] = charts.peer_chart(_peer_chart_frame(results, card), lang, width=480)
+    figures["peers"] = charts.peer_chart(_peer_chart_frame(results, card), lang, width=640)
     return {
         "narrative": text, "chart": "charts/peers.svg",
         "chart_caption": t("report.peer_chart", lang, year=card.year, city=card.unit_name),

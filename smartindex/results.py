@@ -144,7 +144,7 @@ def _table_of(name: str) -> str:
 
 def _manifest_dict(row: pd.Series) -> dict:
     out = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
-    for key in ("method_json", "input_checksums_json"):
+    for key in ("method_json", "uncertainty_json", "input_checksums_json"):
         if isinstance(out.get(key), str):
             out[key.removesuffix("_json")] = json.loads(out.pop(key))
     return out

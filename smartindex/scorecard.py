@@ -9,6 +9,7 @@ districts); indicator values, targets and trends from ``results.indicator_values
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -63,6 +64,32 @@ def dimension_name(code: str, lang: str = "id") -> str:
     """Display name of a dimension code (falls back to the code)."""
     names = DIMENSION_NAMES.get(code)
     return names[0 if lang == "id" else 1] if names else code
+
+
+def _unit_pairs(catalogue: object) -> pd.DataFrame:
+    """``code, unit_id, unit_en`` of a catalogue or frame; a single ``unit`` serves both."""
+    if isinstance(catalogue, pd.DataFrame):
+        f = catalogue
+    else:
+        items = catalogue.indicators  # type: ignore[attr-defined]
+        items = list(items.values()) if isinstance(items, Mapping) else list(items)
+        f = pd.DataFrame([{c: getattr(i, c, None) for c in ("code", "unit", "unit_id", "unit_en")}
+                          for i in items])
+    en = f["unit_en"].fillna(f["unit"]) if "unit_en" in f else f["unit"]
+    uid = f["unit_id"].fillna(en) if "unit_id" in f else en
+    return pd.DataFrame({"code": f["code"], "unit_id": uid, "unit_en": en})
+
+
+def localised_meta(catalogue: object | None = None, lang: str = "id") -> pd.DataFrame:
+    """:func:`indicator_meta` plus ``unit_id``, ``unit_en``; ``unit`` = the unit in ``lang``
+    (the measure unit printed after a value, not a territorial unit)."""
+    if catalogue is None:
+        from smartindex.indicators import load_catalogue
+
+        catalogue = load_catalogue()
+    meta = indicator_meta(catalogue).drop(columns=["unit"])
+    meta = meta.merge(_unit_pairs(catalogue), on="code", how="left")
+    return meta.assign(unit=meta["unit_id" if lang == "id" else "unit_en"])
 
 
 def comparison_of(results: Results, unit: str) -> str:
@@ -160,7 +187,7 @@ def scorecard(results: Results, *, year: int, unit: str | None = None, lang: str
               settings: AnalysisSettings = DEFAULT_SETTINGS) -> Scorecard:
     """Build the scorecard of ``unit`` (default: the home city) for ``year``."""
     unit = unit or results.city
-    meta = indicator_meta(catalogue)
+    meta = localised_meta(catalogue, lang)
     rows = indicator_rows(results, year=year, unit=unit, meta=meta, lang=lang, settings=settings)
     ach = _achievement_by_dimension(rows)
     dims = score_block(results, unit, year, 3, settings)
@@ -233,13 +260,13 @@ def peer_table(results: Results, *, year: int, catalogue: object | None = None
                ) -> pd.DataFrame:
     """The city among its peers per indicator (raw values) and per dimension and index
     (scores, comparison='cities'); ``level`` says which.  Positive gaps = city better."""
-    meta = indicator_meta(catalogue)
+    meta = localised_meta(catalogue, "en")
     dirs = dict(zip(meta["code"], meta["direction"], strict=True))
     others = peer_units(results)
     ind = peers.peer_stats(results.indicator_values, city=results.city, peers=others,
                            directions=dirs, year=year)
-    ind = ind.merge(meta[["code", "dimension", "name_id", "name_en", "unit"]], on="code",
-                    how="left").assign(level="indicator")
+    cols = ["code", "dimension", "name_id", "name_en", "unit", "unit_id", "unit_en"]
+    ind = ind.merge(meta[cols], on="code", how="left").assign(level="indicator")
     sc = results.scores
     sc = sc[(sc["comparison"] == "cities") & (sc["level"] >= 3)].rename(columns={"score": "value"})
     agg = peers.peer_stats(sc, city=results.city, peers=others, year=year)

@@ -40,6 +40,11 @@ class ScoringSetup:
     uncertainty: UncertaintySpec | None
     source: dict[str, Any] = field(default_factory=dict)
 
+    def method_record(self) -> dict[str, Any]:
+        """The method as published: name, description and every stage's settings."""
+        about = {k: self.source[k] for k in ("name", "description") if k in self.source}
+        return about | self.method.to_dict()
+
 
 @dataclass(frozen=True)
 class ScoreRun:
@@ -121,9 +126,15 @@ def score_comparison(values: pd.DataFrame, elements: pd.DataFrame, setup: Scorin
     scores = result.scores.assign(
         level=lambda d: d["code"].map(levels).astype(int),
         level_name=lambda d: d["level"].map(LEVEL_NAMES))
+    checks = audit(result).tables()
     out = {"scores": scores[["unit", "year", "code", "level", "level_name", "score", "rank",
                              "coverage"]],
-           "audit_indicators": audit(result).stats}
+           "audit_indicators": checks.pop("audit_stats"),
+           **checks,
+           "score_weights": result.weights,
+           "score_screening": result.screening,
+           "score_treatment": result.treatment,
+           "score_imputation": result.imputation}
     if runs > 0 and setup.uncertainty is not None and data["unit"].nunique() > 2:
         ua = run_uncertainty(data, framework, setup.method, setup.uncertainty, n=runs,
                              seed=seed, progress=progress, targets=targets)
@@ -140,6 +151,10 @@ def _write(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, run_
     con.register("_frame", frame)
     if not table_exists(con, table):
         con.execute(f'create table "{table}" as select * from _frame limit 0')
+    have = {row[0] for row in con.execute(f'describe "{table}"').fetchall()}
+    for name, dtype, *_ in con.execute("describe select * from _frame").fetchall():
+        if name not in have:  # a newer version publishes more columns: widen the table
+            con.execute(f'alter table "{table}" add column "{name}" {dtype}')
     con.execute(f'insert into "{table}" by name select * from _frame')
     con.unregister("_frame")
 
@@ -176,8 +191,10 @@ def compute_scores(settings: Settings, *, method_path: Path | None = None,
     return ScoreRun(run_id, Path(settings.db_path), len(values), counts, manifest)
 
 
-RUN_TABLES = ("scores", "audit_indicators", "uncertainty_ranks", "sensitivity_indices",
-              "run_manifest")
+RUN_TABLES = ("scores", "audit_indicators", "audit_correlations", "audit_parent_correlations",
+              "audit_cronbach", "audit_pca_variance", "audit_pca_loadings", "score_weights",
+              "score_screening", "score_treatment", "score_imputation", "uncertainty_ranks",
+              "sensitivity_indices", "run_manifest")
 
 
 def _delete_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
@@ -192,7 +209,8 @@ def _manifest(run_id: str, setup: ScoringSetup, catalogue: Any, checksums: dict[
 
     return {
         "created_at": datetime.now(UTC).replace(tzinfo=None),
-        "method_json": json.dumps(setup.source, sort_keys=True, default=str),
+        "method_json": json.dumps(setup.method_record(), sort_keys=True, default=str),
+        "uncertainty_json": json.dumps(setup.source.get("uncertainty", {}), sort_keys=True),
         "method_digest": setup.method.digest,
         "catalogue_version": str(catalogue.version),
         "catalogue_digest": catalogue.digest,

@@ -94,12 +94,17 @@ DIMENSIONS = ("economy", "people", "governance", "mobility", "environment", "liv
 
 def catalogue_table(results: Results, *, lang: str = "id",
                     catalogue: object | None = None) -> pd.DataFrame:
-    """The catalogue in plain words: code, name, dimension, factor, unit, direction, weight."""
+    """The catalogue in plain words, in ``lang``: code, name, dimension, factor, unit,
+    direction, weight."""
+    from smartindex.i18n import dimension_name
     from smartindex.indicators import load_catalogue
 
     cat = catalogue or load_catalogue()
+    names = element_names(results, lang=lang, catalogue=cat)
     rows = [{"code": i.code, "name": getattr(i, f"name_{lang}", i.code),
-             "dimension": i.dimension, "factor": i.factor, "unit": i.unit,
+             "dimension": dimension_name(i.dimension, lang),
+             "factor": names.get(i.factor, i.factor),
+             "unit": getattr(i, f"unit_{lang}", None) or i.unit,
              "direction": "↑" if int(i.direction) > 0 else "↓", "weight": i.weight}
             for i in cat.indicators]  # type: ignore[attr-defined]
     return pd.DataFrame(rows)

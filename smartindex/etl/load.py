@@ -97,7 +97,7 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
 
 def _validate(con: duckdb.DuckDBPyConnection, f: RawFile, checks: list[Check],
               gx: GxSession, n_rows: int) -> None:
-    qr.create_typed_view(con, f.source)
+    qr.create_bad_table(con)
     qr.type_failures(con, f.source)
     qr.pk_failures(con, f.source, f.rel)
     resolved = qr.resolve_references(con, f.source, checks, f.rel)
@@ -115,7 +115,8 @@ def _write(con: duckdb.DuckDBPyConnection, f: RawFile, load_id: str) -> tuple[in
         [load_id, f.rel]).fetchall()[0][0]
     con.execute(
         "INSERT INTO quarantine SELECT ?, ?, ?, b._row_number, b.columns, b.expectation, "
-        "b.reason, b.value, to_json(s) FROM _bad b JOIN temp._stg s ON s.rowid = b._row_number - 2 "
+        f"b.reason, b.value, {qr.row_json_sql(f.source, 't')} "
+        "FROM _bad b JOIN _typed t USING (_row_number) "
         "ORDER BY b._row_number, b.expectation, b.columns", [load_id, f.rel, f.source.name])
     bad = con.execute("SELECT count(DISTINCT _row_number) FROM _bad").fetchall()[0][0]
     return loaded, bad

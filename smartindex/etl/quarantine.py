@@ -46,15 +46,40 @@ def cast_sql(col: str, typ: str, decimal: str) -> str:
     return f"TRY_CAST({raw} AS {typ})"
 
 
-def create_typed_view(con: duckdb.DuckDBPyConnection, source: Source) -> None:
-    """``_typed``: _row_number, each column typed (NULL when it does not cast) and ``<c>__raw``."""
+def raw_col(source: Source, col: str, alias: str = "") -> str:
+    """SQL for ``col`` as text in ``_typed``: VARCHAR columns as they are; other columns the raw
+    text when the row had a type failure (kept in ``_raw_json``), else the typed value as text."""
+    a = f"{alias}." if alias else ""
+    if source.all_columns[col] == "VARCHAR":
+        return a + _q(col)
+    return (f"coalesce(json_extract_string({a}_raw_json, '$.{col}'), "
+            f"CAST({a}{_q(col)} AS VARCHAR))")
+
+
+def staging_select(source: Source, raw_sql: str) -> str:
+    """SELECT over ``raw_sql`` (raw VARCHAR columns): each column typed (NULL when it does not
+    cast; one TRY_CAST per value) plus ``_raw_json``, the raw text of the non-VARCHAR columns of
+    rows where a present value did not cast (NULL otherwise, so staging stays small)."""
     cols = source.all_columns
-    typed = [f"{cast_sql(c, t, source.decimal)} AS {_q(c)}" for c, t in cols.items()]
-    raw = [f"s.{_q(c)} AS {_q(c + '__raw')}" for c in cols]
-    con.execute("CREATE OR REPLACE TEMP VIEW _typed AS SELECT s.rowid + 2 AS _row_number, "
-                f"{', '.join(typed + raw)} FROM temp._stg s")
+    other = [c for c, t in cols.items() if t != "VARCHAR"]
+    inner = [f"{cast_sql(c, t, source.decimal)} AS {_q(c)}" for c, t in cols.items()]
+    inner += [f"s.{_q(c)} AS {_q(c + '__raw')}" for c in other]
+    fails = " OR ".join(f"({_q(c + '__raw')} IS NOT NULL AND {_q(c)} IS NULL)" for c in other)
+    raw = "to_json({" + ", ".join(f"'{c}': {_q(c + '__raw')}" for c in other) + "})"
+    raw_json = f"CASE WHEN {fails} THEN {raw} END" if other else "CAST(NULL AS VARCHAR)"
+    return (f"SELECT {', '.join(map(_q, cols))}, {raw_json} AS _raw_json "
+            f"FROM (SELECT {', '.join(inner)} FROM ({raw_sql}) s)")
+
+
+def create_bad_table(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE OR REPLACE TEMP TABLE _bad (_row_number BIGINT, columns VARCHAR, "
                 "expectation VARCHAR, reason VARCHAR, value VARCHAR)")
+
+
+def row_json_sql(source: Source, alias: str) -> str:
+    """JSON of a ``_typed`` row's values as text (personal ones are already pseudonymised)."""
+    return "to_json({" + ", ".join(f"'{c}': {raw_col(source, c, alias)}"
+                                  for c in source.all_columns) + "})"
 
 
 def _insert_bad(con: duckdb.DuckDBPyConnection, select_sql: str, params: list | None = None
@@ -65,15 +90,15 @@ def _insert_bad(con: duckdb.DuckDBPyConnection, select_sql: str, params: list | 
 def type_failures(con: duckdb.DuckDBPyConnection, source: Source) -> None:
     """A present value that does not cast to the declared type."""
     parts = [f"SELECT _row_number, '{c}', 'type', 'not a valid {t}', "
-             f"left({_q(c + '__raw')}, {MAX_VALUE_CHARS}) FROM _typed "
-             f"WHERE {_q(c)} IS NULL AND {_q(c + '__raw')} IS NOT NULL"
+             f"left({raw_col(source, c)}, {MAX_VALUE_CHARS}) FROM _typed "
+             f"WHERE _raw_json IS NOT NULL AND {_q(c)} IS NULL AND {raw_col(source, c)} IS NOT NULL"
              for c, t in source.all_columns.items() if t != "VARCHAR"]
     if parts:
         _insert_bad(con, " UNION ALL ".join(parts))
 
 
-def _key_value(cols: Sequence[str]) -> str:
-    return " || ', ' || ".join(f"'{c}=' || coalesce({_q(c + '__raw')}, '')" for c in cols)
+def _key_value(source: Source, cols: Sequence[str]) -> str:
+    return " || ', ' || ".join(f"'{c}=' || coalesce({raw_col(source, c)}, '')" for c in cols)
 
 
 def pk_failures(con: duckdb.DuckDBPyConnection, source: Source, source_file: str) -> None:
@@ -82,13 +107,13 @@ def pk_failures(con: duckdb.DuckDBPyConnection, source: Source, source_file: str
     if not pk:
         return
     keys, notnull = ", ".join(map(_q, pk)), " AND ".join(f"{_q(c)} IS NOT NULL" for c in pk)
-    row_hash = f"hash({', '.join(_q(c + '__raw') for c in source.all_columns)})"
+    row_hash = f"hash({', '.join(raw_col(source, c) for c in source.all_columns)})"
     _insert_bad(con, f"""
         SELECT _row_number, '{",".join(pk)}', 'primary_key',
                CASE WHEN h = first_h THEN 'exact duplicate of line ' || first_row
                     ELSE 'duplicate primary key; first occurrence at line ' || first_row END,
                left(kv, {MAX_VALUE_CHARS})
-        FROM (SELECT _row_number, {_key_value(pk)} AS kv, {row_hash} AS h,
+        FROM (SELECT _row_number, {_key_value(source, pk)} AS kv, {row_hash} AS h,
                      first_value(_row_number) OVER w AS first_row,
                      first_value({row_hash}) OVER w AS first_h
               FROM _typed SEMI JOIN (SELECT {keys} FROM _typed WHERE {notnull}
@@ -100,7 +125,7 @@ def pk_failures(con: duckdb.DuckDBPyConnection, source: Source, source_file: str
             SELECT t._row_number, '{",".join(pk)}', 'primary_key',
                    'primary key already loaded from ' || o._source_file
                        || ' line ' || o._row_number,
-                   left({_key_value(pk)}, {MAX_VALUE_CHARS})
+                   left({_key_value(source, pk)}, {MAX_VALUE_CHARS})
             FROM _typed t JOIN main.{_q(source.name)} o USING ({keys})
             WHERE o._source_file <> ?""", [source_file])
 
@@ -142,15 +167,16 @@ def _frame_col(col: str, typ: str, *, nullness_only: bool = False, name: str | N
     return f"{expr} AS {_q(name or col)}"
 
 
-def _record(con: duckdb.DuckDBPyConnection, check: Check, rows: np.ndarray) -> None:
+def _record(con: duckdb.DuckDBPyConnection, source: Source, check: Check, rows: np.ndarray
+            ) -> None:
     """Insert failures of ``check`` for the given row numbers into ``_bad``."""
     if rows.size == 0:
         return
     con.register("_fail", pa.table({"_row_number": pa.array(rows, pa.int64())}))
     try:
-        value = (_key_value(check.columns) if len(check.columns) > 1
-                 else _q(check.columns[0] + "__raw"))
-        raw_null = f" AND {_q(check.columns[0] + '__raw')} IS NULL" if check.kind == "not_null" \
+        value = (_key_value(source, check.columns) if len(check.columns) > 1
+                 else raw_col(source, check.columns[0]))
+        raw_null = f" AND {raw_col(source, check.columns[0])} IS NULL" if check.kind == "not_null" \
             else ""
         _insert_bad(con, f"SELECT _row_number, ?, ?, ?, left({value}, {MAX_VALUE_CHARS}) "
                          f"FROM _typed SEMI JOIN _fail USING (_row_number) WHERE true{raw_null}",
@@ -178,7 +204,7 @@ def _run_rows(con: duckdb.DuckDBPyConnection, source: Source, checks: list[Check
                 numbers[np.asarray(pos, dtype=np.int64)])
         del frame
     for check, parts in failed.values():
-        _record(con, check, np.concatenate(parts))
+        _record(con, source, check, np.concatenate(parts))
 
 
 def _distinct_frame(con: duckdb.DuckDBPyConnection, source: Source, cols: list[str],
@@ -220,7 +246,7 @@ def _run_distinct(con: duckdb.DuckDBPyConnection, source: Source, where: str | N
                 f"{'WHERE t.' + _q(where) if where else ''}").fetchnumpy()["_row_number"]
         finally:
             con.unregister("_failg")
-        _record(con, check, np.asarray(rows, dtype=np.int64))
+        _record(con, source, check, np.asarray(rows, dtype=np.int64))
 
 
 def _high_cardinality(con: duckdb.DuckDBPyConnection, cols: list[str], n_rows: int) -> set[str]:

@@ -1,9 +1,11 @@
-"""Read one raw file into the VARCHAR staging table ``_stg`` (CSV, Parquet, XLSX).
+"""Read one raw file into the staging table ``_typed_t`` / view ``_typed`` (CSV, Parquet, XLSX).
 
-Row numbers: ``_stg.rowid + 2`` is a record's line number in the file with the header as line 1
+Every column is read as VARCHAR, then TRY_CAST to its declared type in the same statement (the
+raw text of a row with a type failure is kept in ``_raw_json`` for the quarantine).
+Row numbers: ``_typed_t.rowid + 2`` is a record's line number in the file, header = line 1
 (so the first data record is line 2; for XLSX it is the Excel row; for Parquet the record ordinal
 plus one). A CSV field containing a line break does not shift later numbers: they count records.
-Personal columns are pseudonymised inside the statement that creates ``_stg``, so no raw
+Personal columns are pseudonymised inside the statement that creates ``_typed_t``, so no raw
 personal value is ever stored in any table. Empty strings become NULL.
 """
 
@@ -25,9 +27,10 @@ import pyarrow as pa
 
 from smartindex.errors import DataFileError
 from smartindex.etl.pseudonymise import hash_sql
+from smartindex.etl.quarantine import staging_select
 from smartindex.etl.registry import Source
 
-MAX_LINE = 64 * 1024 * 1024
+MAX_LINE = 8 * 1024 * 1024   # DuckDB's CSV buffer is 16x this per thread: keep it modest
 _SIGNATURES = {b"PK\x03\x04": "an XLSX/ZIP archive", b"PAR1": "a Parquet file"}
 
 
@@ -148,15 +151,20 @@ def _sql_path(path: Path) -> str:
 
 def _create_stage(con: duckdb.DuckDBPyConnection, from_sql: str, header: list[str],
                   source: Source, key: str) -> int:
-    """CREATE TEMP TABLE _stg with every registry column as VARCHAR (personal ones hashed)."""
+    """Stage the file in ONE pass: temp table ``_typed_t`` (typed + raw columns, personal
+    columns hashed) and the view ``_typed`` adding ``_row_number`` (= rowid + 2)."""
     exprs = []
     for c in source.all_columns:
         raw = f'NULLIF(CAST("{c}" AS VARCHAR), \'\')' if c in header else "CAST(NULL AS VARCHAR)"
         exprs.append(f'{hash_sql(raw) if c in source.pseudonymise else raw} AS "{c}"')
-    con.execute("DROP TABLE IF EXISTS temp._stg")
-    con.execute(f"CREATE TEMP TABLE _stg AS SELECT {', '.join(exprs)} FROM {from_sql}",
+    con.execute("DROP VIEW IF EXISTS temp._typed")
+    con.execute("DROP TABLE IF EXISTS temp._typed_t")
+    raw_sql = f"SELECT {', '.join(exprs)} FROM {from_sql}"
+    con.execute(f"CREATE TEMP TABLE _typed_t AS {staging_select(source, raw_sql)}",
                 {"key": key} if source.pseudonymise else None)
-    return con.execute("SELECT count(*) FROM temp._stg").fetchall()[0][0]
+    con.execute("CREATE TEMP VIEW _typed AS SELECT rowid + 2 AS _row_number, * "
+                "FROM temp._typed_t")
+    return con.execute("SELECT count(*) FROM temp._typed_t").fetchall()[0][0]
 
 
 def _stage_csv(con, path: Path, source: Source, key: str, scratch: Path) -> Staged:
@@ -263,7 +271,7 @@ def _scratch_dir(near: Path) -> Iterator[Path]:
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, source: Source, *, key: str,
           scratch_near: Path) -> Staged:
-    """Read ``path`` into ``temp._stg``; raise DataFileError when it cannot be read."""
+    """Stage ``path`` as ``_typed``; raise DataFileError when it cannot be read."""
     with _scratch_dir(scratch_near) as scratch:
         staged = _STAGERS[file_format(path, source)](con, path, source, key, scratch)
     if staged.rows == 0:

@@ -58,6 +58,7 @@ def _load_all(con: duckdb.DuckDBPyConnection, settings: Settings, registry: Regi
               todo: list[RawFile], progress: bool | None) -> dict[str, FileReport]:
     con.execute(f"SET threads = {int(settings.threads)}")
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    con.execute("SET enable_progress_bar = false")  # DuckDB's bar would write to stdout
     ensure_meta(con)
     gx, reports = GxSession(), {}
     checks = {s.name: build_checks(s, registry.bbox) for s in registry.sources}

@@ -28,8 +28,9 @@ OPTIONAL_COLUMNS = ("n_obs", "n_valid")
 ROOT = "INDEX"
 _CODE = re.compile(r"^[A-Z]{3}_[A-Z0-9_]+$")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
-_REQUIRED = ("code", "name_id", "name_en", "description", "dimension", "factor", "unit",
-             "direction", "weight", "tier", "target_reference", "source_kind", "inputs", "sql")
+_TEXT = ("code", "name_id", "name_en", "description", "dimension", "factor", "unit_id", "unit_en",
+         "tier", "target_reference", "source_kind")
+_REQUIRED = (*_TEXT, "direction", "weight", "inputs", "sql")
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,8 @@ class Indicator:
     description: str
     dimension: str
     factor: str
-    unit: str
+    unit_id: str
+    unit_en: str
     direction: int
     weight: float
     tier: str
@@ -85,6 +87,15 @@ class Indicator:
     description_id: str = ""
     min_n: int | None = None
     goalposts: tuple[float, float] | None = None
+
+    @property
+    def unit(self) -> str:
+        """The English unit (backward-compatible alias of ``unit_en``)."""
+        return self.unit_en
+
+    def unit_label(self, lang: str = "id") -> str:
+        """The unit as printed after a value: Bahasa Indonesia for ``"id"``, else English."""
+        return self.unit_id if lang == "id" else self.unit_en
 
 
 @dataclass(frozen=True)
@@ -169,8 +180,8 @@ def _factors(raw: Mapping[str, Any], dims: set[str]) -> tuple[Factor, ...]:
 def _macros(raw: list[Mapping[str, Any]]) -> tuple[Macro, ...]:
     out, seen = [], set()
     for entry in raw:
-        _need(entry, ("name", "sql"), f"macro {entry.get('name', '?')!r}")
-        where = f"macro {entry['name']!r}"
+        where = f"macro {entry.get('name', '?')!r}"
+        _need(entry, ("name", "sql"), where)
         if entry["name"] in seen:
             raise CatalogueError(f"{where}: duplicate name")
         if not entry["sql"].lstrip().lower().startswith("create"):
@@ -184,6 +195,8 @@ def _check_indicator(entry: Mapping[str, Any], dims: Mapping[str, Dimension],
                      factor_dim: Mapping[str, str]) -> None:
     code = entry["code"]
     where = f"indicator {code}"
+    if bad := [k for k in _TEXT if not isinstance(entry[k], str) or not entry[k].strip()]:
+        raise CatalogueError(f"{where}: {', '.join(bad)} must be non-empty text")
     if not _CODE.match(code):
         raise CatalogueError(f"{where}: code must look like ECO_SOMETHING")
     if entry["dimension"] not in dims:
@@ -229,20 +242,19 @@ def _indicators(raw: list[Mapping[str, Any]], dims: Mapping[str, Dimension],
     out, seen = [], set()
     for n, entry in enumerate(raw, start=1):
         where = f"indicator {entry.get('code') or f'#{n}'}"
+        if "unit" in entry:
+            raise CatalogueError(f"{where}: 'unit' is replaced by unit_id (Bahasa Indonesia) "
+                                 "and unit_en (English)")
         _need(entry, _REQUIRED, where)
         if entry["code"] in seen:
             raise CatalogueError(f"{where}: duplicate code")
         seen.add(entry["code"])
         _check_indicator(entry, dims, factor_dim)
         out.append(Indicator(
-            code=entry["code"], name_id=entry["name_id"], name_en=entry["name_en"],
-            description=entry["description"], dimension=entry["dimension"],
-            factor=entry["factor"], unit=entry["unit"], direction=int(entry["direction"]),
-            weight=_weight(entry["weight"], where), tier=entry["tier"],
-            target_reference=entry["target_reference"], source_kind=entry["source_kind"],
-            inputs=tuple(entry["inputs"]), sql=entry["sql"].strip(),
-            standard=entry.get("standard", ""), description_id=entry.get("description_id", ""),
-            **_options(entry, where)))
+            **{k: entry[k] for k in _TEXT}, direction=int(entry["direction"]),
+            weight=_weight(entry["weight"], where), inputs=tuple(entry["inputs"]),
+            sql=entry["sql"].strip(), standard=entry.get("standard", ""),
+            description_id=entry.get("description_id", ""), **_options(entry, where)))
     return tuple(out)
 
 
@@ -290,7 +302,7 @@ def framework_frame(cat: Catalogue) -> pd.DataFrame:
     facs = [(f.key, f.name_en, f.name_id, f.name_en, f.dimension, 1, f.weight, 2, "Aggregate",
              None, None, None) for f in cat.factors if f.key in used]
     inds = [(i.code, i.name_en, i.name_id, i.name_en, i.factor, i.direction, i.weight, 1,
-             "Indicator", i.unit, *(i.goalposts or (None, None))) for i in cat.indicators]
+             "Indicator", i.unit_en, *(i.goalposts or (None, None))) for i in cat.indicators]
     cols = ["code", "name", "name_id", "name_en", "parent", "direction", "weight", "level",
             "type", "unit", "goalpost_lo", "goalpost_hi"]
     frame = pd.DataFrame(root + dims + facs + inds, columns=cols)

@@ -101,8 +101,14 @@ def _anchor(series: np.ndarray, years: list[int], anchors: dict[int, float]) -> 
     return series * f
 
 
+# Upper bounds of bounded scales; synthetic extrapolations never leave them.
+BOUNDS = {"ombudsman_score": 100.0, "spbe_index": 5.0, "lppd_score": 4.0, "hdi": 100.0}
+
+
 def _round(code: str, v: float) -> float:
     kind = STATS[code][4]
+    cap = BOUNDS.get(code, 100.0 if code.endswith("_pct") else None)
+    v = min(v, cap) if cap is not None else v
     return float(round(v)) if kind == "count" else round(float(v), 3 if v < 10 else 2)
 
 

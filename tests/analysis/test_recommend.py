@@ -141,3 +141,17 @@ def test_format_recommendations():
     assert "2023" in format_recommendations(recs, "table", "id")
     with pytest.raises(MethodError):
         format_recommendations(recs, "xml", "en")
+
+
+def test_evidence_and_text_use_the_unit_of_the_language():
+    meta = meta_frame()
+    meta = meta.assign(unit_en=meta["unit"], unit_id="id:" + meta["unit"])
+    for lang, prefix in (("id", "id:"), ("en", "")):
+        recs = recommend(make_results(), year=2023, lang=lang, catalogue=meta)
+        units = {e["unit"] for r in recs for e in r.evidence if "unit" in e}
+        assert units and all(u.startswith(prefix) for u in units), (lang, units)
+        if lang == "en":
+            assert not any(u.startswith("id:") for u in units)
+    wifi = next(r for r in recommend(make_results(), year=2023, lang="id", catalogue=meta)
+                if r.rule_id == "infra_wifi_divide")
+    assert wifi.evidence[0]["unit"] == "id:per 100 000"

@@ -11,6 +11,7 @@ from smartindex.scorecard import (
     closest_peers,
     district_table,
     inequality_table,
+    localised_meta,
     peer_table,
     scorecard,
     trend_series,
@@ -86,3 +87,44 @@ def test_trend_series(results):
     assert s["change"].iloc[1] == pytest.approx(0.2)
     d = trend_series(results, code="environment", unit=CITY)
     assert d["kind"].iloc[0] == "score" and d["value"].tolist()[-1] == 40.0
+
+
+def _bilingual_meta():
+    """The crafted metadata with units in both languages (Indonesian marked ``id:``)."""
+    meta = meta_frame()
+    return meta.assign(unit_en=meta["unit"], unit_id="id:" + meta["unit"])
+
+
+def test_localised_meta_picks_the_unit_of_the_language():
+    ind = localised_meta(_bilingual_meta(), "id").set_index("code")
+    assert ind.loc["MOB_WIFI_DENSITY", "unit"] == "id:per 100 000"
+    assert ind.loc["MOB_WIFI_DENSITY", "unit_en"] == "per 100 000"
+    en = localised_meta(_bilingual_meta(), "en").set_index("code")
+    assert en.loc["MOB_WIFI_DENSITY", "unit"] == "per 100 000"
+    single = localised_meta(meta_frame(), "id").set_index("code")  # one unit serves both
+    assert (single["unit"] == single["unit_en"]).all()
+    assert (single["unit_id"] == single["unit"]).all()
+
+
+def test_localised_meta_of_the_packaged_catalogue():
+    from smartindex.indicators import load_catalogue
+
+    cat = load_catalogue()
+    ind = localised_meta(cat, "id").set_index("code")
+    assert len(ind) == len(cat.indicators)
+    for i in cat.indicators:
+        assert ind.loc[i.code, "unit"] == i.unit_label("id"), i.code
+    assert ind.loc["GOV_FIRST_RESPONSE_WH", "unit"] == "jam kerja"
+    assert localised_meta(None, "en").set_index("code").loc[
+        "GOV_FIRST_RESPONSE_WH", "unit"] == "working hours"
+
+
+def test_scorecard_rows_carry_the_unit_in_the_requested_language(results):
+    for lang, prefix in (("id", "id:"), ("en", "")):
+        card = scorecard(results, year=2023, lang=lang, catalogue=_bilingual_meta())
+        rows = card.indicators.set_index("code")
+        assert rows.loc["ENV_PM25", "unit"] == prefix + "µg/m³", lang
+        assert set(card.risks["unit"]) <= set(rows["unit"])
+    peers_out = peer_table(results, year=2023, catalogue=_bilingual_meta())
+    spbe = peers_out[peers_out["code"] == "GOV_SPBE"].iloc[0]
+    assert (spbe["unit_id"], spbe["unit_en"]) == ("id:1–5", "1–5")

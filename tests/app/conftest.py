@@ -1,40 +1,21 @@
-"""App fixtures: the warehouse the app tests run on.
-
-``app_warehouse`` is the lead's real fixture ``scored_warehouse`` (sample -> ETL -> score) once
-the sample generator is importable; until then it is the crafted warehouse of
-``crafted_warehouse.py`` (real engine and catalogue, hand-made values); a failing real
-build is reported as a warning and the crafted warehouse is used.
-"""
+"""App fixtures: the app runs on the real fixture warehouse (``scored_warehouse``: sample ->
+ETL -> score, built once per session in tests/conftest.py); never on a hand-made one."""
 
 from __future__ import annotations
 
-import importlib
-import sys
-import warnings
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-
-def _sample_ready() -> bool:
-    try:
-        return hasattr(importlib.import_module("smartindex.sample"), "write_sample")
-    except ImportError:
-        return False
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
-@pytest.fixture(scope="session")
-def app_warehouse(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-                  ) -> Path:
-    """Path of the warehouse the app reads in tests (read-only)."""
-    if _sample_ready():
-        try:
-            return request.getfixturevalue("scored_warehouse")
-        except Exception as exc:  # the pipeline is still being built: say so, keep testing
-            warnings.warn(f"scored_warehouse failed ({str(exc).splitlines()[0]}); the app "
-                          "tests use the crafted warehouse", stacklevel=1)
-    from crafted_warehouse import build_crafted
-
-    return build_crafted(tmp_path_factory.mktemp("crafted") / "warehouse.duckdb")
+@pytest.fixture
+def app(scored_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The app after its first run (overview, Bahasa Indonesia) on the fixture warehouse."""
+    monkeypatch.setenv("SMARTINDEX_DB", str(scored_warehouse))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception[0].value
+    return at

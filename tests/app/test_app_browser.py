@@ -1,6 +1,12 @@
 """Real browser: `streamlit run app.py` on a free localhost port, every page driven in Debian's
-headless Chromium (never `playwright install`); charts render, no exception block, nothing
-requested outside 127.0.0.1; one screenshot per page in tests/artifacts/."""
+headless Chromium (never `playwright install`) in both languages; charts render, no exception
+block and no "warehouse missing" message, nothing requested outside 127.0.0.1; one screenshot
+per page and language in tests/artifacts/ (``app-<lang>-<page>.png``).
+
+To look at another warehouse (e.g. the full sample) without pytest::
+
+    .venv/bin/python tests/app/test_app_browser.py /tmp/app-wh.duckdb
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -20,10 +28,12 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 PAGES = {"overview": True, "dimension": True, "districts": True, "peers": True, "trends": True,
          "recommendations": False, "method": True, "quality": True, "downloads": False}
+MISSING = ("Gudang data belum tersedia", "The warehouse is not available")
 CHROMIUM = shutil.which("chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
         "--disable-dev-shm-usage"]
+CHART = "[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg"
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium not installed "
@@ -36,10 +46,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(app_warehouse):
+@contextmanager
+def serve(db: Path) -> Iterator[str]:
+    """``streamlit run app.py`` on ``db``; yields the base URL once healthy."""
     port = free_port()
-    env = {**os.environ, "SMARTINDEX_DB": str(app_warehouse)}
+    env = {**os.environ, "SMARTINDEX_DB": str(db)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
@@ -47,7 +58,7 @@ def server(app_warehouse):
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
+        for _ in range(240):
             try:
                 if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
                     break
@@ -59,32 +70,41 @@ def server(app_warehouse):
         proc.wait(timeout=20)
 
 
-def test_every_page_renders_offline(server):
+def shoot_all(url: str, langs: tuple[str, ...] = ("id", "en")) -> list[str]:
+    """Visit every page in every language, check it and screenshot it; returns requested URLs."""
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     requested: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1800})
+        page = browser.new_page(viewport={"width": 1400, "height": 3000})
         page.on("request", lambda r: requested.append(r.url))
-        for name, has_chart in PAGES.items():
-            path = "" if name == "overview" else name  # the default page lives at /
-            page.goto(f"{server}/{path}?lang=id", wait_until="domcontentloaded")
-            page.locator("[data-testid='stHeading'] h1").first.wait_for(timeout=60000)
-            if has_chart:
-                page.locator("[data-testid='stVegaLiteChart'] canvas, "
-                             "[data-testid='stVegaLiteChart'] svg").first.wait_for(timeout=60000)
-            page.wait_for_timeout(1500)
-            assert page.locator("[data-testid='stException']").count() == 0, name
-            page.screenshot(path=str(ARTIFACTS / f"app-{name}.png"))
-        page.goto(f"{server}/?lang=en", wait_until="domcontentloaded")
-        page.get_by_text("Smart city index").first.wait_for(timeout=60000)
-        page.locator("[data-testid='stVegaLiteChart'] canvas, "
-                     "[data-testid='stVegaLiteChart'] svg").first.wait_for(timeout=60000)
-        page.wait_for_timeout(1000)
-        page.screenshot(path=str(ARTIFACTS / "app-overview-en.png"))
+        for lang in langs:
+            for name, has_chart in PAGES.items():
+                path = "" if name == "overview" else name  # the default page lives at /
+                page.goto(f"{url}/{path}?lang={lang}", wait_until="domcontentloaded")
+                page.locator("[data-testid='stHeading'] h1").first.wait_for(timeout=60000)
+                if has_chart:
+                    page.locator(CHART).first.wait_for(timeout=60000)
+                page.wait_for_timeout(1500)
+                assert page.locator("[data-testid='stException']").count() == 0, (lang, name)
+                body = page.locator("[data-testid='stMain']").inner_text()
+                assert not any(m in body for m in MISSING), (lang, name)
+                page.screenshot(path=str(ARTIFACTS / f"app-{lang}-{name}.png"), full_page=True)
         browser.close()
+    return requested
+
+
+def test_every_page_renders_offline_in_both_languages(scored_warehouse):
+    with serve(scored_warehouse) as url:
+        requested = shoot_all(url)
     outside = {u for u in requested if urlparse(u).hostname not in ("127.0.0.1", None)
                and not u.startswith(("data:", "blob:"))}
     assert not outside, sorted(outside)[:5]
+
+
+if __name__ == "__main__":
+    with serve(Path(sys.argv[1]).resolve()) as base:
+        shoot_all(base)
+    print(f"screenshots in {ARTIFACTS}")

@@ -1,22 +1,33 @@
-"""AppTest: every page runs on the fixture warehouse, shows the library's numbers, reacts to its
-widgets and to the language switch; a missing warehouse gives a friendly message."""
+"""AppTest, every page on the real fixture warehouse, in Bahasa Indonesia and after switching to
+English: (a) no exception, no error element and no "warehouse missing" message, (b) the
+page's charts are drawn, (c) a key number equals the library's result formatted for the
+language, (d) the language switch changes the labels.  A page that falls back to the friendly
+catch-all message fails here."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
 from smartindex.i18n import format_number, t
-from smartindex.results import load_results
-from smartindex.scorecard import peer_units, scorecard
+from smartindex.recommend import recommend
+from smartindex.results import INDEX_CODE, Results, load_results
+from smartindex.scorecard import district_table, peer_table, scorecard, trend_series
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGES = ("overview", "dimension", "districts", "peers", "trends", "recommendations", "method",
-         "quality", "downloads")
-CHARTS = {"overview": 1, "dimension": 2, "districts": 3, "peers": 1, "trends": 1, "method": 2,
-          "quality": 1}
+CHARTS = {"overview": 1, "dimension": 2, "districts": 4, "peers": 1, "trends": 1,
+          "recommendations": 0, "method": 3, "quality": 2, "downloads": 0}
+LABEL = {"overview": "overview.dimensions", "dimension": "dimension.factors",
+         "districts": "districts.inequality", "peers": "page.peers", "trends": "trends.stats",
+         "recommendations": "page.recommendations", "method": "method.whatif",
+         "quality": "quality.manifest", "downloads": "downloads.pdf"}
+MISSING = tuple(x.lower() for lang in ("id", "en") for x in (  # the catch-all messages
+    t("warehouse.missing", lang, reason="\0").split("\0")[0], t("warehouse.no_data", lang),
+    "smartindex demo"))
 
 
 def elements(node) -> list:
@@ -26,132 +37,141 @@ def elements(node) -> list:
     return out
 
 
-def specs(at: AppTest) -> list[str]:
-    return [e.proto.spec for e in elements(at.main) if e.type == "vega_lite_chart"]
+def texts(at: AppTest) -> list[str]:
+    """Every text shown in the main area and the sidebar (values and labels)."""
+    out = []
+    for e in elements(at.main) + elements(at.sidebar):
+        out += [x for x in (getattr(e, "value", None), getattr(e, "label", None))
+                if isinstance(x, str)]
+    return out
 
 
-@pytest.fixture
-def app(app_warehouse, monkeypatch) -> AppTest:
-    monkeypatch.setenv("SMARTINDEX_DB", str(app_warehouse))
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    assert not at.exception
-    return at
+def specs(at: AppTest) -> list[dict]:
+    return [json.loads(e.proto.spec) for e in elements(at.main) if e.type == "vega_lite_chart"]
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_page_runs_without_exception_and_draws_charts(app, page):
+def chart_values(at: AppTest) -> list[float]:
+    """The ``value`` column of every dataset the page's charts draw."""
+    out: list[float] = []
+    for e in elements(at.main):
+        if e.type == "vega_lite_chart":
+            for ds in e.proto.datasets:
+                frame = dataframe_util.convert_arrow_bytes_to_pandas_df(ds.data.data)
+                out += list(frame["value"].dropna()) if "value" in frame else []
+    return out
+
+
+def shown(table) -> object:
+    """What a table displays: the Styler's text when it has one, else its values."""
+    raw = table.proto.arrow_data.styler.display_values
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(raw) if raw else table.value
+
+
+def assert_healthy(at: AppTest, where: str) -> None:
+    assert not at.exception, (where, at.exception[0].value if at.exception else "")
+    assert not at.error, (where, at.error[0].value)
+    bad = [x for x in texts(at) if any(m in x.lower() for m in MISSING)]
+    assert not bad, (where, bad[:1])
+
+
+def _metric(at: AppTest, key: str, lang: str) -> list[str]:
+    return [m.value for m in at.metric if m.label == t(key, lang)]
+
+
+def _column(at: AppTest, index: int) -> list[str]:
+    return list(shown(at.dataframe[index]).iloc[:, 1])
+
+
+def _card(res: Results, lang: str):
+    return scorecard(res, year=res.latest_year, lang=lang)
+
+
+def _peer_index(res: Results) -> float:
+    tab = peer_table(res, year=res.latest_year)
+    return tab.loc[tab["code"] == INDEX_CODE, "value"].iloc[0]
+
+
+def _latest_value(res: Results, lang: str) -> float:
+    series = trend_series(res, code=_card(res, lang).indicators["code"].iloc[0])
+    return series.dropna(subset=["value"])["value"].iloc[-1]
+
+
+def _first_rec(res: Results, lang: str) -> str:
+    recs = recommend(res, year=res.latest_year, lang=lang)
+    return recs[0].text if recs else t("recs.none", lang)
+
+
+def _sizes(res: Results, lang: str) -> str:
+    return t("downloads.size", lang, rows=format_number(len(res.scores), lang, 0),
+             cols=len(res.scores.columns))
+
+
+# page -> (library number formatted for lang, texts the page shows for it)
+KEY_NUMBER = {
+    "overview": lambda at, res, lang: (format_number(_card(res, lang).overall["score"], lang),
+                                       _metric(at, "overview.index", lang)),
+    "dimension": lambda at, res, lang: (
+        format_number(_card(res, lang).dimensions["score"].iloc[0], lang),
+        _metric(at, "col.score", lang)),
+    "districts": lambda at, res, lang: (format_number(district_table(
+        res, year=res.latest_year, code=INDEX_CODE)["score"].iloc[0], lang), _column(at, 0)),
+    "peers": lambda at, res, lang: (format_number(_peer_index(res), lang, 2), _column(at, 0)),
+    "trends": lambda at, res, lang: (f"{_latest_value(res, lang):.6g}",
+                                     [f"{x:.6g}" for x in chart_values(at)]),
+    "recommendations": lambda at, res, lang: (_first_rec(res, lang), texts(at)),
+    "method": lambda at, res, lang: (  # tables: catalogue (in the expander), what-if
+        format_number(_card(res, lang).overall["score"], lang), _column(at, -1)),
+    "quality": lambda at, res, lang: (format_number(res.load_manifest["rows_read"].sum(),
+                                                    lang, 0),
+                                      _metric(at, "quality.rows_read", lang)),
+    "downloads": lambda at, res, lang: (_sizes(res, lang), texts(at)),
+}
+
+
+def check_page(at: AppTest, page: str, res: Results, lang: str) -> None:
+    assert_healthy(at, f"{page}/{lang}")
+    assert at.title, f"{page}: every page has a title"
+    assert len(specs(at)) >= CHARTS[page], f"{page}/{lang}: charts missing"
+    expected, seen = KEY_NUMBER[page](at, res, lang)
+    assert expected in seen, (page, lang, expected, seen[:8])
+    label = t(LABEL[page], lang)
+    assert any(label in x for x in texts(at)), (page, lang, label)
+
+
+@pytest.mark.parametrize("page", list(CHARTS))
+def test_page_is_healthy_and_shows_the_library_numbers_in_both_languages(app, page,
+                                                                         scored_warehouse):
+    res = load_results(scored_warehouse)
     app.switch_page(f"app_pages/{page}.py").run()
-    assert not app.exception, app.exception[0].value if app.exception else ""
-    assert app.title, "every page has a title"
-    assert len(specs(app)) >= CHARTS.get(page, 0)
-
-
-def test_overview_shows_the_library_numbers(app, app_warehouse):
-    res = load_results(app_warehouse)
-    card = scorecard(res, year=res.latest_year, lang="id")
-    metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Indeks kota cerdas"] == format_number(card.overall["score"], "id")
-    for _, row in card.dimensions.iterrows():
-        assert metrics[row["name"]] == format_number(row["score"], "id")
-    assert app.title[0].value == f"{res.unit_name(res.city)} · {res.latest_year}"
-
-
-def test_year_selector_changes_the_numbers_and_the_url(app, app_warehouse):
-    res = load_results(app_warehouse)
-    first = res.years[0]
-    app.sidebar.selectbox(key="year").select(first).run()
-    card = scorecard(res, year=first, lang="id")
-    metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Indeks kota cerdas"] == format_number(card.overall["score"], "id")
-    assert app.query_params["year"] in (str(first), [str(first)])
-
-
-def test_url_selection_is_restored(app_warehouse, monkeypatch):
-    monkeypatch.setenv("SMARTINDEX_DB", str(app_warehouse))
-    res = load_results(app_warehouse)
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params.update({"lang": "en", "year": str(res.years[0])})
-    at.run()
-    assert at.sidebar.selectbox(key="year").value == res.years[0]
-    assert "Smart city index" in [m.label for m in at.metric]
-
-
-def test_language_switch_changes_labels_and_numbers(app, app_warehouse):
-    res = load_results(app_warehouse)
-    card = scorecard(res, year=res.latest_year, lang="en")
+    check_page(app, page, res, "id")
+    before = set(texts(app))
     app.sidebar.radio(key="lang").set_value("en").run()
-    metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Smart city index"] == format_number(card.overall["score"], "en")
-    assert app.sidebar.selectbox(key="year").label == "Year"
-    assert any('"decimal": "."' in s or '"decimal":"."' in s for s in specs(app))
+    check_page(app, page, res, "en")
+    assert t(LABEL[page], "id") != t(LABEL[page], "en") or set(texts(app)) != before
 
 
-def test_kecamatan_selector_switches_the_scorecard(app, app_warehouse):
-    res = load_results(app_warehouse)
-    kec = app.sidebar.selectbox(key="kec")
-    unit = next(o for o in kec.options if o != t("sidebar.all_kecamatan", "id"))
-    kec.select(unit).run()
-    assert not app.exception
-    assert app.title[0].value.startswith(unit)
-    kec_param = app.query_params["kec"]
-    assert (kec_param if isinstance(kec_param, str) else kec_param[0]) in set(res.regions["unit"])
+def test_the_health_check_fails_on_the_friendly_message(tmp_path, monkeypatch):
+    """The regression guard itself: a page showing the catch-all message does not pass."""
+    monkeypatch.setenv("SMARTINDEX_DB", str(tmp_path / "nothing.duckdb"))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    with pytest.raises(AssertionError):
+        assert_healthy(at, "missing")
 
 
-def test_dimension_page_widgets_change_what_is_shown(app, app_warehouse):
-    res = load_results(app_warehouse)
-    card = scorecard(res, year=res.latest_year, lang="id")
-    app.switch_page("app_pages/dimension.py").run()
-    before = app.title[0].value
-    dim = card.dimensions["code"].iloc[-1]
-    app.selectbox(key="dim").select(dim).run()
-    assert app.title[0].value != before
-    assert app.title[0].value.startswith(card.dimensions["name"].iloc[-1])
-    rows = card.indicators[card.indicators["dimension"] == dim]
-    app.selectbox(key="ind_pick").select(rows["code"].iloc[-1]).run()
-    assert not app.exception
-    assert rows["name"].iloc[-1] in specs(app)[-1]
-
-
-def test_trends_page_compares_peers(app, app_warehouse):
-    res = load_results(app_warehouse)
-    peer = peer_units(res)[0]
-    app.switch_page("app_pages/trends.py").run()
-    app.radio(key="trend_level").set_value("dimension").run()
-    app.multiselect(key="trend_peers").set_value([peer]).run()
-    assert not app.exception
-    stats = app.dataframe[-1].value
-    assert res.unit_name(peer) in set(stats.iloc[:, 0])
-    assert res.unit_name(res.city) in set(stats.iloc[:, 0])
-
-
-def test_method_sliders_move_the_scores(app):
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_tables_show_the_language_number_format_and_stay_numeric(app, lang, scored_warehouse):
+    res = load_results(scored_warehouse)
+    app.sidebar.radio(key="lang").set_value(lang).run()
     app.switch_page("app_pages/method.py").run()
-    before = app.dataframe[1].value.copy()
-    app.slider(key="wi_governance").set_value(3.0).run()
-    app.selectbox(key="wi_norm").select("rank").run()
-    after = app.dataframe[1].value
-    assert not app.exception
-    assert not before.equals(after)
-
-
-def test_recommendation_filters(app):
-    app.switch_page("app_pages/recommendations.py").run()
-    dims = app.multiselect(key="rec_dims")
-    if not dims.options:
-        pytest.skip("no recommendations fire on this warehouse")
-    n_all = len([m for m in app.markdown if m.value.startswith("**")])
-    dims.select(dims.options[0]).run()
-    n_one = len([m for m in app.markdown if m.value.startswith("**")])
-    assert 0 < n_one <= n_all
-
-
-def test_quality_page_totals_match_the_manifest(app, app_warehouse):
-    res = load_results(app_warehouse)
-    app.switch_page("app_pages/quality.py").run()
-    metrics = {m.label: m.value for m in app.metric}
-    total = res.load_manifest["rows_read"].sum()
-    assert metrics["Baris dibaca"] == format_number(total, "id", 0)
+    table = app.dataframe[-1]
+    score = res.scores.query("comparison == 'cities' and code == @INDEX_CODE and "
+                             "year == @res.latest_year")["score"].max()
+    text = shown(table).iloc[0, 1]
+    assert text == format_number(score, lang)
+    assert ("," in text) == (lang == "id") and ("." in text) == (lang == "en")
+    assert table.value.iloc[:, 1].dtype.kind == "f", "numbers stay numbers (sortable)"
+    pop = shown(app.dataframe[-1])
+    assert pop.shape[0] == res.scores.query("comparison == 'cities'")["unit"].nunique()
 
 
 def test_missing_warehouse_gives_a_friendly_message(tmp_path, monkeypatch):

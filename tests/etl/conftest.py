@@ -1,4 +1,5 @@
-"""Fixtures: small raw directories built from the real registry (valid unless a test breaks them)."""
+"""Fixtures: small raw directories built from the real registry (valid unless a test
+breaks them)."""
 
 from __future__ import annotations
 
@@ -154,7 +155,7 @@ def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
         con.close()
 
 
-def report_for(report: EtlReport, name: str):  # noqa: ANN201 - FileReport
+def report_for(report: EtlReport, name: str):
     return next(f for f in report.files if f.path.name == name)
 
 

@@ -96,7 +96,7 @@ def test_failure_mid_file_leaves_warehouse_unchanged(etl: Etl, settings: Setting
     write_csv(raw / "complaints_2024.csv", "complaints", [complaint(1, rating="2")])
     original = load._write
 
-    def write_then_fail(con, f, load_id):  # noqa: ANN001, ANN202
+    def write_then_fail(con, f, load_id):
         original(con, f, load_id)          # the DELETE + INSERT statements have run
         raise RuntimeError("disk on fire")
 

@@ -93,9 +93,9 @@ def _reasons(db: Path, file: str, line: int) -> list[tuple[str, str, str, str]]:
     (19, "lon", "expect_column_values_to_be_between",
      "lon outside the city bounding box [104.6, 104.92]", "105.5"),
 ])
-def test_complaint_defect_is_quarantined(loaded: tuple[EtlReport, Path], line: int, column: str,
-                                         expectation: str, reason: str, value: str | None
-                                         ) -> None:
+def test_complaint_defect_is_quarantined(loaded: tuple[EtlReport, Path], line: int, *,
+                                         column: str, expectation: str, reason: str,
+                                         value: str | None) -> None:
     _, db = loaded
     assert (column, expectation, reason, value) in _reasons(db, "complaints_2024.csv", line)
     assert not query(db, "SELECT 1 FROM complaints WHERE _row_number = ?", [line])
@@ -109,8 +109,8 @@ def test_complaint_defect_is_quarantined(loaded: tuple[EtlReport, Path], line: i
     ("population.csv", 2, "households", "outside [0, 20000000]", "-5"),
     ("population.csv", 3, "population", "not a valid BIGINT", "1.5e6x"),
 ])
-def test_other_sources_defects(loaded: tuple[EtlReport, Path], file: str, line: int, column: str,
-                               reason: str, value: str) -> None:
+def test_other_sources_defects(loaded: tuple[EtlReport, Path], file: str, line: int, *,
+                               column: str, reason: str, value: str) -> None:
     _, db = loaded
     got = [(c, r, v) for c, _, r, v in _reasons(db, file, line)]
     assert (column, reason, value) in got

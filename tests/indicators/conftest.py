@@ -262,17 +262,6 @@ def make_row_db() -> Callable[..., duckdb.DuckDBPyConnection]:
 
 
 @pytest.fixture(scope="session")
-def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small real warehouse: generated sample data (scale 0.05, 2022-2025) through the ETL."""
-    sample = pytest.importorskip("smartindex.sample")
-    if not hasattr(sample, "write_sample"):
-        pytest.skip("smartindex.sample.write_sample is not available yet")
-    from smartindex.config import Settings
-    from smartindex.etl import run_etl
-
-    root = tmp_path_factory.mktemp("sample_warehouse")
-    settings = Settings(db_path=root / "warehouse.duckdb", raw_dir=root / "raw")
-    sample.write_sample(settings.raw_dir, scale=0.05, seed=11, years=(2022, 2025),
-                        compress=False)
-    run_etl(settings, progress=False)
-    return settings.db_path
+def sample_warehouse(scored_warehouse: Path) -> Path:
+    """The shared small real warehouse (sample data through the ETL; see tests/conftest.py)."""
+    return scored_warehouse

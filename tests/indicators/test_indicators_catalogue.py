@@ -13,6 +13,7 @@ from smartindex.engine.framework import Framework
 from smartindex.errors import CatalogueError
 from smartindex.indicators import DIMENSIONS, catalogue_from_dict, load_catalogue
 from smartindex.indicators.catalogue import DEFAULT_PATH
+from smartindex.indicators.docs import COMPLAINT_KPIS, catalogue_markdown, main
 
 ROOT = Path(__file__).parents[2]
 
@@ -113,6 +114,11 @@ def _mutate(raw: dict, code: str, changes: dict) -> dict:
     ("ENV_PM25", {"goalposts": [55, 5]}, "goalposts"),
     ("ENV_PM25", {"min_n": 0}, "min_n"),
     ("ENV_PM25", {"code": "env_pm25"}, "code"),
+    ("ENV_PM25", {"unit_id": None}, "missing unit_id"),
+    ("ENV_PM25", {"unit_en": ""}, "missing unit_en"),
+    ("ENV_PM25", {"unit_en": "   "}, "unit_en must be non-empty text"),
+    ("ENV_PM25", {"unit_id": 3}, "unit_id must be non-empty text"),
+    ("ENV_PM25", {"unit": "µg/m³"}, "replaced by unit_id"),
 ])
 def test_validation_errors_name_the_entry(raw, code, changes, message):
     data = _mutate(raw, code, changes)
@@ -166,3 +172,39 @@ def test_dimension_modules_bind_their_key(catalogue):
     modules = (economy, people, governance, mobility, environment, living)
     assert tuple(m.DIMENSION for m in modules) == DIMENSIONS
     assert sum(len(m.indicators(catalogue)) for m in modules) == len(catalogue.indicators)
+
+
+def test_every_indicator_has_its_unit_in_both_languages(catalogue):
+    for ind in catalogue.indicators:
+        assert ind.unit_id.strip() and ind.unit_en.strip(), ind.code
+        assert ind.unit == ind.unit_en == ind.unit_label("en"), ind.code
+        assert ind.unit_label("id") == ind.unit_id, ind.code
+    loans = catalogue.indicator("PEO_LIBRARY_LOANS")
+    assert (loans.unit_label("id"), loans.unit_label("en")) == ("per penduduk", "per resident")
+    english = {"per resident", "working hours", "Rp million", "years", "index"}
+    assert not english & {i.unit_id for i in catalogue.indicators}
+    frame = catalogue.to_framework_frame().set_index("code")
+    assert frame.loc["GOV_FIRST_RESPONSE_WH", "unit"] == "working hours"
+
+
+def test_docs_catalogue_md_is_generated_from_the_catalogue(catalogue):
+    path = ROOT / "docs" / "catalogue.md"
+    assert path.read_text(encoding="utf-8") == catalogue_markdown(load_catalogue()), (
+        "docs/catalogue.md is out of date with catalogue.toml; regenerate it with "
+        "`python -m smartindex.indicators.docs > docs/catalogue.md`")
+
+
+def test_catalogue_markdown_lists_every_indicator_and_kpi(catalogue):
+    text = catalogue_markdown(catalogue)
+    rows = re.findall(r"^\| `([A-Z]{3}_[A-Z0-9_]+)` \|", text, re.M)
+    assert rows == catalogue.codes
+    assert text.count("### Smart ") == len(catalogue.dimensions)
+    assert "| `GOV_FIRST_RESPONSE_WH` | Median working hours to first response<br>" in text
+    assert "| working hours<br>*jam kerja* | − | core | service_records |" in text
+    assert {code for code, _ in COMPLAINT_KPIS} <= set(catalogue.codes)
+
+
+def test_docs_main_reports_a_bad_catalogue_in_one_line(tmp_path, capsys):
+    assert main([str(tmp_path / "missing.toml")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and "not found" in err and err.count("\n") == 1

@@ -15,7 +15,7 @@ from smartindex.indicators import measure
 from smartindex.indicators.catalogue import Catalogue
 from smartindex.indicators.measure import prepare_connection, run_indicator
 
-pytestmark = pytest.mark.slow   # the sample warehouse fixture runs the full ETL (~30 s)
+pytestmark = pytest.mark.slow  # uses the shared sample warehouse (built once per session)
 
 YEARS = range(2022, 2026)
 KECAMATAN_LEVEL = {

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from smartindex.i18n import format_number
+from smartindex.i18n import format_number, t
+from smartindex.indicators import load_catalogue
 from smartindex.report_sections import breakable, report_model
 from smartindex.scorecard import scorecard
 
@@ -61,3 +62,28 @@ def test_breakable_adds_break_points_only():
     assert breakable(text).replace("\u200b", "") == text
     assert breakable(text).count("\u200b") == text.count("_")
     assert "\u200b" in breakable("f" * 64, 32)
+
+
+@pytest.fixture(scope="module")
+def model_id(scored_results, scored_warehouse):
+    return report_model(scored_results, year=scored_results.latest_year, lang="id",
+                        db_path=scored_warehouse)
+
+
+def _unit_cells(tbl, lang):
+    col = tbl["header"].index(t("col.measure_unit", lang))
+    return [row[col] for row in tbl["rows"]]
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_units_are_printed_in_the_report_language(lang, model_id, model_en):
+    model, _ = model_id if lang == "id" else model_en
+    cat = load_catalogue()
+    assert _unit_cells(model["method"]["indicator_table"], lang) == [
+        i.unit_label(lang) for i in cat.indicators]
+    shown = {c for d in model["dimensions"] for c in _unit_cells(d["table"], lang)}
+    assert shown and shown <= {i.unit_label(lang) for i in cat.indicators}
+    if lang == "id":
+        english = {"per resident", "working hours", "Rp million", "years", "index"}
+        assert not english & shown
+        assert "per penduduk" in shown

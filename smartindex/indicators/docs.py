@@ -1,0 +1,226 @@
+"""Render ``docs/catalogue.md`` from the catalogue, so the documentation cannot drift.
+
+``python -m smartindex.indicators.docs > docs/catalogue.md`` regenerates it; a test compares the
+file with :func:`catalogue_markdown` of the packaged catalogue.  The indicator tables come from
+``catalogue.toml``; the method prose and the complaint-KPI formulas are not catalogue data and
+are kept here as static text.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+
+from smartindex.errors import CatalogueError
+from smartindex.indicators.catalogue import Catalogue, Indicator, load_catalogue
+
+TITLE = "# The indicator catalogue"
+INTRO = """\
+`smartindex/indicators/catalogue.toml` is the single definition of every indicator: metadata,
+Giffinger dimension and factor, unit (in Bahasa Indonesia and English), direction, weight, tier,
+standard, target reference, source kind, the tables it reads and **one DuckDB query**. Adding
+an indicator is adding one `[[indicator]]` entry; no Python changes. The tables below are
+generated from that file by `smartindex/indicators/docs.py`
+(`python -m smartindex.indicators.docs > docs/catalogue.md`)."""
+USAGE = """\
+```python
+from smartindex.indicators import load_catalogue, measure, measure_indicator_values, targets_frame
+cat = load_catalogue()                 # validated; CatalogueError names the bad entry
+cat.version, cat.digest                # "1.0.0", sha256 of the canonical (parsed) content
+cat.to_framework_frame()               # INDEX -> dimensions -> factors -> indicators (engine)
+values = measure(con, cat)             # long table, see below; codes=[...] for a subset
+measure_indicator_values(con, cat)     # measure + CREATE OR REPLACE TABLE indicator_values
+targets_frame(con, cat)                # unit, year, code, target (from the targets table)
+cat.validate_sql(con)                  # run every query, check the contract
+```
+
+## Query contract
+
+Each `sql` returns exactly `unit, year, value, numerator, denominator` and optionally `n_obs`,
+`n_valid`:
+
+- `unit` is a `kode_wilayah`: Kota Palembang `1671`, its kecamatan (7 digits) where the input
+  has a kecamatan breakdown, peer cities (`3171`, `3578`, `3273`, `1275`, `7371`, `3374`) where
+  `official_stats` has the inputs. One row per unit and year.
+- For ratios `value = k · numerator / denominator`, `k` given by the unit (100 for %, 1 000 for
+  "per 1 000" …); `numerator`/`denominator` are NULL otherwise.
+- `n_obs` = records behind the value; `n_valid` = those carrying the data the value needs.
+
+Queries use shared macros declared in the catalogue (`[[macro]]`: `stat_value`, `stat_per_capita`,
+`stat_ratio`, `stat_latest`, `kecamatan_units`, `home_units`, `complaint_records`, `sla_tickets`,
+`respondents`, `kelurahan_population`, `haversine_km`, `active_at` …) and the working-time macros
+of `calendar.py`. Record-level data (tickets, respondents, transactions, assets, sensors) is
+attributed to its kecamatan and, through `kecamatan_units()`, also to the kota, so the city value
+is computed from the records (a median or weighted share is not an average of kecamatan values)."""
+OUTPUT_NOTES = """\
+Indicators whose input tables are absent from the warehouse give no rows
+(`missing_inputs(con, cat)` lists them; `validate_sql` raises `WarehouseError`). Values are
+rounded to 10 decimals so results do not depend on the order of parallel float sums.
+Units outside `region` or at kelurahan level are dropped. Rows with non-finite values are dropped.
+A query that fails raises `CatalogueError("indicator CODE: query failed: …")`. Survey indicators
+carry `min_n = 30`: a value resting on fewer valid respondents is dropped."""
+CALENDAR = """\
+## Working time and the complaint KPIs
+
+**Calendar** (`smartindex/indicators/calendar.py`): national public holidays (hari libur nasional,
+incl. election days) and cuti bersama 2015–2027 from the yearly SKB 3 Menteri; dates marked
+uncertain in the module (2020/2022 revisions, 2026, all of 2027) should be checked against the
+published SKB. `calendar_days(date, is_working_day, holiday_name, holiday_kind, working_day_no,
+work_minutes_before)` is built set-based (one row per day, running sums).
+
+- *Jam kerja*: 08:00–16:00 WIB, Monday–Friday, excluding libur nasional and cuti bersama.
+- `working_hours_between(a, b)` = (working minutes up to `b` − working minutes up to `a`) / 60,
+  each a look-up of `work_minutes_before` for the day plus the clipped minutes of that day.
+- `working_days_between(a, b)` = working days after the day of `a` up to and including the day
+  of `b` (the day of receipt is not counted). "Within n working days" means `≤ n`.
+
+**Population of tickets.** Year = year of `created_at`. Tickets with status `rejected` or
+`returned` ("bukan wewenang") are excluded from every rate (reported apart by
+`excluded_complaints(con, cat)`). `as_of` = the latest timestamp in the complaint extract; a
+ticket enters an SLA rate only when its window has ended before `as_of`. A missing timestamp
+counts as a breach."""
+OTHER_METHODS = """\
+## Other methods
+
+- **Surveys**: design-weighted shares `Σw·[answer ≥ 4] / Σw` over respondents who answered;
+  IKM (PermenPANRB 14/2017) = 25 × mean over U1–U9 of the weighted element mean (1–4), all nine
+  elements required; digital literacy = mean of the eight `dl_*` items (four Kominfo pillars) ≥ 4.
+- **Inventories** count assets active on 31 December (`installed ≤ day` and not yet retired).
+- **Access** (MOB_PT_STOP_ACCESS, MOB_4G_COVERAGE): vectorised haversine between kelurahan
+  centroids (`region` level kelurahan) and active stops (500 m; stop and route open) or 4G/5G
+  sites on air (their nominal `coverage_radius_km`, 2 km when missing). Kelurahan-centroid
+  approximation: a kelurahan is wholly served or not. Population-weighted with the kelurahan's own
+  population row where present, else the kecamatan's population shared by kelurahan area.
+- **Air quality**: a sensor-day is valid when `qc_flag = 'ok'`, `n_hours ≥ 18` and PM2.5 present;
+  a unit's daily value is the mean of its valid sensors; ENV_PM25 = mean of daily values;
+  ENV_GOOD_AIR_DAYS = share of those days ≤ 55 µg/m³.
+- **Elections** (PEO_VOTER_TURNOUT, GOV_WOMEN_COUNCIL): the latest result holds for up to five
+  years (`stat_latest`).
+- **Peers**: the same formulas on `official_stats`; `peer_indicator_values` only fills gaps.
+- **Method overrides**: `goalposts = [lo, hi]` on an indicator becomes `goalpost_lo/hi` in the
+  framework frame (e.g. SPBE 1–5, IKM 25–100, Ombudsman 0–100, PM2.5 5–55)."""
+OUTPUT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("code, unit, unit_level, year",
+     "indicator, `kode_wilayah`, `kota` / `kecamatan`, year"),
+    ("value, numerator, denominator",
+     "the value and, for ratios, its parts"),
+    ("n_obs",
+     "records behind the value (NULL for reported values)"),
+    ("coverage",
+     "`n_valid / n_obs`: share of the underlying records with valid data "
+     "(valid sensor-days of all sensor-days, respondents answering the item, "
+     "months of ridership reported of 12, tickets with a first response). 1 "
+     "when the query reports no `n_valid` (official statistics, inventories, "
+     "SLA rates where a missing timestamp counts as a breach); NULL for "
+     "reported peer values"),
+    ("is_reported",
+     "true when the value comes from `peer_indicator_values` (used only where "
+     "the query gave no value for that code, unit and year)"),
+    ("sources",
+     "the catalogue `inputs` (tables read), comma-joined"),
+    ("load_ids",
+     "distinct `_load_id` values (ids of `load_manifest`) found in those "
+     "tables, comma-joined"),
+)
+"""Columns of ``indicator_values`` and their meaning."""
+COMPLAINT_KPIS: tuple[tuple[str, str], ...] = (
+    ("GOV_FIRST_RESPONSE_WH",
+     "median of `working_hours_between(created_at, first_response_at)` over "
+     "tickets with a first response (coverage = responded / all)"),
+    ("GOV_VERIFIED_3WD",
+     "100 · #{`working_days_between(created_at, verified_at) ≤ 3`} / "
+     "#{`working_days_between(created_at, as_of) > 3`} (LAPOR!)"),
+    ("GOV_FOLLOWUP_5WD",
+     "100 · #{`working_days_between(dispatched_at, first_response_at) ≤ 5`} / "
+     "#{dispatched, `working_days_between(dispatched_at, as_of) > 5`} (LAPOR!)"),
+    ("GOV_DISPATCH_6H",
+     "100 · #{`dispatched_at ≤ created_at + 6 h`} / #{`created_at + 6 h ≤ "
+     "as_of`}; clock hours (JAKI/CRM practice)"),
+    ("GOV_RESOLVED_30D",
+     "100 · #{`resolved_at ≤ created_at + 30 days`} / #{`created_at + 30 days "
+     "≤ as_of`}; calendar days"),
+    ("PEO_CIVIC_REPORTERS",
+     "1 000 · distinct `reporter_id` (all statuses, anonymous excluded) / "
+     "population"),
+    ("ENV_FLOOD_REPORTS",
+     "100 000 · distinct locations of `banjir_drainase` tickets (not rejected) "
+     "/ population; location = lat/lon rounded to 0.001° (~110 m), else "
+     "kelurahan, else kecamatan"),
+)
+"""Formula of each complaint KPI (``code`` → formula): method text, not catalogue data."""
+INDICATOR_HEADER = ("code", "indicator", "factor", "unit", "dir", "tier", "source", "standard",
+                    "target reference", "definition")
+SIGNS = {1: "+", -1: "−"}
+
+
+def _cell(text: object) -> str:
+    """A table cell: pipes escaped, line breaks flattened, empty → em dash."""
+    text = " ".join(str(text).split()).replace("|", "\\|")
+    return text or "—"
+
+
+def md_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A GitHub-flavoured Markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _bilingual(en: str, id_: str) -> str:
+    """``en<br>*id*``, or just ``en`` when both read the same."""
+    return en if en == id_ else f"{en}<br>*{id_}*"
+
+
+def indicator_row(ind: Indicator, factor_names: dict[str, str]) -> list[str]:
+    """One indicator's row of the dimension table."""
+    return [f"`{ind.code}`", _bilingual(ind.name_en, ind.name_id),
+            factor_names.get(ind.factor, ind.factor), _bilingual(ind.unit_en, ind.unit_id),
+            SIGNS[ind.direction], ind.tier, ind.source_kind, ind.standard,
+            ind.target_reference, ind.description]
+
+
+def counts_sentence(cat: Catalogue) -> str:
+    """``(54 indicators, 38 core / 16 optional; 30 of the 33 Giffinger factors …)``."""
+    core = sum(i.tier == "core" for i in cat.indicators)
+    used = len({i.factor for i in cat.indicators})
+    return (f"({len(cat.indicators)} indicators, {core} core / {len(cat.indicators) - core} "
+            f"optional; {used} of the {len(cat.factors)} Giffinger factors carry an indicator.)")
+
+
+def dimension_tables(cat: Catalogue) -> str:
+    """The indicator table of every dimension that has indicators, in catalogue order."""
+    factor_names = {f.key: f.name_en for f in cat.factors}
+    parts = ["## Indicators"]
+    for dim in cat.dimensions:
+        items = [i for i in cat.indicators if i.dimension == dim.key]
+        if items:
+            parts += [f"### {dim.name_en} ({dim.name_id}) — `{dim.prefix}_`",
+                      md_table(INDICATOR_HEADER,
+                               [indicator_row(i, factor_names) for i in items])]
+    return "\n\n".join(parts)
+
+
+def catalogue_markdown(catalogue: Catalogue) -> str:
+    """The whole of ``docs/catalogue.md`` for ``catalogue``."""
+    parts = [TITLE, INTRO + "\n" + counts_sentence(catalogue), USAGE,
+             "## `indicator_values` (output of `measure`)",
+             md_table(("column", "meaning"), OUTPUT_COLUMNS), OUTPUT_NOTES, CALENDAR,
+             md_table(("code", "formula"), COMPLAINT_KPIS), OTHER_METHODS,
+             dimension_tables(catalogue)]
+    return "\n\n".join(parts) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print the Markdown of the packaged catalogue (or of the file given as argument)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        text = catalogue_markdown(load_catalogue(args[0] if args else None))
+    except CatalogueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
