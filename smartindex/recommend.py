@@ -227,7 +227,22 @@ def evaluate(rules: Sequence[Rule], ctx: Context) -> list[Recommendation]:
                 dimension=_dimension(rule, label, ctx.meta), priority=rule.priority,
                 severity=round(float(ev[0].get("severity") or 0.0), 4), agencies=rule.agencies,
                 text=render(rule, ev, ctx, name), lang=ctx.lang, evidence=tuple(ev))
-    return sorted(out.values(), key=lambda r: (r.priority, -r.severity, r.rule_id, r.scope))
+    ranked = sorted(out.values(), key=lambda r: (r.priority, -r.severity, r.rule_id, r.scope))
+    return distinct_findings(ranked, {rule.id: rule.condition for rule in rules})
+
+
+def distinct_findings(ranked: Sequence[Recommendation], conditions: dict[str, str]
+                      ) -> list[Recommendation]:
+    """One recommendation per finding (condition x scope): the highest-ranked one wins, so a
+    specific rule's advice replaces a generic rule's advice on the same evidence."""
+    seen: set[tuple[str, str, str]] = set()
+    kept = []
+    for rec in ranked:
+        finding = (conditions[rec.rule_id], rec.scope_kind, rec.scope)
+        if finding not in seen:
+            seen.add(finding)
+            kept.append(rec)
+    return kept
 
 
 def recommend(results: Results, *, year: int, lang: str = "id",

@@ -137,12 +137,17 @@ def _csv_error(path: Path, exc: duckdb.Error, header: list[str]) -> DataFileErro
                          column=column)
 
 
-def _csv_from(path: Path, header: list[str], source: Source) -> str:
-    cols = ", ".join(f"'{c}': 'VARCHAR'" for c in header)
+def _csv_from(path: Path, header: list[str], source: Source, *, typed: bool = False) -> str:
+    """``read_csv`` of ``path``: every column VARCHAR, or (``typed``) with its declared type and
+    failing records stored in the rejects tables ``_csv_rejects`` / ``_csv_scans``."""
+    types = source.all_columns
+    cols = ", ".join(f"'{c}': '{types[c] if typed else 'VARCHAR'}'" for c in header)
     delim = source.delimiter.replace("'", "''")
+    rejects = (", store_rejects=true, rejects_table='_csv_rejects', rejects_scan='_csv_scans'"
+               if typed else "")
     return (f"read_csv('{_sql_path(path)}', header=true, auto_detect=false, columns={{{cols}}}, "
             f"delim='{delim}', quote='\"', escape='\"', strict_mode=true, null_padding=false, "
-            f"max_line_size={MAX_LINE}, compression='auto')")
+            f"max_line_size={MAX_LINE}, compression='auto'{rejects})")
 
 
 def _sql_path(path: Path) -> str:
@@ -167,6 +172,49 @@ def _create_stage(con: duckdb.DuckDBPyConnection, from_sql: str, header: list[st
     return con.execute("SELECT count(*) FROM temp._typed_t").fetchall()[0][0]
 
 
+def _drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DROP TABLE IF EXISTS temp._csv_rejects")
+    con.execute("DROP TABLE IF EXISTS temp._csv_scans")
+
+
+def _create_stage_typed(con: duckdb.DuckDBPyConnection, path: Path, header: list[str],
+                        source: Source, key: str) -> int | None:
+    """Fast path: read the CSV ONCE with the declared types (no VARCHAR copy, no TRY_CAST).
+
+    Returns the row count, or None when DuckDB rejected any record (a value that does not cast,
+    a ragged line, invalid UTF-8 ...): the caller then stages the file the VARCHAR + TRY_CAST
+    way, which reports every such record exactly as before. With no rejects both paths give the
+    same ``_typed_t`` (the CSV reader casts with the same rules as TRY_CAST; ``_raw_json`` is
+    NULL because no value failed to cast). Not used with ``decimal = ","``.
+    """
+    exprs = []
+    for c, typ in source.all_columns.items():
+        if c not in header:
+            exprs.append(f'CAST(NULL AS {typ}) AS "{c}"')
+            continue
+        val = f'NULLIF("{c}", \'\')' if typ == "VARCHAR" else f'"{c}"'
+        exprs.append(f'{hash_sql(val) if c in source.pseudonymise else val} AS "{c}"')
+    _drop_rejects(con)
+    con.execute("DROP VIEW IF EXISTS temp._typed")
+    con.execute("DROP TABLE IF EXISTS temp._typed_t")
+    try:
+        con.execute(f"CREATE TEMP TABLE _typed_t AS SELECT {', '.join(exprs)}, "
+                    f"CAST(NULL AS VARCHAR) AS _raw_json "
+                    f"FROM {_csv_from(path, header, source, typed=True)}",
+                    {"key": key} if source.pseudonymise else None)
+        rejected = con.execute("SELECT count(*) FROM temp._csv_rejects").fetchall()[0][0]
+    except duckdb.Error:
+        rejected = None
+    finally:
+        _drop_rejects(con)
+    if rejected != 0:
+        con.execute("DROP TABLE IF EXISTS temp._typed_t")
+        return None
+    con.execute("CREATE TEMP VIEW _typed AS SELECT rowid + 2 AS _row_number, * "
+                "FROM temp._typed_t")
+    return con.execute("SELECT count(*) FROM temp._typed_t").fetchall()[0][0]
+
+
 def _stage_csv(con, path: Path, source: Source, key: str, scratch: Path) -> Staged:
     header, utf8 = _sniff_csv(path, source)
     check_header(path, header, source)
@@ -177,7 +225,10 @@ def _stage_csv(con, path: Path, source: Source, key: str, scratch: Path) -> Stag
     try:
         if not utf8 and source.encoding is None:
             raise duckdb.InvalidInputException("Invalid unicode in header")
-        rows = _create_stage(con, _csv_from(target, header, source), header, source, key)
+        rows = (_create_stage_typed(con, target, header, source, key)
+                if source.decimal == "." else None)
+        if rows is None:
+            rows = _create_stage(con, _csv_from(target, header, source), header, source, key)
     except duckdb.Error as exc:
         if "unicode" not in str(exc).lower() or source.encoding is not None:
             raise _csv_error(path, exc, header) from exc

@@ -155,3 +155,21 @@ def test_evidence_and_text_use_the_unit_of_the_language():
     wifi = next(r for r in recommend(make_results(), year=2023, lang="id", catalogue=meta)
                 if r.rule_id == "infra_wifi_divide")
     assert wifi.evidence[0]["unit"] == "id:per 100 000"
+
+
+def test_one_recommendation_per_finding():
+    recs = _recs()
+    conditions = {rule.id: rule.condition for rule in load_rules()}
+    findings = [(conditions[r.rule_id], r.scope_kind, r.scope) for r in recs]
+    assert len(findings) == len(set(findings))
+    mobility_peers = [r.rule_id for r in recs if r.scope == "mobility"
+                      and conditions[r.rule_id] == "score_bottom_quartile"]
+    assert mobility_peers == ["infra_mobility_peers"]  # the specific advice wins
+
+
+def test_real_warehouse_recommendations_are_distinct_and_evidenced(scored_results):
+    recs = recommend(scored_results, year=scored_results.latest_year, lang="en")
+    assert recs and all(r.evidence for r in recs)
+    conditions = {rule.id: rule.condition for rule in load_rules()}
+    findings = [(conditions[r.rule_id], r.scope_kind, r.scope) for r in recs]
+    assert len(findings) == len(set(findings))
