@@ -24,7 +24,8 @@ labels = {"source_file": t("col.source_file", v.lang), "table_name": t("col.tabl
           **{c: t(f"quality.{c}", v.lang) for c in counts}, "status": t("col.status", v.lang),
           "finished_at": t("col.finished", v.lang), "warnings": t("col.warnings", v.lang),
           "error": t("col.error", v.lang)}
-common.table(manifest, v.lang, labels=labels)
+common.table(manifest.assign(status=[t(f"load.{s}", v.lang) for s in manifest["status"]])
+             if "status" in manifest else manifest, v.lang, labels=labels)
 if "rows_quarantined" in manifest and manifest["rows_quarantined"].gt(0).any():
     bad = manifest[manifest["rows_quarantined"] > 0]
     common.chart(charts.ranked_bars(

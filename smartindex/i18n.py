@@ -502,3 +502,10 @@ STRINGS.update({
     "col.target_year": ("Tahun target", "Target year"),
     "col.threshold": ("Ambang", "Threshold"),
 })
+
+STRINGS.update({
+    "load.loaded": ("dimuat", "loaded"),
+    "load.replaced": ("diganti", "replaced"),
+    "load.skipped": ("dilewati (tidak berubah)", "skipped (unchanged)"),
+    "load.failed": ("gagal", "failed"),
+})
