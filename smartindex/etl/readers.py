@@ -1,7 +1,9 @@
 """Read one raw file into the staging table ``_typed_t`` / view ``_typed`` (CSV, Parquet, XLSX).
 
 Every column is read as VARCHAR, then TRY_CAST to its declared type in the same statement (the
-raw text of a row with a type failure is kept in ``_raw_json`` for the quarantine).
+raw text of a row with a type failure is kept in ``_raw_json`` for the quarantine). Fast path
+for CSV (decimal '.'): read once with the declared types; used only when DuckDB rejects no
+record, else the VARCHAR way is taken (see ``_create_stage_typed``).
 Row numbers: ``_typed_t.rowid + 2`` is a record's line number in the file, header = line 1
 (so the first data record is line 2; for XLSX it is the Excel row; for Parquet the record ordinal
 plus one). A CSV field containing a line break does not shift later numbers: they count records.

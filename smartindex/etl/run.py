@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -26,20 +27,38 @@ from smartindex.warehouse import swap_write
 MEMORY_LIMIT = "2GB"   # DuckDB spills to disk beyond this; keeps the peak RSS bounded
 
 
-def discover(registry: Registry, raw_dir: Path) -> list[RawFile]:
-    """Files per source in registry order (references need their target loaded first)."""
+def discover(registry: Registry, raw_dir: Path,
+             on_listed: Callable[[list[Path]], None] | None = None) -> list[RawFile]:
+    """Files per source in registry order (references need their target loaded first).
+
+    ``on_listed`` is called with the matched paths before they are checksummed.
+    """
     if not raw_dir.is_dir():
         raise DataFileError(raw_dir, "raw data directory not found")
-    out = []
+    listed = []
     for source in registry.sources:
         patterns = [source.pattern]
         if source.pattern.endswith(".csv"):  # gzipped CSV matches too
             patterns.append(source.pattern + ".gz")
         paths = {p for pat in patterns for p in raw_dir.glob(pat) if p.is_file()}
-        for path in sorted(paths):
-            out.append(RawFile(path, path.relative_to(raw_dir).as_posix(), source,
-                               sha256_file(path), path.stat().st_size))
-    return out
+        listed += [(path, source) for path in sorted(paths)]
+    if on_listed is not None:
+        on_listed([path for path, _ in listed])
+    return [RawFile(path, path.relative_to(raw_dir).as_posix(), source, sha256_file(path),
+                    path.stat().st_size) for path, source in listed]
+
+
+def _warm_up_if_stale(gx: GxSession, db_path: Path) -> Callable[[list[Path]], None]:
+    """Start importing GX while the files are checksummed (hashlib releases the GIL) when
+    something probably needs loading: no warehouse yet, or a raw file modified after it."""
+    def check(paths: list[Path]) -> None:
+        try:
+            stamp = db_path.stat().st_mtime
+        except OSError:
+            stamp = None
+        if stamp is None or any(p.stat().st_mtime >= stamp for p in paths):
+            gx.warm_up()
+    return check
 
 
 def _already_loaded(db_path: Path, files: list[RawFile]) -> set[str]:
@@ -55,12 +74,14 @@ def _skipped(f: RawFile) -> FileReport:
 
 
 def _load_all(con: duckdb.DuckDBPyConnection, settings: Settings, registry: Registry,
-              todo: list[RawFile], progress: bool | None) -> dict[str, FileReport]:
+              todo: list[RawFile], progress: bool | None, *, gx: GxSession
+              ) -> dict[str, FileReport]:
     con.execute(f"SET threads = {int(settings.threads)}")
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute("SET enable_progress_bar = false")  # DuckDB's bar would write to stdout
     ensure_meta(con)
-    gx, reports = GxSession(), {}
+    reports: dict[str, FileReport] = {}
+    gx.warm_up()  # if not started yet: GX's import overlaps with staging the first file
     checks = {s.name: build_checks(s, registry.bbox) for s in registry.sources}
     for f in progress_bar(todo, total=len(todo), enabled=progress):
         if previous_sha(con, f.rel) == f.sha256:  # loaded by a concurrent run meanwhile
@@ -83,13 +104,15 @@ def run_etl(settings: Settings, *, raw_dir: Path | None = None,
     atomic swap of the warehouse file; nothing is written when every file is unchanged.
     """
     registry = load_registry(registry_path)
-    files = discover(registry, Path(raw_dir) if raw_dir is not None else settings.raw_dir)
+    gx = GxSession()
+    files = discover(registry, Path(raw_dir) if raw_dir is not None else settings.raw_dir,
+                     _warm_up_if_stale(gx, settings.db_path))
     done = _already_loaded(settings.db_path, files)
     todo = [f for f in files if f.rel not in done]
     reports: dict[str, FileReport] = {}
     if todo:
         settings.db_path.parent.mkdir(parents=True, exist_ok=True)
         with swap_write(settings.db_path) as con:
-            reports = _load_all(con, settings, registry, todo, progress)
+            reports = _load_all(con, settings, registry, todo, progress, gx=gx)
     return EtlReport([reports.get(f.rel) or _skipped(f) for f in files],
                      db_path=settings.db_path)

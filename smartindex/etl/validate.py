@@ -10,7 +10,9 @@ as a failure.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import threading
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -141,16 +143,31 @@ class GxSession:
         self.now_us = (self.now - dt.datetime(1970, 1, 1)) // dt.timedelta(microseconds=1)
         self._batch_def: Any = None
         self._n = 0
+        self._lock = threading.Lock()
+        self._warming: threading.Thread | None = None
+
+    def warm_up(self) -> None:
+        """Import GX and create the context in a background thread (takes seconds), so that it
+        overlaps with checksumming and DuckDB staging (both release the GIL). Only the first
+        call starts a thread. An error there is ignored: the first ``failures`` call then
+        repeats the work and raises it."""
+        def work() -> None:
+            with contextlib.suppress(Exception):  # the first real use raises it again
+                self._definition()
+        if self._warming is None:
+            self._warming = threading.Thread(target=work, name="smartindex-gx-warm-up")
+            self._warming.start()
 
     def _definition(self) -> Any:
-        if self._batch_def is None:
-            import great_expectations as gx
-            from great_expectations.data_context.types.base import ProgressBarsConfig
-            ctx = gx.get_context(mode="ephemeral")
-            ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
-            asset = ctx.data_sources.add_pandas("smartindex_etl").add_dataframe_asset("frame")
-            self._batch_def = asset.add_batch_definition_whole_dataframe("whole")
-        return self._batch_def
+        with self._lock:
+            if self._batch_def is None:
+                import great_expectations as gx
+                from great_expectations.data_context.types.base import ProgressBarsConfig
+                ctx = gx.get_context(mode="ephemeral")
+                ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
+                asset = ctx.data_sources.add_pandas("smartindex_etl").add_dataframe_asset("frame")
+                self._batch_def = asset.add_batch_definition_whole_dataframe("whole")
+            return self._batch_def
 
     def failures(self, frame: Any, checks: Sequence[Check]) -> list[tuple[Check, list[int]]]:
         """Run ``checks`` on ``frame`` (RangeIndex); failing positions per check."""
