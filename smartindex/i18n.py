@@ -289,6 +289,11 @@ def dimension_name(key: str, lang: str = DEFAULT_LANG) -> str:
     return t(f"dim.{key}", lang) if has(f"dim.{key}") else key.replace("_", " ").capitalize()
 
 
+def dimension_short(key: str, lang: str = DEFAULT_LANG) -> str:
+    """One-word dimension label for narrow table headers (``economy`` → ``Ekonomi``)."""
+    return t(f"dimshort.{key}", lang) if has(f"dimshort.{key}") else dimension_name(key, lang)
+
+
 def verdict_name(verdict: str, lang: str = DEFAULT_LANG) -> str:
     """Translated trend verdict (``improving`` → ``Membaik``)."""
     return t(f"verdict.{verdict}", lang) if has(f"verdict.{verdict}") else str(verdict)
@@ -508,4 +513,13 @@ STRINGS.update({
     "load.replaced": ("diganti", "replaced"),
     "load.skipped": ("dilewati (tidak berubah)", "skipped (unchanged)"),
     "load.failed": ("gagal", "failed"),
+})
+
+STRINGS.update({
+    "dimshort.economy": ("Ekonomi", "Economy"),
+    "dimshort.people": ("Masyarakat", "People"),
+    "dimshort.governance": ("Tata kelola", "Governance"),
+    "dimshort.mobility": ("Mobilitas", "Mobility"),
+    "dimshort.environment": ("Lingkungan", "Environment"),
+    "dimshort.living": ("Kehidupan", "Living"),
 })

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from smartindex import charts, narrative
-from smartindex.i18n import t
+from smartindex.i18n import dimension_short, t
 from smartindex.report_sections import fmt, signed, table
 from smartindex.results import INDEX_CODE, Results
 from smartindex.scorecard import (
@@ -37,11 +37,11 @@ def _district_index_table(results: Results, card: Scorecard) -> tuple[dict, pd.D
                                                     values="score", aggfunc="first")
     dims = [c for c in card.dimensions["code"] if c in wide.columns]
     header = [t("col.rank", lang), t("sidebar.kecamatan", lang), t("level.index", lang),
-              *[dimension_name(c, lang).split()[0] for c in dims]]
+              *[dimension_short(c, lang) for c in dims]]
     rows = [[fmt(r["rank"], lang, 0), str(r["name"]), {"t": fmt(r["score"], lang, 1), "b": True},
              *[fmt(wide.at[r["unit"], c], lang, 1) if r["unit"] in wide.index else "–"
                for c in dims]] for r in idx.to_dict("records")]
-    return table(header, rows, [0.8, 2.6, 1.1, *[1.1] * len(dims)],
+    return table(header, rows, [0.6, 2.0, 0.9, *[1.35] * len(dims)],
                  "rlr" + "r" * len(dims)), idx
 
 

@@ -72,3 +72,12 @@ def test_status_and_trend_words():
     assert i18n.rank_text(2.0, 7, "en") == "Rank 2 of 7"
     assert i18n.rank_text(math.nan, 7, "en") == "–"
     assert i18n.dimension_name("economy", "en") == "Smart economy"
+
+
+def test_short_dimension_labels_name_the_dimension_in_both_languages():
+    from smartindex.i18n import dimension_short
+
+    assert dimension_short("economy", "en") == "Economy"
+    assert dimension_short("living", "id") == "Kehidupan"
+    assert len({dimension_short(d, "en") for d in ("economy", "people", "governance",
+                                                   "mobility", "environment", "living")}) == 6
