@@ -1,6 +1,6 @@
 # Two entry points, both idempotent (a second run reuses .venv):
 #   make demo  - venv, install, sample data -> ETL -> scores -> PDF reports -> serve the app
-#   make test  - venv, install (with dev extras), ruff, the whole test suite
+#   make test  - venv, install (with dev extras), ruff check + format check, mypy --strict, the suite
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -22,10 +22,12 @@ demo: install
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m mypy --strict smartindex
 	$(BIN)/python -m pytest -q -n 2
 
 lint: install
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/python -m mypy --strict smartindex
 
 bench: install
 	for b in benchmarks/*.py; do $(BIN)/python $$b; done

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import common
-from smartindex.i18n import t
+from smartindex.display.i18n import t
 
 PAGES = (  # (file, title key); no icons: Streamlit fetches material icons from the web
     ("overview", "page.overview"),
@@ -23,7 +23,7 @@ PAGES = (  # (file, title key); no icons: Streamlit fetches material icons from 
     ("downloads", "page.downloads"),
 )
 
-st.set_page_config(page_title="smartindex", layout="wide")  # default favicon: no fetch
+st.set_page_config(page_title=t("app.name"), layout="wide")  # default favicon: no fetch
 lang = common.language()
 results = common.results_or_stop(lang)
 common.sidebar(results, lang)

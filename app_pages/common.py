@@ -7,20 +7,28 @@ is picked up on the next rerun.  The warehouse path comes from ``Settings.from_e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar, cast
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from smartindex import export, i18n, views
+from smartindex.analysis import districts, whatif
+from smartindex.analysis import recommend as analysis_recommend
+from smartindex.analysis import scorecard as analysis_scorecard
 from smartindex.config import Settings
+from smartindex.display import export, i18n
+from smartindex.display import labels as views
 from smartindex.errors import WarehouseError
-from smartindex.results import Results, load_results
+from smartindex.scoring.results import Results, load_results
 
 QUERY_KEYS = ("lang", "year", "city", "kec")
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -75,33 +83,41 @@ def results_or_stop(lang: str) -> Results:
         raise
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def cached(fn_name: str, key: tuple[str, float], **kwargs: object) -> object:
-    """Call ``smartindex.<module>.<fn>(results, **kwargs)`` once per warehouse and arguments."""
-    module, _, name = fn_name.rpartition(".")
-    import importlib
-
-    fn = getattr(importlib.import_module(f"smartindex.{module}"), name)
-    return fn(_results(*key), **kwargs)
+_LIBRARY: dict[str, Callable[..., object]] = {}
 
 
-def call(fn_name: str, **kwargs: object) -> object:
-    """Cached library call on the current results, e.g. ``call("scorecard.scorecard", year=…)``."""
-    return cached(fn_name, db_key(), **kwargs)
+@st.cache_data(show_spinner=False, max_entries=128)
+def _on_results(name: str, key: tuple[str, float], args: tuple[object, ...],
+                kwargs: dict[str, object]) -> object:
+    return _LIBRARY[name](_results(*key), *args, **kwargs)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _access(key: tuple[str, float], year: int, radius_m: float) -> pd.DataFrame:
-    from smartindex.db import connect
-    from smartindex.districts import access_shares
+def on_results(fn: Callable[Concatenate[Results, P], T]) -> Callable[P, T]:
+    """``fn(results, …)`` as a cached call on the current results: ``on_results(f)(year=…)``.
+    Typed (a renamed library function fails at import time) and cached per warehouse
+    version and arguments."""
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    _LIBRARY[name] = fn
 
-    with connect(warehouse(*key), read_only=True) as con:
-        return access_shares(con, year=year, radius_m=radius_m)
+    def call(*args: P.args, **kwargs: P.kwargs) -> T:
+        return cast(T, _on_results(name, db_key(), args, dict(kwargs)))
+
+    return call
 
 
-def access(year: int, radius_m: float) -> pd.DataFrame:
-    """Population share within ``radius_m`` of Wi-Fi hotspots and transit stops per kecamatan."""
-    return _access(db_key(), year, radius_m)
+scorecard = on_results(analysis_scorecard.scorecard)
+score_block = on_results(analysis_scorecard.score_block)
+district_table = on_results(analysis_scorecard.district_table)
+inequality_table = on_results(analysis_scorecard.inequality_table)
+peer_table = on_results(analysis_scorecard.peer_table)
+peer_units = on_results(analysis_scorecard.peer_units)
+trend_series = on_results(analysis_scorecard.trend_series)
+recommend = on_results(analysis_recommend.recommend)
+rescore = on_results(whatif.rescore)
+catalogue_table = on_results(whatif.catalogue_table)
+element_names = on_results(whatif.element_names)
+inequality_history = on_results(views.inequality_history)
+access = on_results(districts.access_table)
 
 
 def _init(key: str, default: object, allowed: list) -> None:
@@ -117,7 +133,7 @@ def language() -> str:
     _init("lang", i18n.DEFAULT_LANG, list(i18n.LANGS))
     lang = st.session_state["lang"]
     st.sidebar.radio(i18n.t("sidebar.lang", lang), i18n.LANGS, key="lang", horizontal=True,
-                     format_func=i18n.LANG_NAMES.get)
+                     format_func=i18n.language_name)
     return str(st.session_state["lang"])
 
 
@@ -156,7 +172,7 @@ def view() -> View:
 
 def table(frame: pd.DataFrame, lang: str, **kwargs: object) -> object:
     """A read-only table whose numbers read in ``lang`` and still sort numerically
-    (``kwargs``: :func:`smartindex.views.display_table` keywords, plus ``column_config``)."""
+    (``kwargs``: :func:`smartindex.display.labels.display_table` keywords, plus ``column_config``)."""
     config = kwargs.pop("column_config", None)
     return st.dataframe(views.display_table(frame, lang, **kwargs),  # type: ignore[arg-type]
                         hide_index=True, width="stretch", column_config=config)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import common
-from smartindex import charts, views
-from smartindex.i18n import band_light, format_number, t, trend_text
-from smartindex.trends import DEFAULT_SETTINGS
+from smartindex.analysis.trends import DEFAULT_SETTINGS
+from smartindex.display import charts
+from smartindex.display import labels as views
+from smartindex.display.i18n import band_light, format_number, t, trend_text
 
 v = common.view()
-card = common.call("scorecard.scorecard", year=v.year, unit=v.unit, lang=v.lang)
+card = common.scorecard(year=v.year, unit=v.unit, lang=v.lang)
 names = dict(zip(card.dimensions["code"], card.dimensions["name"], strict=True))
 dim = st.selectbox(t("dimension.pick", v.lang), list(names), format_func=names.get, key="dim")
 legend = list(card.bands[f"label_{v.lang}"])
@@ -23,11 +24,11 @@ cols[2].metric(t("col.trend", v.lang),
                trend_text(row["arrow"], row["verdict"], row["significant"], v.lang))
 
 ind = card.indicators[card.indicators["dimension"] == dim].reset_index(drop=True)
-factors = common.call("scorecard.score_block", unit=v.unit, year=v.year, level=2,
+factors = common.score_block(unit=v.unit, year=v.year, level=2,
                       settings=DEFAULT_SETTINGS)
 factors = factors[factors["code"].isin(ind["factor"])]
 st.subheader(t("dimension.factors", v.lang))
-element = common.call("whatif.element_names", lang=v.lang)
+element = common.element_names(lang=v.lang)
 common.chart(charts.dimension_bars(
     factors.assign(label=factors["code"].map(element).fillna(factors["code"]),
                    status=[trend_text(a, w, s, v.lang) for a, w, s in
@@ -61,6 +62,6 @@ elif st.session_state.get("ind_pick") not in codes:
     st.session_state.pop("ind_pick", None)
 code = st.selectbox(t("dimension.indicator", v.lang), codes, format_func=labels.get,
                     key="ind_pick")
-series = common.call("scorecard.trend_series", code=code, unit=v.unit)
+series = common.trend_series(code=code, unit=v.unit)
 unit_label = ind.set_index("code").loc[code, "unit"]
 common.chart(charts.trend_chart(series, v.lang, title=labels[code], y_title=str(unit_label)))

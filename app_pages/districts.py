@@ -6,21 +6,23 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import common
-from smartindex import charts, views
-from smartindex.i18n import dimension_name, t, verdict_name
-from smartindex.results import INDEX_CODE
+from smartindex.display import charts
+from smartindex.display import labels as views
+from smartindex.display.i18n import dimension_name, t, verdict_name
+from smartindex.scoring.results import INDEX_CODE
 
 v = common.view()
 res = common.results()
 st.title(f"{t('page.districts', v.lang)} · {res.unit_name(res.city)} · {v.year}")
-ineq = common.call("scorecard.inequality_table", year=v.year)
+ineq = common.inequality_table(year=v.year)
 ind = ineq[ineq["level"] == "indicator"]
 names = {INDEX_CODE: t("districts.index", v.lang),
-         **{d: dimension_name(d, v.lang) for d in ineq.loc[ineq["level"] == "dimension", "code"]},
+         **{d: dimension_name(res.catalogue, d, v.lang)
+            for d in ineq.loc[ineq["level"] == "dimension", "code"]},
          **dict(zip(ind["code"], ind[f"name_{v.lang}"], strict=True))}
 code = st.selectbox(t("districts.measure", v.lang), list(names), format_func=names.get,
                     key="district_code")
-table = common.call("scorecard.district_table", year=v.year, code=code)
+table = common.district_table(year=v.year, code=code)
 is_score = "score" in table.columns
 points = charts.label_units(table, res.regions, value="score" if is_score else "value",
                             home=v.kecamatan)
@@ -38,7 +40,7 @@ common.table(table, v.lang, labels={"name": t("col.name", v.lang), "score" if is
 st.subheader(t("districts.inequality", v.lang))
 measures = views.inequality_labels(v.lang)
 if code in set(ind["code"]):
-    history = common.call("views.inequality_history", code=code, until=v.year)
+    history = common.inequality_history(code=code, until=v.year)
     common.chart(charts.inequality_chart(charts.long_measures(history, measures), v.lang,
                                          title=names[code]))
 cols = {f"name_{v.lang}": t("col.name", v.lang), **{m: x for m, x in measures.items()
@@ -50,7 +52,7 @@ common.table(ind, v.lang, labels=cols, default_decimals=3)
 st.subheader(t("districts.access", v.lang))
 radius = st.select_slider(t("districts.radius", v.lang), [250, 500, 1000], value=500,
                           key="radius")
-shares = common.access(v.year, float(radius))
+shares = common.access(year=v.year, radius_m=float(radius))
 asset_cols = st.columns(2)
 for col, asset in zip(asset_cols, ("wifi_hotspots", "transit_stops"), strict=True):
     sub = charts.label_units(shares[shares["asset"] == asset], res.regions, value="share",

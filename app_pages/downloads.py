@@ -6,15 +6,15 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import common
-from smartindex import export
 from smartindex.config import Settings
-from smartindex.i18n import format_number, t
+from smartindex.display import export
+from smartindex.display.i18n import format_number, t
 
 v = common.view()
 res = common.results()
 st.title(t("page.downloads", v.lang))
 st.caption(t("downloads.note", v.lang))
-recs = common.call("recommend.recommend", year=v.year, lang=v.lang)
+recs = common.recommend(year=v.year, lang=v.lang)
 tables = {"scores": res.scores, "values": res.indicator_values,
           "recs": export.recommendations_frame(recs)}
 for name, frame in tables.items():

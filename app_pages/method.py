@@ -6,9 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import common
-from smartindex import charts, whatif
-from smartindex.i18n import dimension_name, format_number, t
-from smartindex.views import choice_label, column_label
+from smartindex.analysis import whatif
+from smartindex.display import charts
+from smartindex.display.i18n import dimension_name, format_number, t
+from smartindex.display.labels import choice_label, column_label
 
 v = common.view()
 res = common.results()
@@ -17,7 +18,7 @@ st.write(t("method.intro", v.lang))
 with st.expander(t("method.current", v.lang)):
     st.json(res.manifest.get("method") or {}, expanded=True)
 with st.expander(t("method.catalogue", v.lang)):
-    cat = common.call("whatif.catalogue_table", lang=v.lang)
+    cat = common.catalogue_table(lang=v.lang)
     common.table(cat, v.lang, labels={c: column_label(c, v.lang) for c in cat},
                  decimals={"weight": 1})
 
@@ -34,11 +35,12 @@ aggregate = right.selectbox(t("method.aggregate", v.lang), agg, key="wi_agg",
                             format_func=lambda k: choice_label("aggregate", k, v.lang))
 st.markdown(f"**{t('method.weights', v.lang)}**")
 steps = [round(0.1 * i, 1) for i in range(1, 31)]
-weights = tuple((d, col.select_slider(dimension_name(d, v.lang), steps, value=1.0, key=f"wi_{d}",
+weights = tuple((d, col.select_slider(dimension_name(res.catalogue, d, v.lang), steps,
+                                      value=1.0, key=f"wi_{d}",
                                       format_func=lambda x: format_number(x, v.lang)))
                 for col, d in zip(st.columns(len(whatif.DIMENSIONS)), whatif.DIMENSIONS,
                                   strict=True))
-scores = common.call("whatif.rescore", normalise=normalise, aggregate=aggregate,
+scores = common.rescore(normalise=normalise, aggregate=aggregate,
                      weights=weights)
 moved = whatif.compare_index(res, scores, year=v.year)
 st.subheader(t("method.whatif", v.lang))

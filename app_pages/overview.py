@@ -5,11 +5,18 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import common
-from smartindex import charts
-from smartindex.i18n import band_light, format_number, format_percent, rank_text, t, trend_text
+from smartindex.display import charts
+from smartindex.display.i18n import (
+    band_light,
+    format_number,
+    format_percent,
+    rank_text,
+    t,
+    trend_text,
+)
 
 v = common.view()
-card = common.call("scorecard.scorecard", year=v.year, unit=v.unit, lang=v.lang)
+card = common.scorecard(year=v.year, unit=v.unit, lang=v.lang)
 legend = list(card.bands[f"label_{v.lang}"])
 st.title(f"{card.unit_name} · {v.year}")
 st.caption(card.band_note)
@@ -18,8 +25,9 @@ o = card.overall
 cols = st.columns(4)
 cols[0].metric(t("overview.index", v.lang), format_number(o.get("score"), v.lang))
 cols[1].metric(t("col.status", v.lang), band_light(o.get("band"), legend, lang=v.lang))
-cols[2].metric(t("col.rank", v.lang), f"{format_number(o.get('rank'), v.lang, 0)} / "
-               f"{format_number(o.get('n_units'), v.lang, 0)}")
+cols[2].metric(t("col.rank", v.lang), t("col.rank_of", v.lang,
+                                        rank=format_number(o.get("rank"), v.lang, 0),
+                                        n=format_number(o.get("n_units"), v.lang, 0)))
 cols[3].metric(t("col.coverage", v.lang), format_percent(100 * (o.get("coverage") or 0), v.lang))
 st.caption(f"{t('col.trend', v.lang)}: "
            f"{trend_text(o.get('arrow'), o.get('verdict'), o.get('significant'), v.lang)}")
@@ -47,7 +55,7 @@ for frame, key in ((card.strengths, "overview.strengths"), (card.risks, "overvie
                  v.lang, labels=shown, decimals={"value": 2})
 
 st.subheader(t("overview.top_recs", v.lang))
-recs = common.call("recommend.recommend", year=v.year, lang=v.lang)
+recs = common.recommend(year=v.year, lang=v.lang)
 for i, rec in enumerate(recs[:3], 1):
     st.markdown(f"**{i}.** {rec.text}  \n*{t('col.agency', v.lang)}: {', '.join(rec.agencies)}*")
 if not recs:

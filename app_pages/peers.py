@@ -5,12 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import common
-from smartindex import charts
-from smartindex.i18n import t
+from smartindex.display import charts
+from smartindex.display.i18n import t
 
 v = common.view()
 res = common.results()
-card = common.call("scorecard.scorecard", year=v.year, unit=v.city, lang=v.lang)
+card = common.scorecard(year=v.year, unit=v.city, lang=v.lang)
 st.title(f"{t('page.peers', v.lang)} · {card.unit_name} · {v.year}")
 st.caption(t("peers.title", v.lang))
 levels = {"dimension": t("level.dimension", v.lang), "indicator": t("level.indicator", v.lang)}
@@ -31,11 +31,12 @@ if frame.empty:
 else:
     common.chart(charts.peer_chart(frame, v.lang, title=t("peers.title", v.lang)))
 
-table = common.call("scorecard.peer_table", year=v.year)
+table = common.peer_table(year=v.year)
 table = table[table["code"].isin(list(names))]
 show = table.assign(name=table["code"].map(names),
                     best_peer=[res.unit_name(u) for u in table["best_peer"]],
-                    rank=[f"{r} / {n}" for r, n in zip(table["rank"], table["n"], strict=True)])
+                    rank=[t("col.rank_of", v.lang, rank=r, n=n)
+                          for r, n in zip(table["rank"], table["n"], strict=True)])
 cols = {"name": t("col.name", v.lang), "value": t("col.value", v.lang),
         "rank": t("col.rank", v.lang), "peer_median": t("col.peer_median", v.lang),
         "best_peer": t("col.best_peer", v.lang)}

@@ -6,8 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import common
-from smartindex import charts
-from smartindex.i18n import format_number, t
+from smartindex.display import charts
+from smartindex.display.i18n import format_number, t
 
 v = common.view()
 res = common.results()
@@ -44,7 +44,7 @@ st.subheader(t("quality.coverage", v.lang))
 audit = res.audit
 audit = audit[audit["comparison"] == "cities"] if len(audit) else audit
 if len(audit):
-    names = common.call("whatif.element_names", lang=v.lang)
+    names = common.element_names(lang=v.lang)
     audit = audit.assign(name=audit["code"].map(names).fillna(audit["code"]),
                          coverage=audit["availability"] * 100)
     common.chart(charts.ranked_bars(audit.assign(label=audit["name"], value=audit["coverage"]),

@@ -6,19 +6,19 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import common
-from smartindex import export
-from smartindex.i18n import t
-from smartindex.views import dimension_label, evidence_lines
+from smartindex.display import export
+from smartindex.display.i18n import t
+from smartindex.display.labels import dimension_label, evidence_lines
 
 v = common.view()
 res = common.results()
-recs = common.call("recommend.recommend", year=v.year, lang=v.lang)
+recs = common.recommend(year=v.year, lang=v.lang)
 st.title(f"{t('page.recommendations', v.lang)} · {res.unit_name(res.city)} · {v.year}")
 dims = sorted({r.dimension for r in recs if r.dimension})
 agencies = sorted({a for r in recs for a in r.agencies})
 left, right = st.columns(2)
 pick_dims = left.multiselect(t("recs.filter_dimension", v.lang), dims, key="rec_dims",
-                             format_func=lambda d: dimension_label(d, v.lang),
+                             format_func=lambda d: dimension_label(res.catalogue, d, v.lang),
                              placeholder=t("app.choose", v.lang))
 pick_agencies = right.multiselect(t("recs.filter_agency", v.lang), agencies, key="rec_agencies",
                                   placeholder=t("app.choose", v.lang))
@@ -28,7 +28,7 @@ if not shown:
     st.info(t("recs.none", v.lang))
 for i, r in enumerate(shown, 1):
     with st.container(border=True):
-        st.markdown(f"**{i}. {dimension_label(r.dimension, v.lang)}** · "
+        st.markdown(f"**{i}. {dimension_label(res.catalogue, r.dimension, v.lang)}** · "
                     f"{t('col.priority', v.lang)} {r.priority} · "
                     f"{t('col.agency', v.lang)}: {', '.join(r.agencies)}")
         st.write(r.text)

@@ -7,13 +7,13 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
-from smartindex import charts
-from smartindex.i18n import t, trend_text
-from smartindex.trends import trend_table
+from smartindex.analysis.trends import trend_table
+from smartindex.display import charts
+from smartindex.display.i18n import t, trend_text
 
 v = common.view()
 res = common.results()
-card = common.call("scorecard.scorecard", year=v.year, unit=v.unit, lang=v.lang)
+card = common.scorecard(year=v.year, unit=v.unit, lang=v.lang)
 st.title(f"{t('page.trends', v.lang)} · {card.unit_name}")
 levels = {k: t(f"level.{k}", v.lang) for k in ("indicator", "factor", "dimension", "index")}
 level = st.radio(t("trends.level", v.lang), list(levels), format_func=levels.get,
@@ -21,17 +21,17 @@ level = st.radio(t("trends.level", v.lang), list(levels), format_func=levels.get
 ind = card.indicators
 elements = {
     "indicator": dict(zip(ind["code"], ind["name"], strict=True)),
-    "factor": {f: common.call("whatif.element_names", lang=v.lang).get(f, f)
+    "factor": {f: common.element_names(lang=v.lang).get(f, f)
                for f in dict.fromkeys(ind["factor"])},
     "dimension": dict(zip(card.dimensions["code"], card.dimensions["name"], strict=True)),
     "index": {"INDEX": t("level.index", v.lang)},
 }[level]
 code = st.selectbox(t("trends.element", v.lang), list(elements), format_func=elements.get,
                     key=f"trend_code_{level}")
-peers = [u for u in common.call("scorecard.peer_units") if v.kecamatan is None]
+peers = [u for u in common.peer_units() if v.kecamatan is None]
 others = st.multiselect(t("page.peers", v.lang), peers, format_func=res.unit_name,
                         key="trend_peers", placeholder=t("app.choose", v.lang))
-frames = [common.call("scorecard.trend_series", code=code, unit=u).assign(
+frames = [common.trend_series(code=code, unit=u).assign(
     series=res.unit_name(u)) for u in [v.unit, *others]]
 series = pd.concat(frames, ignore_index=True)
 if others:  # targets are the home city's; hide them when comparing several lines

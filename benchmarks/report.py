@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", nargs="+", default=["id", "en"])
     args = parser.parse_args(argv)
     from smartindex.report import build_report
-    from smartindex.results import load_results
+    from smartindex.scoring.results import load_results
 
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db if args.db.exists() else sample_warehouse(Path(tmp))
@@ -45,8 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         year, worst = results.latest_year, 0.0
         for lang in args.lang:
             start = time.perf_counter()
-            path = build_report(results, year=year, lang=lang, out_dir=Path(tmp) / "out",
-                                db_path=db)
+            path = build_report(results, year=year, lang=lang, out_dir=Path(tmp) / "out")
             took = time.perf_counter() - start
             worst = max(worst, took)
             print(f"report {year} {lang}: {took:.2f} s ({path.stat().st_size / 1e6:.2f} MB)")

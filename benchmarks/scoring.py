@@ -3,18 +3,28 @@
 (a) synthetic panel, 514 units x 10 years x 50 indicators (6 dimensions -> 18 factors ->
     indicators), full build: impute (linear), JRC treatment, min-max, arithmetic; target <= 2 s.
 (b) uncertainty on the ASEM example, N = 500 over four assumptions (normalisation,
-    aggregation, weights +-25 %, Winsorisation limit 1-5); target <= 1.2 s.
+    aggregation, weights +-25 %, Winsorisation limit 1-5): a Sobol design of
+    N(d + 2) = 3,000 builds; target <= 0.25 s for the whole analysis (compiling the
+    kernel included), printed with the time per build.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from smartindex.engine import Framework, MethodSpec, UncertaintySpec, build_index, uncertainty
+from smartindex.engine import (
+    Framework,
+    MethodSpec,
+    UncertaintyResult,
+    UncertaintySpec,
+    build_index,
+    uncertainty,
+)
 from smartindex.engine.tables import read_data, read_framework
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,13 +63,15 @@ def synthetic(
     return long, Framework.from_frame(frame)
 
 
-def best_of(fn, repeats: int = 3) -> float:
-    """Fastest wall time of ``repeats`` calls."""
+def best_of(
+    fn: Callable[[], object], repeats: int = 3, clock: Callable[[], float] = time.perf_counter
+) -> float:
+    """Fastest time of ``repeats`` calls on ``clock`` (wall by default, or process CPU)."""
     times = []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0 = clock()
         fn()
-        times.append(time.perf_counter() - t0)
+        times.append(clock() - t0)
     return min(times)
 
 
@@ -76,7 +88,7 @@ def main() -> None:
     coinr = MethodSpec.from_toml(METHODS / "coinr_default.toml")
     ua = UncertaintySpec.from_toml(METHODS / "uncertainty.toml")
 
-    def run_ua():
+    def run_ua() -> UncertaintyResult:
         return uncertainty(
             asem.data,
             spec_f.framework,
@@ -88,11 +100,14 @@ def main() -> None:
             groups=asem.groups,
         )
 
-    t_ua = best_of(run_ua)
+    t_ua = best_of(run_ua, repeats=5)
+    cpu_ua = best_of(run_ua, repeats=5, clock=time.process_time)
     res = run_ua()
+    builds = len(res.runs)
     print(
-        f"(b) uncertainty ASEM, N = 500, 4 assumptions, {len(res.runs)} runs: "
-        f"{t_ua:.2f} s (target <= 1.2 s)"
+        f"(b) uncertainty ASEM, N = 500, 4 assumptions, {builds} builds: "
+        f"{t_ua:.3f} s wall, {cpu_ua:.3f} s CPU (target <= 0.25 s); "
+        f"{t_ua / builds * 1e3:.3f} ms per build (wall)"
     )
     print(res.sobol.round(3).to_string(index=False))
 

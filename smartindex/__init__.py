@@ -35,16 +35,16 @@ _LAZY = {
     "load_catalogue": "smartindex.indicators",
     "measure": "smartindex.indicators",
     "compute_scores": "smartindex.scoring",
-    "load_results": "smartindex.results",
-    "Results": "smartindex.results",
+    "load_results": "smartindex.scoring.results",
+    "Results": "smartindex.scoring.results",
     "Framework": "smartindex.engine",
     "MethodSpec": "smartindex.engine",
     "build_index": "smartindex.engine",
     "audit": "smartindex.engine",
     "uncertainty": "smartindex.engine",
     "run_evaluation": "smartindex.engine.evaluate",
-    "scorecard": "smartindex.scorecard",
-    "recommend": "smartindex.recommend",
+    "scorecard": "smartindex.analysis.scorecard",
+    "recommend": "smartindex.analysis.recommend",
     "build_report": "smartindex.report",
 }
 
@@ -59,7 +59,7 @@ __all__ = [  # noqa: PLE0604 - the lazy names are strings too
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from smartindex.results import Results, load_results  # noqa: F401
+    from smartindex.scoring.results import Results, load_results  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:

@@ -8,6 +8,7 @@ subcommand that needs them, so ``--help`` stays fast.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import subprocess
 import sys
@@ -33,10 +34,38 @@ def _years(text: str) -> tuple[int, int]:
 
 
 def _positive(text: str) -> float:
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
     return value
+
+
+def _count(text: str) -> int:
+    """A whole number >= 0 (Monte Carlo runs and the like)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {text}")
+    return value
+
+
+def _port(text: str) -> int:
+    value = _count(text)
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a TCP port 1-65535, got {text}")
+    return value
+
+
+def _os_error(exc: OSError) -> str:
+    """``path: reason`` of an OS error (the path when the error names one)."""
+    reason = exc.strerror or str(exc)
+    paths = [str(p) for p in (exc.filename, exc.filename2) if p is not None]
+    return ": ".join([*paths, reason])
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -57,7 +86,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
 def cmd_etl(args: argparse.Namespace) -> int:
     from smartindex.etl import run_etl
 
-    report = run_etl(_settings(args), raw_dir=args.raw, progress=None if args.progress else False)
+    report = run_etl(_settings(args), raw_dir=args.raw, progress=True if args.progress else None)
     print(report.summary_table())
     for line in report.errors:
         print(line, file=sys.stderr)
@@ -81,14 +110,26 @@ def cmd_score(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from smartindex.engine.evaluate import run_evaluation
 
-    output = run_evaluation(args.framework, args.data, args.out, method_path=args.method)
+    options = {
+        "uncertainty": args.uncertainty,
+        "n": args.runs,
+        "seed": args.seed,
+        "diagnostic": args.diagnostic or None,
+        "group_by": tuple(args.group_ranks or ()),
+        "leave_one_out": args.leave_one_out,
+        "optimise": args.optimise_weights,
+        "optimise_level": args.optimise_level,
+    }
+    output = run_evaluation(
+        args.framework, args.data, args.out, method_path=args.method, options=options
+    )
     print(f"wrote {len(output.files)} files to {output.out_dir}")
     return 0
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
-    from smartindex.recommend import format_recommendations, recommend
-    from smartindex.results import load_results
+    from smartindex.analysis.recommend import format_recommendations, recommend
+    from smartindex.scoring.results import load_results
 
     results = load_results(_settings(args).db_path)
     year = args.year or results.latest_year
@@ -99,7 +140,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from smartindex.report import build_report
-    from smartindex.results import load_results
+    from smartindex.scoring.results import load_results
 
     settings = _settings(args)
     results = load_results(settings.db_path, city=CITY_SLUGS[args.city])
@@ -112,7 +153,6 @@ def cmd_report(args: argparse.Namespace) -> int:
             lang=lang,
             out_dir=args.out,
             city_slug=args.city,
-            db_path=settings.db_path,
         )
         print(path)
     return 0
@@ -241,7 +281,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="method spec TOML (default: the packaged Palembang method)",
     )
     p.add_argument(
-        "--runs", type=int, default=200, help="Monte Carlo runs for rank uncertainty (default: 200)"
+        "--runs", type=_count, default=200,
+        help="Monte Carlo runs for rank uncertainty, >= 0 (default: 200)"
     )
     p.add_argument("--seed", type=int, default=2026, help="random seed of the uncertainty analysis")
     _db(p)
@@ -260,8 +301,52 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--data", type=Path, required=True, help="indicator data (CSV/XLSX, wide or long)"
     )
-    p.add_argument("--method", type=Path, default=None, help="method spec TOML")
+    p.add_argument(
+        "--method",
+        type=Path,
+        default=None,
+        help="method spec TOML (may hold [uncertainty] and [evaluate] sections)",
+    )
     p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument(
+        "--uncertainty",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="run the method's [uncertainty] section (default: when the method has one)",
+    )
+    p.add_argument("--runs", type=_count, default=None, help="uncertainty N (default: the spec's)")
+    p.add_argument("--seed", type=int, default=None, help="uncertainty seed (default: the spec's)")
+    p.add_argument(
+        "--diagnostic",
+        action="store_true",
+        help="record every uncertainty replication's settings, weights and ranks",
+    )
+    p.add_argument(
+        "--group-ranks",
+        action="append",
+        metavar="COLUMN",
+        help="also rank within groups of COLUMN (e.g. GDPpc_group); repeatable",
+    )
+    p.add_argument(
+        "--leave-one-out",
+        type=int,
+        default=None,
+        metavar="LEVEL",
+        help="remove each element of LEVEL in turn and report rank changes",
+    )
+    p.add_argument(
+        "--optimise-weights",
+        choices=["balance", "infomax"],
+        default=None,
+        help="optimised weights as COINr get_opt_weights",
+    )
+    p.add_argument(
+        "--optimise-level",
+        type=int,
+        default=None,
+        metavar="LEVEL",
+        help="level whose weights are optimised (default: the one below the index)",
+    )
 
     p = _add(
         sub,
@@ -297,7 +382,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Serve the Streamlit dashboard on localhost.",
         "smartindex app --db data/warehouse.duckdb --port 8501",
     )
-    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--port", type=_port, default=8501)
     p.add_argument("--host", default="127.0.0.1")
     _db(p)
 
@@ -311,7 +396,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--raw", type=Path, default=DEFAULT_RAW, help="raw data folder (default: %(default)s)"
     )
-    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--port", type=_port, default=8501)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument(
         "--no-serve", dest="serve", action="store_false", help="stop after writing the reports"
@@ -328,14 +413,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SmartIndexError as exc:
         print(f"smartindex {args.command}: error: {exc}", file=sys.stderr)
         return 1
-    except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
-        print(f"smartindex {args.command}: error: {exc.filename}: {exc.strerror}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
     except BrokenPipeError:  # output piped into `head` and the like: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:  # disk full, existing or unreadable paths ...: one line, no traceback
+        print(f"smartindex {args.command}: error: {_os_error(exc)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
 
 
 if __name__ == "__main__":

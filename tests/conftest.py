@@ -54,6 +54,6 @@ def scored_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def scored_results(scored_warehouse: Path):
     """The ``Results`` of the fixture warehouse."""
-    from smartindex.results import load_results
+    from smartindex.scoring.results import load_results
 
     return load_results(scored_warehouse)

@@ -86,8 +86,8 @@ def pearson(x: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     with np.errstate(divide="ignore", invalid="ignore"):
         t = r * np.sqrt((n - 2) / (1 - r**2))
         p = 2 * st.t.sf(np.abs(t), n - 2)
-    p = pd.DataFrame(np.where(np.abs(r) >= 1 - 1e-15, 0.0, p), index=r.index, columns=r.columns)
-    return r, p, n
+    pvals = pd.DataFrame(np.where(np.abs(r) >= 1 - 1e-15, 0.0, p), index=r.index, columns=r.columns)
+    return r, pvals, n
 
 
 def _wide_scores(result: IndexResult) -> pd.DataFrame:

@@ -23,21 +23,33 @@ def denominator_matrix(
         raise SmartIndexError(f"denominators: no values for denominator {missing[0]!r}")
     keys = ["year", "unit"] if "year" in denominators.columns else ["unit"]
     table = denominators.assign(unit=denominators["unit"].astype(str))
-    table = table.pivot_table(index=keys, columns="name", values="value", aggfunc="first")
-    rows = wide.index.to_frame(index=False)
-    aligned = rows.merge(table.reset_index(), on=keys, how="left")
-    out = pd.DataFrame(np.nan, index=wide.index, columns=wide.columns)
-    for code, name in denom_of.dropna().items():
-        if code in out.columns:
-            out[code] = aligned[name].to_numpy(dtype=float)
-    return out
+    table = table.drop_duplicates([*keys, "name"]).pivot(index=keys, columns="name", values="value")
+    at = wide.index if keys == ["year", "unit"] else wide.index.get_level_values("unit")
+    aligned = table.reindex(at)
+    used = denom_of.dropna()
+    out = np.full(wide.shape, np.nan)
+    pos = {c: j for j, c in enumerate(wide.columns)}
+    for code, name in used.items():
+        if code in pos:
+            out[:, pos[code]] = aligned[name].to_numpy(dtype=float)
+    return pd.DataFrame(out, index=wide.index, columns=wide.columns)
 
 
-def ratio(wide: pd.DataFrame, denom: pd.DataFrame, scale: float = 1.0) -> pd.DataFrame:
-    """x / d · scale where a denominator applies, x unchanged elsewhere."""
+def ratio(
+    wide: pd.DataFrame, denom: pd.DataFrame, applies: pd.Series, scale: float = 1.0
+) -> pd.DataFrame:
+    """x / d · scale for the columns where ``applies``; other columns unchanged.
+
+    A missing denominator gives a missing value (COINr: ``x / NA = NA``), never the
+    undivided raw value; division by zero gives a missing value too.
+    """
+    x, d = wide.to_numpy(dtype=float), denom.to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        divided = wide / denom * scale
-    return divided.where(denom.notna(), wide)
+        divided = x / d * scale
+    divided[~np.isfinite(divided)] = np.nan
+    cols = applies.reindex(wide.columns, fill_value=False).to_numpy(dtype=bool)
+    out = np.where(cols[None, :], divided, x)
+    return pd.DataFrame(out, index=wide.index, columns=wide.columns)
 
 
 DENOMINATORS = {"ratio": ratio}

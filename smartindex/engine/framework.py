@@ -36,6 +36,22 @@ COINR_COLUMNS = {
 }
 
 
+COINR_TYPES = ("Indicator", "Aggregate", "Group", "Denominator", "Other")
+
+
+def _check_coinr_parents(imeta: pd.DataFrame, kind: pd.Series, tree: pd.DataFrame) -> None:
+    """A tree element's parent must be an Aggregate row, not a Group/Denominator/Other."""
+    kind_of = dict(zip(imeta["iCode"].astype(str), kind, strict=True))
+    for code, par in zip(tree["iCode"], tree["Parent"], strict=True):
+        if pd.isna(par) or str(par).strip() == "":
+            continue
+        ptype = kind_of.get(str(par).strip())
+        if ptype is not None and ptype not in ("Indicator", "Aggregate"):
+            raise CatalogueError(
+                f"element {code!r} has parent {par!r}, which is a {ptype} row, not an aggregate"
+            )
+
+
 def _text(col: pd.Series) -> pd.Series:
     """Strip text cells; empty strings become missing."""
     out = col.astype("string").str.strip()
@@ -76,15 +92,41 @@ def _check_numbers(el: pd.DataFrame) -> None:
         raise CatalogueError(f"element {bad_w.iloc[0]!r}: weight must be > 0")
 
 
+def _cycle_from(start: str, parent: dict[str, str | None]) -> list[str] | None:
+    """The cycle reached by walking up from ``start`` (its members in walk order), if any."""
+    path: list[str] = [start]
+    node = parent.get(start)
+    while node is not None:
+        if node in path:
+            return path[path.index(node) :]
+        path.append(node)
+        node = parent.get(node)
+    return None
+
+
 def _check_acyclic(parent: dict[str, str | None]) -> None:
-    """Walk up from every code; a revisit means a cycle."""
-    for start, first in parent.items():
-        seen, node = {start}, first
-        while node is not None:
-            if node in seen:
-                raise CatalogueError(f"element {start!r} is in a parent cycle via {node!r}")
-            seen.add(node)
-            node = parent.get(node)
+    """Walk up from every code; a revisit means a cycle, named by all its members."""
+    for start in parent:
+        cycle = _cycle_from(start, parent)
+        if cycle:
+            loop = " -> ".join([*cycle, cycle[0]])
+            raise CatalogueError(f"parent cycle among elements {sorted(cycle)}: {loop}")
+
+
+def _check_types(el: pd.DataFrame) -> None:
+    """Declared types must agree with the tree: indicators are leaves, aggregates are not."""
+    declared = el["type"].str.lower().fillna("")
+    kind = dict(zip(el["code"], declared, strict=True))
+    for code, par in zip(el["code"], el["parent"], strict=True):
+        if pd.notna(par) and kind.get(str(par)) == "indicator":
+            raise CatalogueError(
+                f"element {code!r} has parent {par!r}, which is an Indicator; "
+                "only aggregates can have children"
+            )
+    has_child = el["code"].isin(el["parent"].dropna())
+    empty = el.loc[declared.eq("aggregate") & ~has_child, "code"]
+    if len(empty):
+        raise CatalogueError(f"aggregate {empty.iloc[0]!r} has no children")
 
 
 def _compute_levels(el: pd.DataFrame) -> pd.Series:
@@ -137,17 +179,12 @@ def _normalise_table(frame: pd.DataFrame) -> pd.DataFrame:
     el["direction"] = pd.to_numeric(el["direction"], errors="coerce")
     el["weight"] = pd.to_numeric(el["weight"], errors="coerce")
     _check_numbers(el)
+    _check_types(el)
     _check_acyclic(
         dict(zip(el["code"], el["parent"].astype(object).where(el["parent"].notna()), strict=True))
     )
     el = _add_root(el)
     has_child = el["code"].isin(el["parent"].dropna())
-    declared_leaf = el["type"].str.lower().eq("indicator").fillna(False) & has_child
-    if declared_leaf.any():
-        raise CatalogueError(
-            f"indicator {el.loc[declared_leaf, 'code'].iloc[0]!r} has children; "
-            "indicators must be leaves"
-        )
     el["type"] = np.where(has_child, "Aggregate", "Indicator")
     el["level"] = _compute_levels(el).to_numpy()
     for col in ("target", "goalpost_lo", "goalpost_hi"):
@@ -170,13 +207,24 @@ class Framework:
 
     @classmethod
     def from_coinr(cls, imeta: pd.DataFrame) -> Framework:
-        """Read a COINr ``iMeta`` table; Group/Denominator/Other rows are not tree elements."""
+        """Read a COINr ``iMeta`` table, honouring its ``Type`` column.
+
+        Indicator rows must be leaves and Aggregate rows must have children; Group,
+        Denominator and Other rows are not tree elements, so naming one as a parent is
+        an error.
+        """
         if "iCode" not in imeta.columns or "Type" not in imeta.columns:
             raise CatalogueError("COINr iMeta needs columns iCode and Type")
-        tree = imeta[imeta["Type"].isin(["Indicator", "Aggregate"])]
+        kind = imeta["Type"].astype("string").str.strip()
+        unknown = sorted(set(kind.dropna()) - set(COINR_TYPES))
+        if unknown or kind.isna().any():
+            bad = unknown[0] if unknown else "(empty)"
+            raise CatalogueError(f"iMeta Type {bad!r} is not one of {', '.join(COINR_TYPES)}")
+        tree = imeta[kind.isin(["Indicator", "Aggregate"]).to_numpy()]
+        _check_coinr_parents(imeta, kind, tree)
         renamed = tree.rename(columns=COINR_COLUMNS)
         keep = [c for c in renamed.columns if c in REQUIRED + OPTIONAL]
-        return cls.from_frame(renamed[keep].drop(columns=["level", "type"], errors="ignore"))
+        return cls.from_frame(renamed[keep].drop(columns=["level"], errors="ignore"))
 
     @cached_property
     def indicators(self) -> list[str]:
@@ -200,9 +248,13 @@ class Framework:
         """The single top element."""
         return str(self.elements.loc[self.elements["parent"].isna(), "code"].iloc[0])
 
+    @cached_property
+    def _by_code(self) -> pd.DataFrame:
+        return self.elements.set_index("code")
+
     def column(self, name: str) -> pd.Series:
-        """One column of the element table indexed by code."""
-        return self.elements.set_index("code")[name]
+        """One column of the element table indexed by code (a copy: safe to modify)."""
+        return self._by_code[name].copy()
 
     def children(self, code: str) -> list[str]:
         """Direct children of ``code`` in table order."""

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from smartindex.engine.aggregate import AGGREGATORS, needs_positive, present_weight, with_shift
+from smartindex.engine.aggregate import (
+    AGGREGATORS,
+    CROSS_SECTIONAL,
+    needs_non_negative,
+    needs_positive,
+    present_weight,
+    with_shift,
+)
 from smartindex.engine.framework import Framework
-from smartindex.engine.method import AggregateSpec, WeightsSpec
-from smartindex.engine.panel import rank_desc
+from smartindex.engine.method import AggregateSpec, NodeOverride, RoundingSpec, WeightsSpec
+from smartindex.engine.panel import rank_desc, stack_codes, year_blocks
+from smartindex.engine.rounding import round_values
+from smartindex.engine.types import FloatArray
 from smartindex.engine.weights import (
     effective,
     pca_weights,
@@ -28,13 +38,22 @@ class LevelPlan:
     level: int
     children: list[str]
     parents: list[str]
-    matrix: np.ndarray
+    matrix: FloatArray
 
 
-def raw_weights(framework: Framework, spec: WeightsSpec) -> pd.Series:
-    """Raw weights per element for the chosen scheme."""
-    scheme = spec.values if spec.method == "mapping" else spec.method
-    return static_weights(framework, scheme)
+Cols = list[int]
+
+
+def raw_weights(
+    framework: Framework, spec: WeightsSpec, overrides: Mapping[str, NodeOverride] | None = None
+) -> pd.Series:
+    """Raw weights per element for the chosen scheme, then per-node weight overrides."""
+    scheme: str | Mapping[str, float] = spec.values if spec.method == "mapping" else spec.method
+    w = static_weights(framework, scheme)
+    for code, o in (overrides or {}).items():
+        if o.weight is not None:
+            w[code] = float(o.weight)
+    return w
 
 
 def level_plan(framework: Framework, level: int, w: pd.Series) -> LevelPlan:
@@ -55,52 +74,156 @@ def _pca_update(
     return w
 
 
-def _check_positive(x: np.ndarray, plan: LevelPlan, rows: pd.Index, name: str) -> None:
-    bad = np.argwhere(x <= 0)
+def _check_domain(
+    x: FloatArray, plan: LevelPlan, rows: pd.Index, name: str, cols: Cols, *, strict: bool
+) -> None:
+    """Raise a one-line error naming the child, unit and year outside the function's domain."""
+    member = plan.matrix[:, cols].sum(axis=1) > 0
+    bad = np.argwhere(((x <= 0) if strict else (x < 0)) & member[None, :])
     if len(bad):
         r, c = bad[0]
-        child = plan.children[c]
+        need, label = ("> 0", f"{name} mean") if strict else (">= 0", name)
         raise MethodError(
-            f"aggregate: {name} mean needs values > 0 but {child!r} is {x[r, c]:.6g} "
+            f"aggregate: {label} needs values {need} but {plan.children[c]!r} is {x[r, c]:.6g} "
             f"for {rows[r]}; set aggregate.geometric_shift or normalise to a positive range"
         )
 
 
-def aggregate_level(
-    x: np.ndarray, plan: LevelPlan, spec: AggregateSpec, rows: pd.Index
-) -> tuple[np.ndarray, np.ndarray]:
-    """Scores and coverage (share of child weight present) of one level's parents."""
-    name = spec.at(plan.level)
+def parent_functions(
+    plan: LevelPlan, spec: AggregateSpec, overrides: Mapping[str, NodeOverride] | None = None
+) -> dict[str, list[int]]:
+    """Aggregator name -> column indices of the level's parents that use it."""
+    out: dict[str, list[int]] = {}
+    for j, parent in enumerate(plan.parents):
+        o = (overrides or {}).get(parent)
+        name = o.aggregate if o is not None and o.aggregate else spec.at(plan.level)
+        out.setdefault(name, []).append(j)
+    return out
+
+
+def apply_function(
+    x: FloatArray,
+    w: FloatArray,
+    name: str,
+    *,
+    p: float,
+    shift: float,
+    blocks: list[slice],
+) -> FloatArray:
+    """One aggregator on x (… rows x children) and w (… children x parents).
+
+    Cross-sectional functions (Copeland) run per year block; a shift s gives M(x + s) - s.
+    """
     fn = AGGREGATORS[name]
-    params = {"p": spec.p} if name == "generalised" else {}
-    if needs_positive(name, spec.p):
-        shift = spec.geometric_shift or 0.0
-        _check_positive(x + shift, plan, rows, name)
-        fn = with_shift(fn, shift) if shift else fn
-    values = fn(x, plan.matrix, **params)
-    coverage = present_weight(x, plan.matrix) / plan.matrix.sum(axis=0)
-    values = np.where(coverage >= spec.coverage_at(plan.level) - 1e-12, values, np.nan)
-    values[coverage == 0] = np.nan
+    fn = with_shift(fn, shift) if shift else fn
+    params = {"p": p} if name == "generalised" else {}
+    if name not in CROSS_SECTIONAL:
+        return fn(x, w, **params)
+    out = np.full((*x.shape[:-1], w.shape[-1]), np.nan)
+    for blk in blocks:
+        out[..., blk, :] = fn(x[..., blk, :], w, **params)
+    return out
+
+
+def combine_level(
+    x: FloatArray,
+    w: FloatArray,
+    groups: Mapping[str, Cols],
+    *,
+    p: float,
+    shifts: Mapping[str, float],
+    blocks: list[slice],
+    floor: float,
+) -> tuple[FloatArray, FloatArray]:
+    """Scores and coverage of one level's parents for x (… rows x children), w (… x parents).
+
+    ``groups`` maps each aggregator to the parent columns that use it; leading batch axes
+    on ``x`` and ``w`` are replications.  The plain build and the uncertainty kernel both
+    aggregate through this function, so a nominal replication equals the plain build.
+    """
+    values = np.full(
+        (*np.broadcast_shapes(x.shape[:-2], w.shape[:-2]), x.shape[-2], w.shape[-1]), np.nan
+    )
+    for name, cols in groups.items():
+        values[..., cols] = apply_function(
+            x, w[..., cols], name, p=p, shift=shifts.get(name, 0.0), blocks=blocks
+        )
+    if not np.isnan(x).any():
+        return values, np.ones(values.shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        coverage = present_weight(x, w) / w.sum(axis=-2, keepdims=True)
+    values = np.where(coverage >= floor - 1e-12, values, np.nan)
+    values = np.where(coverage == 0, np.nan, values)
     return values, coverage
 
 
+def aggregate_level(
+    x: FloatArray,
+    plan: LevelPlan,
+    spec: AggregateSpec,
+    rows: pd.Index,
+    overrides: Mapping[str, NodeOverride] | None = None,
+) -> tuple[FloatArray, FloatArray]:
+    """Scores and coverage (share of child weight present) of one level's parents."""
+    blocks = year_blocks(rows) if isinstance(rows, pd.MultiIndex) else [slice(0, len(rows))]
+    groups = parent_functions(plan, spec, overrides)
+    shifts: dict[str, float] = {}
+    for name, cols in groups.items():
+        strict = needs_positive(name, spec.p)
+        shifts[name] = (spec.geometric_shift or 0.0) if strict else 0.0
+        if strict or needs_non_negative(name):
+            _check_domain(x + shifts[name], plan, rows, name, cols, strict=strict)
+    return combine_level(
+        x,
+        plan.matrix,
+        groups,
+        p=spec.p,
+        shifts=shifts,
+        blocks=blocks,
+        floor=spec.coverage_at(plan.level),
+    )
+
+
+@dataclass(frozen=True)
+class Tree:
+    """Wide scores and coverage of every element, the weights used and each function."""
+
+    scores: pd.DataFrame
+    coverage: pd.DataFrame
+    weights: pd.Series
+    given: pd.Series
+    functions: dict[str, str]
+
+
 def aggregate_tree(
-    normalised: pd.DataFrame, framework: Framework, weights: WeightsSpec, spec: AggregateSpec
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
-    """Scores and coverage for every element (wide), plus the renormalised weights used."""
+    normalised: pd.DataFrame,
+    framework: Framework,
+    weights: WeightsSpec,
+    spec: AggregateSpec,
+    *,
+    overrides: Mapping[str, NodeOverride] | None = None,
+    rounding: RoundingSpec | None = None,
+) -> Tree:
+    """Aggregate level by level; ``weights`` are renormalised within parents, ``given`` raw."""
     scores = normalised.copy()
     coverage = pd.DataFrame(1.0, index=normalised.index, columns=normalised.columns)
-    w = raw_weights(framework, weights)
+    w = raw_weights(framework, weights, overrides)
+    rnd = rounding or RoundingSpec()
+    functions: dict[str, str] = {}
     for level in framework.levels[1:]:
         parents = framework.codes_at(level)
         if weights.method == "pca":
             kids = [c for p in parents for c in framework.children(p)]
             w = _pca_update(w, framework, scores[kids], parents)
         plan = level_plan(framework, level, renormalise(w, framework))
-        vals, cov = aggregate_level(scores[plan.children].to_numpy(), plan, spec, scores.index)
+        for name, cols in parent_functions(plan, spec, overrides).items():
+            functions |= {plan.parents[j]: name for j in cols}
+        x = scores[plan.children].to_numpy()
+        vals, cov = aggregate_level(x, plan, spec, scores.index, overrides)
+        vals = round_values(vals, rnd.at_level(level), rnd.mode)
         scores = pd.concat([scores, pd.DataFrame(vals, scores.index, plan.parents)], axis=1)
         coverage = pd.concat([coverage, pd.DataFrame(cov, scores.index, plan.parents)], axis=1)
-    return scores, coverage, renormalise(w, framework)
+    return Tree(scores, coverage, renormalise(w, framework), w, functions)
 
 
 def present_children(scores: pd.DataFrame, framework: Framework) -> pd.DataFrame:
@@ -117,7 +240,7 @@ def long_scores(
     """Tidy scores: unit, year, code, level, score, rank, coverage, n_children, low_coverage."""
 
     def stack(frame: pd.DataFrame, name: str) -> pd.Series:
-        return frame.rename_axis(columns="code").stack(future_stack=True).rename(name)
+        return stack_codes(frame).rename(name)
 
     n_kids = present_children(scores, framework)
     out = pd.concat(
@@ -143,9 +266,12 @@ def long_scores(
     return out.reset_index(drop=True)
 
 
-def weights_table(w: pd.Series, framework: Framework) -> pd.DataFrame:
-    """code, parent, level, weight (within parent), effective (product to the root)."""
+def weights_table(
+    w: pd.Series, framework: Framework, given: pd.Series | None = None
+) -> pd.DataFrame:
+    """code, parent, level, given (raw), weight (within parent), effective (to the root)."""
     el = framework.elements.set_index("code")
     out = pd.DataFrame({"parent": el["parent"], "level": el["level"], "weight": w[el.index]})
+    out.insert(2, "given", (given if given is not None else w)[el.index])
     out["effective"] = effective(w, framework)
     return out.rename_axis("code").reset_index()

@@ -9,10 +9,12 @@ imputer only fills missing cells: present cells are returned unchanged.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from smartindex.engine.panel import stack_codes
 from smartindex.errors import MethodError
 
 
@@ -21,9 +23,10 @@ def none(wide: pd.DataFrame, groups: pd.Series | None) -> pd.DataFrame:
     return wide.copy()
 
 
-def _fill_by(wide: pd.DataFrame, keys: list[pd.Series | np.ndarray], how: str) -> pd.DataFrame:
-    fill = wide.groupby(keys, sort=False).transform(how)
-    return wide.fillna(fill)
+def _fill_by(wide: pd.DataFrame, keys: list[Any], how: str) -> pd.DataFrame:
+    fill = wide.groupby(keys, sort=False).transform(how)  # type: ignore[call-overload]
+    out: pd.DataFrame = wide.fillna(fill)
+    return out
 
 
 def mean(wide: pd.DataFrame, groups: pd.Series | None) -> pd.DataFrame:
@@ -114,7 +117,11 @@ IMPUTERS: dict[str, Callable[[pd.DataFrame, pd.Series | None], pd.DataFrame]] = 
 def impute_log(before: pd.DataFrame, after: pd.DataFrame, method: str) -> pd.DataFrame:
     """Cells filled by imputation: unit, year, code, value, method."""
     filled = before.isna() & after.notna()
-    stacked = after.where(filled).rename_axis(columns="code").stack().dropna().rename("value")
-    out = stacked.reset_index()[["unit", "year", "code", "value"]]
+    out = (
+        stack_codes(after.where(filled))
+        .dropna()
+        .rename("value")
+        .reset_index()[["unit", "year", "code", "value"]]
+    )
     out["method"] = method
     return out.sort_values(["year", "unit", "code"], kind="stable").reset_index(drop=True)

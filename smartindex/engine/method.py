@@ -13,17 +13,20 @@ import inspect
 import json
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from smartindex.engine.aggregate import AGGREGATORS
 from smartindex.engine.impute import IMPUTERS
 from smartindex.engine.normalise import NORMALISERS
-from smartindex.engine.screen import SCREENS
+from smartindex.engine.screen import GRADES, SCREENS
 from smartindex.engine.treat import FALLBACKS, TREATERS
 from smartindex.engine.weights import SCHEMES
 from smartindex.errors import MethodError
+
+T = TypeVar("T")
+ROUNDING_MODES = ("half_up", "half_even")
 
 
 def _choose(key: str, name: object, allowed: Mapping[str, object] | tuple[str, ...]) -> str:
@@ -32,7 +35,7 @@ def _choose(key: str, name: object, allowed: Mapping[str, object] | tuple[str, .
     return str(name)
 
 
-def _check_params(key: str, fn: Callable[..., object], params: Mapping[str, Any]) -> dict:
+def _check_params(key: str, fn: Callable[..., object], params: Mapping[str, Any]) -> dict[str, Any]:
     accepted = list(inspect.signature(fn).parameters)[2:]
     for name in params:
         if name not in accepted:
@@ -61,18 +64,22 @@ class ImputeSpec:
 
 @dataclass(frozen=True)
 class ScreenSpec:
-    """Unit screening: availability measure, threshold and whether it is measured before
-    imputation (``basis = "denominated"``) or after (``"imputed"``)."""
+    """Unit screening: availability measure, threshold, whether it is measured before
+    imputation (``basis = "denominated"``) or after (``"imputed"``), and an optional
+    minimum data-coverage grade (A-F, see :mod:`smartindex.engine.screen`)."""
 
     threshold: float = 0.0
     by: str = "na"
     basis: str = "denominated"
+    min_grade: str | None = None
 
     def __post_init__(self) -> None:
         _choose("screen.by", self.by, SCREENS)
         _choose("screen.basis", self.basis, ("denominated", "imputed"))
         if not 0 <= float(self.threshold) <= 1:
             raise MethodError("screen.threshold must be within [0, 1]")
+        if self.min_grade is not None:
+            _choose("screen.min_grade", self.min_grade, tuple(GRADES))
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,9 @@ class NormaliseSpec:
 
     def __post_init__(self) -> None:
         _choose("normalise.method", self.method, NORMALISERS)
+        if self.method != "minmax" and self.params == {"lo": 0.0, "hi": 100.0}:
+            # the min-max default does not carry over to another method
+            object.__setattr__(self, "params", {})
         _check_params("normalise.params", NORMALISERS[self.method], self.params)
         _choose("normalise.scope", self.scope, ("per_year", "pooled"))
         for code, spec in self.overrides.items():
@@ -150,6 +160,77 @@ class AggregateSpec:
         return float(self.min_coverage.get(level, self.min_coverage.get(0, 0.0)))
 
 
+@dataclass(frozen=True)
+class RoundingSpec:
+    """Explicit rounding after a stage (decimals); nothing is rounded unless named here.
+
+    ``aggregated`` rounds every aggregate level as it is computed (the rounded value feeds
+    the next level, as published indices that round per tier do); ``by_level`` overrides it
+    for single levels.  ``mode`` is ``half_up`` (away from zero, as spreadsheets) or
+    ``half_even``.
+    """
+
+    denominated: int | None = None
+    imputed: int | None = None
+    treated: int | None = None
+    normalised: int | None = None
+    aggregated: int | None = None
+    by_level: dict[int, int] = field(default_factory=dict)
+    mode: str = "half_up"
+
+    def __post_init__(self) -> None:
+        _choose("rounding.mode", self.mode, ROUNDING_MODES)
+        named = [self.denominated, self.imputed, self.treated, self.normalised, self.aggregated]
+        for value in [*named, *self.by_level.values()]:
+            if value is not None and not 0 <= int(value) <= 15:
+                raise MethodError("rounding: decimals must be integers within 0..15")
+
+    def at_stage(self, stage: str) -> int | None:
+        """Decimals for a data stage (None = no rounding)."""
+        value: int | None = getattr(self, stage)
+        return value
+
+    def at_level(self, level: int) -> int | None:
+        """Decimals for aggregate scores at ``level`` (None = no rounding)."""
+        return self.by_level.get(level, self.aggregated)
+
+
+@dataclass(frozen=True)
+class NodeOverride:
+    """Per-element settings keyed by element code (COINr issues #35, #42, #53, #62).
+
+    ``aggregate`` (aggregates only), ``weight`` (> 0), ``direction`` (indicators, ±1) and
+    ``treat`` (indicators: ``"none"`` or a table of ``[treat]`` settings).
+    """
+
+    aggregate: str | None = None
+    weight: float | None = None
+    direction: int | None = None
+    treat: str | dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        if self.aggregate is not None:
+            _choose("overrides.aggregate", self.aggregate, AGGREGATORS)
+        if self.weight is not None and not float(self.weight) > 0:
+            raise MethodError("overrides.weight must be > 0")
+        if self.direction is not None and self.direction not in (1, -1):
+            raise MethodError("overrides.direction must be +1 or -1")
+        if isinstance(self.treat, str) and self.treat != "none":
+            raise MethodError('overrides.treat must be "none" or a table of [treat] settings')
+
+    def treat_spec(self, base: TreatSpec) -> TreatSpec | None:
+        """The treatment this override asks for (None = no treat override)."""
+        if self.treat is None:
+            return None
+        if isinstance(self.treat, str):
+            return replace(base, method="none")
+        return _section_from("overrides.treat", TreatSpec, {**asdict(base), **self.treat})
+
+    def settings(self) -> dict[str, Any]:
+        """The settings this override names (non-None fields)."""
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
 SECTIONS: dict[str, type] = {
     "denominate": DenominateSpec,
     "impute": ImputeSpec,
@@ -158,27 +239,42 @@ SECTIONS: dict[str, type] = {
     "normalise": NormaliseSpec,
     "weights": WeightsSpec,
     "aggregate": AggregateSpec,
+    "rounding": RoundingSpec,
 }
+ANALYSIS_SECTIONS = ("name", "description", "uncertainty", "evaluate")
+"""Top-level keys a method file may carry that do not change the build itself."""
 
 
-def _section(name: str, raw: object) -> object:
-    cls = SECTIONS[name]
+def _section_from(name: str, cls: type[T], raw: object) -> T:
+    """Build a section dataclass from a mapping; unknown keys raise MethodError."""
     if not isinstance(raw, Mapping):
         raise MethodError(f"[{name}] must be a table")
-    allowed = [f.name for f in fields(cls)]
+    allowed = [f.name for f in fields(cls)]  # type: ignore[arg-type]
     for key in raw:
         if key not in allowed:
             raise MethodError(f"{name}.{key} is not a known setting; allowed: {', '.join(allowed)}")
     data = dict(raw)
-    if name == "aggregate":
-        cov = data.get("min_coverage", {})
-        cov = {0: cov} if isinstance(cov, int | float) else cov
-        data["min_coverage"] = {int(k): float(v) for k, v in cov.items()}
-        data["by_level"] = {int(k): v for k, v in data.get("by_level", {}).items()}
+    for key in ("by_level", "min_coverage"):
+        if key in data:
+            value = data[key]
+            value = {0: value} if isinstance(value, int | float) else value
+            data[key] = {int(k): v for k, v in value.items()}
     try:
         return cls(**data)
     except (TypeError, ValueError) as exc:
         raise MethodError(f"[{name}]: {exc}") from None
+
+
+def _section(name: str, raw: object) -> object:
+    return _section_from(name, SECTIONS[name], raw)
+
+
+def _overrides(raw: object) -> dict[str, NodeOverride]:
+    if not isinstance(raw, Mapping):
+        raise MethodError("[overrides] must be a table of element codes")
+    return {
+        str(code): _section_from(f"overrides.{code}", NodeOverride, v) for code, v in raw.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -192,14 +288,24 @@ class MethodSpec:
     normalise: NormaliseSpec = field(default_factory=NormaliseSpec)
     weights: WeightsSpec = field(default_factory=WeightsSpec)
     aggregate: AggregateSpec = field(default_factory=AggregateSpec)
+    rounding: RoundingSpec = field(default_factory=RoundingSpec)
+    overrides: dict[str, NodeOverride] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> MethodSpec:
-        """Build from a nested mapping; unknown sections, keys or names raise MethodError."""
+        """Build from a nested mapping; unknown sections, keys or names raise MethodError.
+
+        ``[uncertainty]`` and ``[evaluate]`` are analysis settings, read by
+        :func:`smartindex.engine.evaluate.read_method_file`; they do not change the build.
+        """
         for key in d:
-            if key not in SECTIONS and key not in ("name", "description"):
-                raise MethodError(f"unknown method section {key!r}; allowed: {', '.join(SECTIONS)}")
-        return cls(**{k: _section(k, v) for k, v in d.items() if k in SECTIONS})
+            if key not in SECTIONS and key not in (*ANALYSIS_SECTIONS, "overrides"):
+                allowed = ", ".join([*SECTIONS, "overrides", *ANALYSIS_SECTIONS[2:]])
+                raise MethodError(f"unknown method section {key!r}; allowed: {allowed}")
+        kwargs: dict[str, Any] = {k: _section(k, v) for k, v in d.items() if k in SECTIONS}
+        if "overrides" in d:
+            kwargs["overrides"] = _overrides(d["overrides"])
+        return cls(**kwargs)
 
     @classmethod
     def from_toml(cls, path: str | Path) -> MethodSpec:
@@ -216,6 +322,8 @@ class MethodSpec:
         out = asdict(self)
         for key in ("by_level", "min_coverage"):
             out["aggregate"][key] = {str(k): v for k, v in out["aggregate"][key].items()}
+        out["rounding"]["by_level"] = {str(k): v for k, v in out["rounding"]["by_level"].items()}
+        out["overrides"] = {k: o.settings() for k, o in self.overrides.items()}
         return out
 
     @property

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
+from scipy.stats import rankdata
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,8 @@ def _colstat(fn: Callable[..., np.ndarray], x: np.ndarray, **kw: object) -> np.n
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
-        return num / den
+        out: np.ndarray = num / den
+    return out
 
 
 def minmax(x: np.ndarray, ref: Reference, lo: float = 0.0, hi: float = 100.0) -> np.ndarray:
@@ -50,14 +51,26 @@ def zscore(x: np.ndarray, ref: Reference, m: float = 0.0, s: float = 1.0) -> np.
 
 
 def rank(x: np.ndarray, ref: Reference) -> np.ndarray:
-    """Rank, ascending (best value gets n), ties 'min'."""
-    return pd.DataFrame(x).rank(method="min").to_numpy()
+    """Rank, ascending (best value gets n), ties 'min'; missing cells stay missing."""
+    missing = np.isnan(x)
+    r = rankdata(np.where(missing, np.inf, x), method="min", axis=0).astype(float)
+    return np.where(missing, np.nan, r)
 
 
 def prank(x: np.ndarray, ref: Reference) -> np.ndarray:
     """Percentile rank (rank_min - 1)/(n_present - 1), in [0, 1]."""
     n = np.sum(~np.isnan(x), axis=0, keepdims=True)
     return _ratio(rank(x, ref) - 1, n - 1)
+
+
+def percentile(x: np.ndarray, ref: Reference, scale: float = 1.0) -> np.ndarray:
+    """rank_min / highest rank present, times ``scale`` (CalEnviroScreen convention).
+
+    The denominator is the highest rank present, so units tied at the top all get 1.0
+    (x ``scale``) and the lowest gets 1/max_rank; missing cells stay missing.
+    """
+    r = rank(x, ref)
+    return _ratio(r, _colstat(np.nanmax, r)) * scale
 
 
 def borda(x: np.ndarray, ref: Reference) -> np.ndarray:
@@ -85,7 +98,8 @@ def dist2target(x: np.ndarray, ref: Reference, cap: bool = True) -> np.ndarray:
 
 def goalposts(x: np.ndarray, ref: Reference, scale: float = 1.0) -> np.ndarray:
     """(x - lo)/(hi - lo) clipped to [0, 1], times ``scale`` (COINr n_goalposts)."""
-    return np.clip(_ratio(x - ref.goal_lo, ref.goal_hi - ref.goal_lo), 0.0, 1.0) * scale
+    out: np.ndarray = np.clip(_ratio(x - ref.goal_lo, ref.goal_hi - ref.goal_lo), 0.0, 1.0)
+    return out * scale
 
 
 NORMALISERS: dict[str, Callable[..., np.ndarray]] = {
@@ -93,6 +107,7 @@ NORMALISERS: dict[str, Callable[..., np.ndarray]] = {
     "zscore": zscore,
     "rank": rank,
     "prank": prank,
+    "percentile": percentile,
     "borda": borda,
     "dist2max": dist2max,
     "fracmax": fracmax,

@@ -52,9 +52,17 @@ def to_wide(long: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     return wide.reindex(index=grid, columns=codes).astype(float)
 
 
+def stack_codes(wide: pd.DataFrame) -> pd.Series:
+    """Stack the code columns of a wide frame into a Series (missing cells kept)."""
+    stacked = wide.rename_axis(columns="code").stack(future_stack=True)
+    if not isinstance(stacked, pd.Series):
+        raise SmartIndexError("internal: stacking a wide frame did not give a Series")
+    return stacked
+
+
 def to_long(wide: pd.DataFrame, value: str = "value") -> pd.DataFrame:
     """Unpivot a wide (year, unit) x codes frame to unit, year, code, value."""
-    out = wide.rename_axis(columns="code").stack(future_stack=True).rename(value).reset_index()
+    out = stack_codes(wide).rename(value).reset_index()
     return out[["unit", "year", "code", value]]
 
 

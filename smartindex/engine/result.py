@@ -29,6 +29,10 @@ class IndexResult:
     weights : ``code, parent, level, weight`` (renormalised within parent), ``effective``.
     manifest : method spec and digest, framework digest, input checksum, version, engine.
     notes : deterministic remarks (e.g. indicators without any data).
+    overrides : per-node overrides: ``code, setting, requested, used, applied``.
+    functions : aggregator used by each aggregate code.
+
+    ``scores`` also carries ``grade``, the unit-year's data-coverage grade (A-F).
     """
 
     framework: Framework
@@ -41,6 +45,8 @@ class IndexResult:
     weights: pd.DataFrame
     manifest: dict[str, Any]
     notes: tuple[str, ...] = field(default=())
+    overrides: pd.DataFrame = field(default_factory=pd.DataFrame)
+    functions: dict[str, str] = field(default_factory=dict)
 
     @property
     def years(self) -> list[int]:
@@ -60,7 +66,7 @@ class IndexResult:
     def index(self) -> pd.DataFrame:
         """Top-level scores and ranks: unit, year, score, rank, coverage."""
         top = self.scores[self.scores["code"] == self.framework.root]
-        return top[["unit", "year", "score", "rank", "coverage"]].reset_index(drop=True)
+        return top[["unit", "year", "score", "rank", "coverage", "grade"]].reset_index(drop=True)
 
     def stage(self, name: str) -> pd.DataFrame:
         """One stage's long frame by name (see ``STAGES``)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from smartindex.engine.framework import Framework
@@ -84,7 +85,8 @@ def _numeric(frame: pd.DataFrame, cols: list[str], path: Path, line_offset: int)
         raise DataFileError(
             path, f"not a number: {frame.at[row, col]!r}", line=int(row) + line_offset, column=col
         )
-    return out.astype(float)
+    result: pd.DataFrame = out.astype(float)
+    return result
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,16 @@ def _check_units(table: pd.DataFrame, col: str, path: Path, offset: int) -> None
         )
 
 
+def plain(value: object) -> str:
+    """A cell for an error message: numbers as plain numbers (2018.5), text quoted."""
+    if isinstance(value, bool | np.bool_):
+        return repr(bool(value))
+    if isinstance(value, int | float | np.integer | np.floating):
+        number = float(value)
+        return str(int(number)) if number.is_integer() else repr(number)
+    return repr(str(value))
+
+
 def _check_years(table: pd.DataFrame, col: str, path: Path, offset: int) -> None:
     years = pd.to_numeric(table[col], errors="coerce")
     bad = years.isna() | (years != years.round())
@@ -138,7 +150,7 @@ def _check_years(table: pd.DataFrame, col: str, path: Path, offset: int) -> None
         row = bad.index[bad][0]
         raise DataFileError(
             path,
-            f"year must be an integer, got {table.at[row, col]!r}",
+            f"year must be an integer, got {plain(table.at[row, col])}",
             line=int(row) + offset,
             column=col,
         )

@@ -29,7 +29,8 @@ def static_weights(framework: Framework, scheme: str | Mapping[str, float]) -> p
         if bad:
             raise MethodError(f"weights: weight of {bad[0]!r} must be > 0")
         w = w.copy()
-        w[list(scheme)] = [float(v) for v in scheme.values()]
+        for code, value in scheme.items():
+            w[code] = float(value)
         return w
     if scheme in ("equal", "pca"):
         return pd.Series(1.0, index=w.index)
@@ -69,7 +70,8 @@ def pca_weights(x: np.ndarray) -> np.ndarray:
     corr = np.corrcoef(rows, rowvar=False)
     vals, vecs = np.linalg.eigh(corr)
     sq = vecs[:, np.argmax(vals)] ** 2
-    return sq / sq.sum()
+    out: np.ndarray = sq / sq.sum()
+    return out
 
 
 def weight_matrix(
@@ -77,8 +79,9 @@ def weight_matrix(
 ) -> np.ndarray:
     """Children x parents matrix holding each child's weight in its parent's column."""
     col = {p: j for j, p in enumerate(parents)}
+    parent = parent_of.to_dict()
     mat = np.zeros((len(children), len(parents)))
     rows = np.arange(len(children))
-    cols = np.array([col[parent_of[c]] for c in children])
-    mat[rows, cols] = w[children].to_numpy()
+    cols = np.array([col[parent[c]] for c in children], dtype=int)
+    mat[rows, cols] = w.reindex(children).to_numpy(dtype=float)
     return mat

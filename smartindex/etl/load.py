@@ -10,6 +10,7 @@ row. Invariant, asserted: rows_read = rows_loaded + rows_quarantined.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import uuid
@@ -18,13 +19,13 @@ from pathlib import Path
 
 import duckdb
 
-from smartindex.db import table_exists
 from smartindex.errors import CatalogueError, SmartIndexError
 from smartindex.etl import quarantine as qr
 from smartindex.etl.progress import FileReport
 from smartindex.etl.readers import stage
 from smartindex.etl.registry import Source
 from smartindex.etl.validate import Check, GxSession
+from smartindex.warehouse.connection import table_exists
 
 SHA_BLOCK = 1 << 25
 LINEAGE = {"_load_id": "VARCHAR", "_source_file": "VARCHAR", "_row_number": "BIGINT"}
@@ -32,7 +33,8 @@ META_DDL = {
     "load_manifest": """CREATE TABLE IF NOT EXISTS load_manifest (load_id VARCHAR,
         source_file VARCHAR, sha256 VARCHAR, size_bytes BIGINT, table_name VARCHAR,
         rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT, started_at TIMESTAMP,
-        finished_at TIMESTAMP, status VARCHAR, error VARCHAR, warnings VARCHAR)""",
+        finished_at TIMESTAMP, status VARCHAR, error VARCHAR, warnings VARCHAR,
+        extracted_at TIMESTAMP)""",
     "quarantine": """CREATE TABLE IF NOT EXISTS quarantine (load_id VARCHAR, source_file VARCHAR,
         table_name VARCHAR, row_number BIGINT, columns VARCHAR, expectation VARCHAR,
         reason VARCHAR, value VARCHAR, row_json VARCHAR)""",
@@ -68,6 +70,20 @@ def sha256_file(path: Path) -> str:
 def ensure_meta(con: duckdb.DuckDBPyConnection) -> None:
     for ddl in META_DDL.values():
         con.execute(ddl)
+    # warehouses built before the extract time was recorded
+    con.execute("ALTER TABLE load_manifest ADD COLUMN IF NOT EXISTS extracted_at TIMESTAMP")
+
+
+def extract_time(con: duckdb.DuckDBPyConnection, f: RawFile) -> dt.datetime | None:
+    """The extract's cut-off as far as the file shows it: its latest loaded timestamp (the
+    extract cannot have been cut earlier). NULL for sources without TIMESTAMP columns."""
+    cols = [c for c, t in f.source.all_columns.items() if t == "TIMESTAMP"]
+    if not cols:
+        return None
+    latest = ", ".join(f'"{c}"' for c in cols)
+    row = con.execute(f'SELECT max(greatest({latest})) FROM main."{f.source.name}" '
+                      "WHERE _source_file = ?", [f.rel]).fetchone()
+    return row[0] if row else None
 
 
 def ensure_table(con: duckdb.DuckDBPyConnection, source: Source) -> None:
@@ -92,6 +108,15 @@ def previous_sha(con: duckdb.DuckDBPyConnection, rel: str) -> str | None:
     row = con.execute("SELECT sha256 FROM load_manifest WHERE source_file = ? AND status IN "
                       "('loaded', 'replaced') ORDER BY finished_at DESC LIMIT 1", [rel]).fetchall()
     return row[0][0] if row else None
+
+
+def current_sha(con: duckdb.DuckDBPyConnection, rel: str) -> str | None:
+    """Checksum of the file's latest load if that load succeeded (None after a failure)."""
+    if not table_exists(con, "load_manifest"):
+        return None
+    row = con.execute("SELECT sha256, status FROM load_manifest WHERE source_file = ? "
+                      "ORDER BY finished_at DESC LIMIT 1", [rel]).fetchall()
+    return row[0][0] if row and row[0][1] in {"loaded", "replaced"} else None
 
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
@@ -128,15 +153,18 @@ def _write(con: duckdb.DuckDBPyConnection, f: RawFile, load_id: str) -> tuple[in
 
 
 def _manifest(con: duckdb.DuckDBPyConnection, f: RawFile, rep: FileReport, load_id: str,
-              started: dt.datetime) -> None:
-    con.execute("INSERT INTO load_manifest VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              started: dt.datetime, extracted_at: dt.datetime | None = None) -> None:
+    con.execute("INSERT INTO load_manifest (load_id, source_file, sha256, size_bytes, "
+                "table_name, rows_read, rows_loaded, rows_quarantined, started_at, finished_at, "
+                "status, error, warnings, extracted_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [load_id, f.rel, f.sha256, f.size, f.source.name, rep.rows_read,
                  rep.rows_loaded, rep.rows_quarantined, started, dt.datetime.now(),
-                 rep.status, rep.error, "; ".join(rep.warnings) or None])
+                 rep.status, rep.error, "; ".join(rep.warnings) or None, extracted_at])
 
 
 def load_file(con: duckdb.DuckDBPyConnection, f: RawFile, checks: list[Check], gx: GxSession,
-              *, key: str, scratch_near: Path) -> FileReport:
+              *, key: str, scratch: Path) -> FileReport:
     """Load one file; a file that cannot be read or validated becomes a 'failed' report.
 
     Unexpected exceptions propagate (and the caller's swap discards the whole run).
@@ -145,7 +173,7 @@ def load_file(con: duckdb.DuckDBPyConnection, f: RawFile, checks: list[Check], g
     replacing = previous_sha(con, f.rel) is not None
     rep = FileReport(f.path, f.source.name, "failed", sha256=f.sha256)
     try:
-        staged = stage(con, f.path, f.source, key=key, scratch_near=scratch_near)
+        staged = stage(con, f.path, f.source, key=key, scratch=scratch)
         rep.warnings, rep.rows_read = staged.warnings, staged.rows
         _validate(con, f, checks, gx, staged.rows)
     except SmartIndexError as exc:
@@ -156,10 +184,20 @@ def load_file(con: duckdb.DuckDBPyConnection, f: RawFile, checks: list[Check], g
     try:
         rep.rows_loaded, rep.rows_quarantined = _write(con, f, load_id)
         rep.status = "replaced" if replacing else "loaded"
-        assert rep.rows_read == rep.rows_loaded + rep.rows_quarantined, rep
-        _manifest(con, f, rep, load_id, started)
+        if rep.rows_read != rep.rows_loaded + rep.rows_quarantined:
+            raise SmartIndexError(f"{f.path}: internal error: {rep.rows_read} rows read but "
+                                  f"{rep.rows_loaded} loaded + {rep.rows_quarantined} "
+                                  "quarantined; nothing was written")
+        _manifest(con, f, rep, load_id, started, extract_time(con, f))
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        _rollback(con)
         raise
     return rep
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back if a transaction is still open. After a failed write (disk full) DuckDB has
+    already aborted it, and ROLLBACK would raise an error that hides the real one."""
+    with contextlib.suppress(duckdb.Error):
+        con.execute("ROLLBACK")

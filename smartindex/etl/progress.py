@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from tqdm import tqdm
+
 T = TypeVar("T")
 
 STATUSES = ("loaded", "skipped", "replaced", "failed")
@@ -28,9 +30,11 @@ class FileReport:
     warnings: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        assert self.status in STATUSES, self.status
-        if self.status != "failed":
-            assert self.rows_read == self.rows_loaded + self.rows_quarantined, self
+        if self.status not in STATUSES:
+            raise ValueError(f"unknown load status {self.status!r}")
+        if self.status != "failed" and \
+                self.rows_read != self.rows_loaded + self.rows_quarantined:
+            raise ValueError(f"{self.path}: rows read != rows loaded + rows quarantined")
 
 
 @dataclass
@@ -39,6 +43,7 @@ class EtlReport:
 
     files: list[FileReport] = field(default_factory=list)
     db_path: Path | None = None
+    leftovers_removed: int = 0   # scratch / temporary files of an interrupted run, deleted
 
     @property
     def ok(self) -> bool:
@@ -71,15 +76,21 @@ class EtlReport:
             return "  ".join(cells).rstrip()
 
         rule = "  ".join("-" * w for w in widths)
-        return "\n".join([fmt(head), rule, *map(fmt, rows[:-1]), rule, fmt(rows[-1])])
+        lines = [fmt(head), rule, *map(fmt, rows[:-1]), rule, fmt(rows[-1])]
+        if self.leftovers_removed:
+            lines.append(f"removed {self.leftovers_removed} leftover temporary file(s) of an "
+                         "interrupted run")
+        return "\n".join(lines)
 
 
 def progress_bar(items: Iterable[T], *, total: int, enabled: bool | None) -> Iterator[T]:
-    """tqdm over ``items`` when enabled (default: only when stderr is a terminal)."""
+    """tqdm over ``items`` when enabled (None: only when stderr is a terminal; True forces the
+    bar on stderr even when it is a pipe or a file)."""
     if enabled is None:
         enabled = sys.stderr.isatty()
     if not enabled:
         yield from items
         return
-    from tqdm import tqdm
-    yield from tqdm(items, total=total, desc="etl", unit="file", file=sys.stderr)
+    # disable=False: tqdm's default (None) would switch itself off on a non-terminal
+    yield from tqdm(items, total=total, desc="etl", unit="file", file=sys.stderr,
+                    disable=False, mininterval=0)

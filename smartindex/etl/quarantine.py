@@ -22,9 +22,10 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from smartindex.db import table_exists
+from smartindex.etl.casts import strict_cast
 from smartindex.etl.registry import NUMERIC, TEMPORAL, Source
 from smartindex.etl.validate import Check, GxSession, expectation_name
+from smartindex.warehouse.connection import table_exists
 
 CHUNK_ROWS = 1_000_000   # rows per GX frame; 2 M cost ~200 MB more peak RSS at 10 M rows
 MAX_VALUE_CHARS = 500
@@ -35,7 +36,8 @@ def _q(c: str) -> str:
 
 
 def cast_sql(col: str, typ: str, decimal: str) -> str:
-    """TRY_CAST of a raw VARCHAR column; with decimal ',' the '.' is a thousands separator."""
+    """Strict cast of a raw VARCHAR column (see casts.py); with decimal ',' the '.' is a
+    thousands separator."""
     if typ == "VARCHAR":
         return f"s.{_q(col)}"
     raw = f"s.{_q(col)}"
@@ -43,7 +45,7 @@ def cast_sql(col: str, typ: str, decimal: str) -> str:
         raw = (f"CASE WHEN {raw} LIKE '%,%' THEN replace(replace({raw}, '.', ''), ',', '.') "
                f"WHEN regexp_full_match({raw}, '-?\\d{{1,3}}(\\.\\d{{3}})+') "
                f"THEN replace({raw}, '.', '') ELSE {raw} END")
-    return f"TRY_CAST({raw} AS {typ})"
+    return strict_cast(raw, typ)
 
 
 def raw_col(source: Source, col: str, alias: str = "") -> str:

@@ -16,23 +16,29 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import gzip
+import os
 import re
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import duckdb
+import openpyxl
 import pyarrow as pa
+from openpyxl.utils.exceptions import InvalidFileException
 
 from smartindex.errors import DataFileError
+from smartindex.etl.casts import FLOATS, READ_AS_TEXT, finite_or_error, must_cast
 from smartindex.etl.pseudonymise import hash_sql
 from smartindex.etl.quarantine import staging_select
 from smartindex.etl.registry import Source
+from smartindex.etl.scan import open_bytes, scan_text
 
 MAX_LINE = 8 * 1024 * 1024   # DuckDB's CSV buffer is 16x this per thread: keep it modest
+IN_MEMORY_TRANSCODE = 1 << 29  # re-encoded copies up to ~512 MB stay in RAM (memfd), never on disk
 _SIGNATURES = {b"PK\x03\x04": "an XLSX/ZIP archive", b"PAR1": "a Parquet file"}
 
 
@@ -57,15 +63,11 @@ def file_format(path: Path, source: Source) -> str:
     return "csv"
 
 
-def _open_bytes(path: Path):
-    return gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb")
-
-
 def check_header(path: Path, header: list[str], source: Source) -> None:
-    """Required columns present, no unknown or repeated column (line 1 names the column)."""
-    for name in header:
-        if header.count(name) > 1:
-            raise DataFileError(path, "column appears twice in the header", line=1, column=name)
+    """Required columns present, no unknown or repeated column (line 1 names the column).
+
+    Missing columns are checked first: a file without a header has a data record on line 1,
+    and its values (possibly personal) must not appear in the message as column names."""
     missing = [c for c in source.columns if c not in header]
     if missing:
         hint = ""
@@ -73,6 +75,9 @@ def check_header(path: Path, header: list[str], source: Source) -> None:
             hint = f" (is the delimiter {source.delimiter!r} right?)"
         raise DataFileError(path, f"missing required column(s) {', '.join(missing)}{hint}",
                             line=1, column=missing[0])
+    for name in header:
+        if header.count(name) > 1:
+            raise DataFileError(path, "column appears twice in the header", line=1, column=name)
     extra = [c for c in header if c not in source.all_columns]
     if extra:
         raise DataFileError(path, f"unexpected column(s) {', '.join(extra)} (not in the "
@@ -80,20 +85,20 @@ def check_header(path: Path, header: list[str], source: Source) -> None:
 
 
 def _sniff_csv(path: Path, source: Source) -> tuple[list[str], bool]:
-    """Header names and whether the first line is valid UTF-8; rejects non-text files."""
+    """Header names and whether the first line is valid UTF-8; rejects non-text files, NUL
+    bytes anywhere and damaged gzip streams (scan.py)."""
     try:
-        with _open_bytes(path) as fh:
+        with open_bytes(path) as fh:
             head = fh.read(1 << 16)
     except (OSError, EOFError) as exc:
+        scan_text(path)  # a damaged gzip stream: names the line where the data end
         raise DataFileError(path, f"cannot read file: {exc}", line=1) from exc
     if not head.strip(b"\xef\xbb\xbf \r\n\t"):
         raise DataFileError(path, "empty file (no header line)", line=1)
     for sig, what in _SIGNATURES.items():
         if head.startswith(sig):
             raise DataFileError(path, f"not the declared format csv: looks like {what}", line=1)
-    if b"\x00" in head:
-        raise DataFileError(path, "wrong encoding: NUL bytes (UTF-16 or binary?), expected "
-                            "UTF-8 text", line=1)
+    scan_text(path)
     first = head.split(b"\n", 1)[0].rstrip(b"\r").removeprefix(b"\xef\xbb\xbf")
     enc = source.encoding or "utf-8"
     try:
@@ -104,31 +109,74 @@ def _sniff_csv(path: Path, source: Source) -> tuple[list[str], bool]:
     return [n.strip() for n in names], utf8
 
 
-def _transcode(path: Path, encoding: str, scratch: Path) -> Path:
-    """Stream ``path`` from ``encoding`` to a UTF-8 temp file (cp1252 gaps map as Latin-1)."""
-    out = Path(tempfile.mkstemp(suffix=".csv", dir=scratch)[1])
+def _decode_to(path: Path, encoding: str, dst: IO[str]) -> None:
+    """Stream ``path`` from ``encoding`` into ``dst`` (cp1252 gaps map as Latin-1)."""
     dec = codecs.getincrementaldecoder("latin-1" if encoding == "latin-1" else "cp1252")
     decoder = dec(errors="strict")
-    with _open_bytes(path) as src, open(out, "w", encoding="utf-8", newline="") as dst:
+    with open_bytes(path) as src:
         while block := src.read(1 << 22):
             try:
                 dst.write(decoder.decode(block))
             except UnicodeDecodeError:  # the 5 bytes cp1252 leaves undefined
                 dst.write(block.decode("latin-1"))
         dst.write(decoder.decode(b"", final=True))
-    return out
 
 
-def _csv_error(path: Path, exc: duckdb.Error, header: list[str]) -> DataFileError:
-    """One line naming file, line and column from DuckDB's multi-line CSV error."""
+@contextmanager
+def _transcoded(path: Path, encoding: str, scratch: Path) -> Iterator[Path]:
+    """A UTF-8 copy of ``path`` for DuckDB, deleted on exit. The copy holds raw personal
+    values, so it lives in memory (an anonymous ``memfd``, gone even after ``kill -9``) when
+    the system allows and the file is not huge; otherwise in the scratch directory, which the
+    next run cleans if this one is killed."""
+    size = path.stat().st_size * (10 if path.suffix.lower() == ".gz" else 1)
+    if hasattr(os, "memfd_create") and Path("/proc/self/fd").is_dir() \
+            and size <= IN_MEMORY_TRANSCODE:
+        fd = os.memfd_create("smartindex-transcoded", os.MFD_CLOEXEC)
+        try:
+            with open(fd, "w", encoding="utf-8", newline="", closefd=False) as dst:
+                _decode_to(path, encoding, dst)
+            yield Path(f"/proc/self/fd/{fd}")
+        finally:
+            os.close(fd)
+        return
+    scratch.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", suffix=".csv",
+                                     dir=scratch) as dst:
+        _decode_to(path, encoding, dst)
+        dst.flush()
+        yield Path(dst.name)
+
+
+# DuckDB CSV error -> the kind of problem. DuckDB's message quotes the raw record ("Original
+# Line: ..."), which may hold personal data: only these phrases ever reach a message.
+_CSV_PROBLEMS = (
+    ("unterminated quote", "unterminated quoted field (a stray '\"'?)"),
+    ("unicode", "not valid UTF-8"),
+    ("maximum line size", f"line longer than {MAX_LINE:,} bytes"),
+    ("quote", "misplaced quote character"),
+    ("escape", "misplaced escape character"),
+    ("gzip", "damaged gzip stream"),
+)
+
+
+def _quote_column(text: str, header: list[str], delimiter: str) -> str | None:
+    """The column in which DuckDB's quoted original line opens its first quote."""
+    m = re.search(r"Original Line: ?(.*)", text)
+    if not m or '"' not in m.group(1):
+        return None
+    index = m.group(1)[: m.group(1).index('"')].count(delimiter)
+    return header[index] if index < len(header) else None
+
+
+def _csv_error(path: Path, exc: duckdb.Error, header: list[str], delimiter: str = ","
+               ) -> DataFileError:
+    """One line naming file, line, column and the kind of problem from DuckDB's multi-line CSV
+    error; never a raw value (the error text quotes the record, which may be personal)."""
     text = str(exc)
     line_m = re.search(r"CSV Error on Line: (\d+)", text)
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    reason = lines[0].removeprefix("Invalid Input Error: ")
-    for i, ln in enumerate(lines):
-        if ln.startswith("Original Line:") and i + 1 < len(lines):
-            reason = lines[i + 1]
-    column = None
+    low = text.lower()
+    reason = next((r for needle, r in _CSV_PROBLEMS if needle in low), "malformed CSV record")
+    column = _quote_column(text, header, delimiter) if "quote" in low else None
     found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
     if found and int(found.group(2)) < int(found.group(1)):
         column = header[int(found.group(2))]
@@ -141,9 +189,12 @@ def _csv_error(path: Path, exc: duckdb.Error, header: list[str]) -> DataFileErro
 
 def _csv_from(path: Path, header: list[str], source: Source, *, typed: bool = False) -> str:
     """``read_csv`` of ``path``: every column VARCHAR, or (``typed``) with its declared type and
-    failing records stored in the rejects tables ``_csv_rejects`` / ``_csv_scans``."""
-    types = source.all_columns
-    cols = ", ".join(f"'{c}': '{types[c] if typed else 'VARCHAR'}'" for c in header)
+    failing records stored in the rejects tables ``_csv_rejects`` / ``_csv_scans``. Integer,
+    date and time columns are read as text even then: the CSV reader rounds 4.6 to 5 and drops
+    time-zone offsets, so they are cast strictly afterwards (casts.py)."""
+    types = {c: t if typed and t not in READ_AS_TEXT else "VARCHAR"
+             for c, t in source.all_columns.items()}
+    cols = ", ".join(f"'{c}': '{types[c]}'" for c in header)
     delim = source.delimiter.replace("'", "''")
     rejects = (", store_rejects=true, rejects_table='_csv_rejects', rejects_scan='_csv_scans'"
                if typed else "")
@@ -179,6 +230,19 @@ def _drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP TABLE IF EXISTS temp._csv_scans")
 
 
+def _fast_expr(col: str, typ: str, header: list[str], source: Source) -> str:
+    """The fast path's select expression of one column: typed by the reader, or read as text
+    and cast strictly, raising (so the caller falls back) when a value does not cast."""
+    if col not in header:
+        return f'CAST(NULL AS {typ}) AS "{col}"'
+    val = f'"{col}"'
+    if typ == "VARCHAR" or typ in READ_AS_TEXT:
+        val = must_cast(f"NULLIF({val}, '')", typ)
+    elif typ in FLOATS:
+        val = finite_or_error(val)
+    return f'{hash_sql(val) if col in source.pseudonymise else val} AS "{col}"'
+
+
 def _create_stage_typed(con: duckdb.DuckDBPyConnection, path: Path, header: list[str],
                         source: Source, key: str) -> int | None:
     """Fast path: read the CSV ONCE with the declared types (no VARCHAR copy, no TRY_CAST).
@@ -189,13 +253,7 @@ def _create_stage_typed(con: duckdb.DuckDBPyConnection, path: Path, header: list
     same ``_typed_t`` (the CSV reader casts with the same rules as TRY_CAST; ``_raw_json`` is
     NULL because no value failed to cast). Not used with ``decimal = ","``.
     """
-    exprs = []
-    for c, typ in source.all_columns.items():
-        if c not in header:
-            exprs.append(f'CAST(NULL AS {typ}) AS "{c}"')
-            continue
-        val = f'NULLIF("{c}", \'\')' if typ == "VARCHAR" else f'"{c}"'
-        exprs.append(f'{hash_sql(val) if c in source.pseudonymise else val} AS "{c}"')
+    exprs = [_fast_expr(c, typ, header, source) for c, typ in source.all_columns.items()]
     _drop_rejects(con)
     con.execute("DROP VIEW IF EXISTS temp._typed")
     con.execute("DROP TABLE IF EXISTS temp._typed_t")
@@ -217,31 +275,40 @@ def _create_stage_typed(con: duckdb.DuckDBPyConnection, path: Path, header: list
     return con.execute("SELECT count(*) FROM temp._typed_t").fetchall()[0][0]
 
 
-def _stage_csv(con, path: Path, source: Source, key: str, scratch: Path) -> Staged:
+def _stage_csv_from(con: duckdb.DuckDBPyConnection, target: Path, header: list[str],
+                    source: Source, key: str) -> int:
+    rows = (_create_stage_typed(con, target, header, source, key)
+            if source.decimal == "." else None)
+    if rows is None:
+        rows = _create_stage(con, _csv_from(target, header, source), header, source, key)
+    return rows
+
+
+def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, source: Source, key: str,
+               scratch: Path) -> Staged:
     header, utf8 = _sniff_csv(path, source)
     check_header(path, header, source)
     warnings: list[str] = []
-    target = path
-    if source.encoding in {"cp1252", "latin-1"}:
-        target = _transcode(path, source.encoding, scratch)
-    try:
-        if not utf8 and source.encoding is None:
-            raise duckdb.InvalidInputException("Invalid unicode in header")
-        rows = (_create_stage_typed(con, target, header, source, key)
-                if source.decimal == "." else None)
-        if rows is None:
-            rows = _create_stage(con, _csv_from(target, header, source), header, source, key)
-    except duckdb.Error as exc:
-        if "unicode" not in str(exc).lower() or source.encoding is not None:
-            raise _csv_error(path, exc, header) from exc
-        where = re.search(r"CSV Error on Line: (\d+)", str(exc))
-        warnings.append(f"not valid UTF-8 (first at line {where.group(1) if where else 1}); "
-                        "read as cp1252")
-        target = _transcode(path, "cp1252", scratch)
+    with ExitStack() as stack:
+        target = path
+        if source.encoding in {"cp1252", "latin-1"}:
+            target = stack.enter_context(_transcoded(path, source.encoding, scratch))
         try:
-            rows = _create_stage(con, _csv_from(target, header, source), header, source, key)
-        except duckdb.Error as exc2:
-            raise _csv_error(path, exc2, header) from exc2
+            if not utf8 and source.encoding is None:
+                raise duckdb.InvalidInputException("Invalid unicode in header")
+            rows = _stage_csv_from(con, target, header, source, key)
+        except duckdb.Error as exc:
+            if "unicode" not in str(exc).lower() or source.encoding is not None:
+                raise _csv_error(path, exc, header, source.delimiter) from exc
+            where = re.search(r"CSV Error on Line: (\d+)", str(exc))
+            warnings.append(f"not valid UTF-8 (first at line {where.group(1) if where else 1}); "
+                            "read as cp1252")
+            target = stack.enter_context(_transcoded(path, "cp1252", scratch))
+            try:
+                rows = _create_stage(con, _csv_from(target, header, source), header, source,
+                                     key)
+            except duckdb.Error as exc2:
+                raise _csv_error(path, exc2, header, source.delimiter) from exc2
     return Staged(rows, header, warnings)
 
 
@@ -270,8 +337,6 @@ def _cell(v: object) -> str | None:
 
 def _xlsx_table(path: Path, source: Source) -> tuple[list[str], pa.Table]:
     """The declared (or only) sheet as an all-string Arrow table; formulas stay text."""
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except (InvalidFileException, OSError, KeyError, ValueError) as exc:
@@ -316,17 +381,11 @@ _STAGERS: dict[str, Callable[..., Staged]] = {
     "csv": _stage_csv, "parquet": _stage_parquet, "xlsx": _stage_xlsx}
 
 
-@contextmanager
-def _scratch_dir(near: Path) -> Iterator[Path]:
-    with tempfile.TemporaryDirectory(prefix=".smartindex-etl-", dir=near) as d:
-        yield Path(d)
-
-
 def stage(con: duckdb.DuckDBPyConnection, path: Path, source: Source, *, key: str,
-          scratch_near: Path) -> Staged:
-    """Stage ``path`` as ``_typed``; raise DataFileError when it cannot be read."""
-    with _scratch_dir(scratch_near) as scratch:
-        staged = _STAGERS[file_format(path, source)](con, path, source, key, scratch)
+          scratch: Path) -> Staged:
+    """Stage ``path`` as ``_typed``; raise DataFileError when it cannot be read. ``scratch`` is
+    a directory for temporary files that the next run cleans (see warehouse.swap)."""
+    staged = _STAGERS[file_format(path, source)](con, path, source, key, scratch)
     if staged.rows == 0:
         staged.warnings.append("header only: no data rows")
     return staged

@@ -8,21 +8,22 @@ from pathlib import Path
 import duckdb
 
 from smartindex.config import Settings
-from smartindex.db import connect
-from smartindex.errors import DataFileError
+from smartindex.errors import DataFileError, WarehouseError
 from smartindex.etl.load import (
     RawFile,
     create_views,
+    current_sha,
     ensure_meta,
     ensure_table,
     load_file,
-    previous_sha,
     sha256_file,
 )
 from smartindex.etl.progress import EtlReport, FileReport, progress_bar
 from smartindex.etl.registry import Registry, load_registry
 from smartindex.etl.validate import GxSession, build_checks
 from smartindex.warehouse import swap_write
+from smartindex.warehouse.swap import clean_leftovers, scratch_dir
+from smartindex.warehouse.connection import connect
 
 MEMORY_LIMIT = "2GB"   # DuckDB spills to disk beyond this; keeps the peak RSS bounded
 
@@ -62,11 +63,17 @@ def _warm_up_if_stale(gx: GxSession, db_path: Path) -> Callable[[list[Path]], No
 
 
 def _already_loaded(db_path: Path, files: list[RawFile]) -> set[str]:
-    """Relative paths whose current checksum matches their last successful load."""
+    """Relative paths whose current checksum matches their latest load, which succeeded (a
+    file restored after a failed load is loaded again, so the manifest's latest row for it
+    says what the warehouse holds)."""
     if not db_path.exists():
         return set()
-    with connect(db_path, read_only=True) as con:
-        return {f.rel for f in files if previous_sha(con, f.rel) == f.sha256}
+    try:
+        with connect(db_path, read_only=True) as con:
+            return {f.rel for f in files if current_sha(con, f.rel) == f.sha256}
+    except duckdb.Error as exc:
+        raise WarehouseError(f"{db_path}: not a readable DuckDB warehouse "
+                             f"({str(exc).splitlines()[0][:200]})") from exc
 
 
 def _skipped(f: RawFile) -> FileReport:
@@ -79,18 +86,19 @@ def _load_all(con: duckdb.DuckDBPyConnection, settings: Settings, registry: Regi
     con.execute(f"SET threads = {int(settings.threads)}")
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute("SET enable_progress_bar = false")  # DuckDB's bar would write to stdout
+    con.execute("SET TimeZone = ?", [settings.timezone])  # offsets convert to the city's zone
     ensure_meta(con)
     reports: dict[str, FileReport] = {}
     gx.warm_up()  # if not started yet: GX's import overlaps with staging the first file
     checks = {s.name: build_checks(s, registry.bbox) for s in registry.sources}
     for f in progress_bar(todo, total=len(todo), enabled=progress):
-        if previous_sha(con, f.rel) == f.sha256:  # loaded by a concurrent run meanwhile
+        if current_sha(con, f.rel) == f.sha256:  # loaded by a concurrent run meanwhile
             reports[f.rel] = _skipped(f)
             continue
         ensure_table(con, f.source)
         reports[f.rel] = load_file(con, f, checks[f.source.name], gx,
                                    key=settings.pseudonym_key,
-                                   scratch_near=settings.db_path.parent)
+                                   scratch=scratch_dir(settings.db_path))
     create_views(con)
     return reports
 
@@ -104,15 +112,18 @@ def run_etl(settings: Settings, *, raw_dir: Path | None = None,
     atomic swap of the warehouse file; nothing is written when every file is unchanged.
     """
     registry = load_registry(registry_path)
-    gx = GxSession()
+    gx = GxSession(timezone=settings.timezone)
     files = discover(registry, Path(raw_dir) if raw_dir is not None else settings.raw_dir,
                      _warm_up_if_stale(gx, settings.db_path))
     done = _already_loaded(settings.db_path, files)
     todo = [f for f in files if f.rel not in done]
     reports: dict[str, FileReport] = {}
+    leftovers: list[int] = []
     if todo:
         settings.db_path.parent.mkdir(parents=True, exist_ok=True)
-        with swap_write(settings.db_path) as con:
+        with swap_write(settings.db_path, on_leftovers=leftovers.append) as con:
             reports = _load_all(con, settings, registry, todo, progress, gx=gx)
+    elif settings.db_path.parent.is_dir():
+        leftovers.append(clean_leftovers(settings.db_path))
     return EtlReport([reports.get(f.rel) or _skipped(f) for f in files],
-                     db_path=settings.db_path)
+                     db_path=settings.db_path, leftovers_removed=sum(leftovers))

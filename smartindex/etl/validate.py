@@ -17,12 +17,22 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from smartindex.config import DEFAULT_TIMEZONE
 from smartindex.errors import SmartIndexError
 from smartindex.etl.registry import Source
 
-# Timestamps in the raw files are local time (WIB, UTC+7); "future" is judged in that zone.
-WIB = dt.timezone(dt.timedelta(hours=7))
+
+
+def city_zone(name: str) -> ZoneInfo:
+    """The IANA time zone ``name`` (``Settings.timezone``); "future" is judged in it."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise SmartIndexError(f"time zone {name!r} is not a known IANA zone name (set "
+                              "Settings.timezone / SMARTINDEX_TIMEZONE, e.g. Asia/Jakarta)"
+                              ) from exc
 
 
 class ValidationCrashError(SmartIndexError):
@@ -137,8 +147,9 @@ def _crash(r: Any) -> str | None:
 class GxSession:
     """An ephemeral GX context (created on first use) that validates pandas frames."""
 
-    def __init__(self, now: dt.datetime | None = None) -> None:
-        self.now = now or dt.datetime.now(WIB).replace(tzinfo=None)
+    def __init__(self, now: dt.datetime | None = None, *, timezone: str = DEFAULT_TIMEZONE
+                 ) -> None:
+        self.now = now or dt.datetime.now(city_zone(timezone)).replace(tzinfo=None)
         # temporal columns reach GX as int64 epoch microseconds (see quarantine._frame_col)
         self.now_us = (self.now - dt.datetime(1970, 1, 1)) // dt.timedelta(microseconds=1)
         self._batch_def: Any = None

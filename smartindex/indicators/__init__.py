@@ -1,7 +1,17 @@
-"""The indicator catalogue and its measurement (catalogue.toml → indicator_values)."""
+"""The indicator catalogue and its measurement (catalogue.toml + <dimension>/*.sql →
+indicator_values). Each dimension package (``economy`` … ``living``) exposes ``indicators`` and
+``measure`` over the one shared engine in ``measure.py``."""
 
 from __future__ import annotations
 
+from smartindex.indicators import (  # noqa: E402 - the dimension packages use the engine above
+    economy,
+    environment,
+    governance,
+    living,
+    mobility,
+    people,
+)
 from smartindex.indicators.calendar import install_calendar
 from smartindex.indicators.catalogue import (
     DIMENSIONS,
@@ -17,11 +27,15 @@ from smartindex.indicators.measure import (
     measure_dimension,
     measure_indicator_values,
     targets_frame,
+    validate_queries,
     write_indicator_values,
 )
 
+DIMENSION_MODULES = (economy, people, governance, mobility, environment, living)
+
 __all__ = [
     "DIMENSIONS",
+    "DIMENSION_MODULES",
     "Catalogue",
     "Dimension",
     "Factor",
@@ -32,6 +46,13 @@ __all__ = [
     "measure",
     "measure_dimension",
     "measure_indicator_values",
+    "economy",
+    "environment",
+    "governance",
+    "living",
+    "mobility",
+    "people",
     "targets_frame",
+    "validate_queries",
     "write_indicator_values",
 ]

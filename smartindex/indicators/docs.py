@@ -31,7 +31,7 @@ cat.to_framework_frame()               # INDEX -> dimensions -> factors -> indic
 values = measure(con, cat)             # long table, see below; codes=[...] for a subset
 measure_indicator_values(con, cat)     # measure + CREATE OR REPLACE TABLE indicator_values
 targets_frame(con, cat)                # unit, year, code, target (from the targets table)
-cat.validate_sql(con)                  # run every query, check the contract
+validate_queries(con, cat)          # run every query, check the contract
 ```
 
 ## Query contract

@@ -1,7 +1,8 @@
 """Measure indicators: run each catalogue query in DuckDB into the long table ``indicator_values``.
 
 Columns of the result: code, unit (kode_wilayah), unit_level (kota | kecamatan), year, value,
-numerator, denominator, n_obs, coverage, is_reported, sources, load_ids.
+numerator, denominator, n_obs, coverage, is_reported, is_synthetic, official_share, sources,
+inputs, load_ids.
 
 * ``coverage`` is the share of the records behind a value that carried the data the value needs
   (``n_valid / n_obs`` from the query: e.g. valid sensor-days of all sensor-days, respondents who
@@ -12,8 +13,16 @@ numerator, denominator, n_obs, coverage, is_reported, sources, load_ids.
   catalogue query gives no value for that code, unit and year.
 * Values are rounded to 10 decimals so that results do not depend on the order of parallel
   floating-point sums (measure is deterministic).
-* ``sources`` are the catalogue ``inputs``; ``load_ids`` the distinct ``_load_id`` lineage values
-  (load_manifest ids) found in those tables, comma-joined.
+* Provenance: ``official_share`` is the share (0-1) of the records behind the value that are
+  official figures (``is_synthetic = false`` in the raw data) and ``sources`` names their
+  publisher, document and year (the raw ``source`` texts). Queries may return both (the
+  ``stat_*`` macros do, row by row); otherwise they come from the indicator's first input table
+  (the records the value is built from). ``is_synthetic`` is true unless the value rests wholly
+  on official figures (official_share = 1). Reported peer values carry their own row's.
+* ``inputs`` are the catalogue ``inputs`` (tables read); ``load_ids`` the distinct ``_load_id``
+  lineage values (load_manifest ids) found in those tables, comma-joined.
+* Complaint SLA rates are right-censored per extract: ``extract_times`` (a temporary view of
+  ``load_manifest.extracted_at`` per load id) gives each raw file's cut-off.
 """
 
 from __future__ import annotations
@@ -23,20 +32,34 @@ from collections.abc import Iterable
 import duckdb
 import pandas as pd
 
-from smartindex.db import table_exists
 from smartindex.errors import CatalogueError, WarehouseError
 from smartindex.indicators.calendar import install_calendar
 from smartindex.indicators.catalogue import CONTRACT, OPTIONAL_COLUMNS, Catalogue, Indicator
+from smartindex.warehouse.connection import table_exists
 
 Connection = duckdb.DuckDBPyConnection
 COLUMNS = ("code", "unit", "unit_level", "year", "value", "numerator", "denominator", "n_obs",
-           "coverage", "is_reported", "sources", "load_ids")
+           "coverage", "is_reported", "is_synthetic", "official_share", "sources", "inputs",
+           "load_ids")
+MAX_SOURCES = 3
 REPORTED_TABLE = "peer_indicator_values"
 _EMPTY_RESULT = pd.DataFrame({c: pd.Series(dtype="float64") for c in CONTRACT})
 _EMPTY_PEERS = """
 create or replace temp view peer_indicator_values as
 select null::varchar as kode_wilayah, null::integer as year, null::varchar as indicator_code,
-       null::double as value
+       null::double as value, null::boolean as is_synthetic, null::varchar as source
+where false
+"""
+_EXTRACT_TIMES = """
+create or replace temp view extract_times as
+select load_id, max(extracted_at) as extracted_at
+from load_manifest
+where status in ('loaded', 'replaced')
+group by load_id
+"""
+_NO_EXTRACT_TIMES = """
+create or replace temp view extract_times as
+select null::varchar as load_id, null::timestamp as extracted_at
 where false
 """
 _FINISH = """
@@ -45,14 +68,18 @@ with computed as (
            case when c.n_valid is null then 1.0
                 when c.n_obs > 0 then least(greatest(c.n_valid / c.n_obs, 0.0), 1.0)
            end as coverage,
-           false as is_reported, l.sources, l.load_ids
+           false as is_reported, coalesce(c.official_share, l.official_share) as official_share,
+           coalesce(c.sources, l.sources) as sources, l.inputs, l.load_ids
     from _si_computed c
     left join _si_lineage l on l.code = c.code
     where c.value is not null and isfinite(c.value)
 ), reported as (
     select p.indicator_code as code, p.kode_wilayah as unit, p.year, p.value,
            null::double as numerator, null::double as denominator, null::bigint as n_obs,
-           null::double as coverage, true as is_reported, ? as sources, ? as load_ids
+           null::double as coverage, true as is_reported,
+           case when p.is_synthetic then 0.0 when not p.is_synthetic then 1.0 end
+               as official_share,
+           p.source as sources, ? as inputs, ? as load_ids
     from peer_indicator_values p
     where p.indicator_code in (select unnest(?::varchar[]))
       and p.value is not null
@@ -67,7 +94,8 @@ with computed as (
 select m.code, m.unit, r.level as unit_level, m.year::integer as year,
        round(m.value, 10) as value, round(m.numerator, 10) as numerator,
        round(m.denominator, 10) as denominator, m.n_obs, round(m.coverage, 10) as coverage,
-       m.is_reported, m.sources, m.load_ids
+       m.is_reported, coalesce(m.official_share < 1, true) as is_synthetic,
+       round(m.official_share, 10) as official_share, m.sources, m.inputs, m.load_ids
 from combined m
 join region r on r.kode_wilayah = m.unit
 where r.level in ('kota', 'kecamatan')
@@ -91,6 +119,8 @@ def prepare_connection(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> 
     skipped too (see :func:`missing_inputs`).
     """
     install_calendar(con)
+    con.execute(_EXTRACT_TIMES if _has_column(con, "load_manifest", "extracted_at")
+                else _NO_EXTRACT_TIMES)
     for macro in catalogue.macros:
         try:
             con.execute(macro.sql)
@@ -98,6 +128,12 @@ def prepare_connection(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> 
             continue
         except duckdb.Error as exc:
             raise CatalogueError(f"macro {macro.name}: {_first_line(exc)}") from exc
+
+
+def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    return bool(con.execute("select count(*) from information_schema.columns where "
+                            "table_schema = 'main' and table_name = ? and column_name = ?",
+                            [table, column]).fetchone()[0])  # type: ignore[index]
 
 
 def missing_inputs(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> dict[str, list[str]]:
@@ -135,9 +171,11 @@ def _typed(ind: Indicator, raw: pd.DataFrame) -> pd.DataFrame:
                         "year": raw["year"].astype("Int64")})
     for col in ("value", "numerator", "denominator"):
         out[col] = pd.to_numeric(raw[col], errors="coerce").astype("float64")
-    for col in OPTIONAL_COLUMNS:
+    for col in ("n_obs", "n_valid", "official_share"):
         out[col] = (pd.to_numeric(raw[col], errors="coerce").astype("float64")
                     if col in raw.columns else float("nan"))
+    out["sources"] = (raw["sources"].astype("string") if "sources" in raw.columns
+                      else pd.Series([pd.NA] * len(raw), dtype="string"))
     return out
 
 
@@ -179,14 +217,41 @@ def _load_ids(con: duckdb.DuckDBPyConnection, tables: Iterable[str]) -> dict[str
     return out
 
 
+def source_text(sources: list[str]) -> str | None:
+    """Distinct source texts, joined; at most ``MAX_SOURCES`` named, then a count."""
+    if not sources:
+        return None
+    named = " | ".join(sources[:MAX_SOURCES])
+    more = len(sources) - MAX_SOURCES
+    return named + (f" | and {more} more" if more > 0 else "")
+
+
+def table_provenance(con: duckdb.DuckDBPyConnection,
+                     table: str) -> tuple[float | None, str | None]:
+    """(share of official rows, distinct ``source`` texts) of a raw table; None when unknown."""
+    if not (_has_column(con, table, "is_synthetic") and _has_column(con, table, "source")):
+        return None, None
+    share = con.execute(f'select avg(case when is_synthetic then 0.0 else 1.0 end) from "{table}"'
+                        ).fetchone()
+    names = con.execute(f'select distinct source from "{table}" where source is not null '
+                        "order by 1").fetchall()
+    return (share[0] if share else None), source_text([str(r[0]) for r in names])
+
+
 def lineage_frame(con: duckdb.DuckDBPyConnection,
                   indicators: Iterable[Indicator]) -> pd.DataFrame:
-    """code, sources (input tables) and load_ids (their load ids), comma-joined."""
+    """code, inputs (tables read) and load_ids (their load ids), comma-joined, plus the fallback
+    provenance (official_share, sources) of each indicator's first input table."""
     indicators = list(indicators)
     ids = _load_ids(con, [t for ind in indicators for t in ind.inputs])
+    prov = {t: table_provenance(con, t) for t in {ind.inputs[0] for ind in indicators}}
     rows = [(ind.code, ",".join(ind.inputs),
-             ",".join(sorted({i for t in ind.inputs for i in ids[t]}))) for ind in indicators]
-    return pd.DataFrame(rows, columns=["code", "sources", "load_ids"], dtype="string")
+             ",".join(sorted({i for t in ind.inputs for i in ids[t]})),
+             *prov[ind.inputs[0]]) for ind in indicators]
+    frame = pd.DataFrame(rows, columns=["code", "inputs", "load_ids", "official_share",
+                                        "sources"])
+    return frame.astype({"code": "string", "inputs": "string", "load_ids": "string",
+                         "official_share": "float64", "sources": "string"})
 
 
 def _choose(catalogue: Catalogue, codes: Iterable[str] | None) -> list[Indicator]:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
@@ -78,9 +80,9 @@ def _static(spec: Spec) -> dict[str, Callable[[], pa.Table | Result]]:
 def _yearly(spec: Spec, ext: str) -> dict[str, Callable[[], Result]]:
     out: dict[str, Callable[[], Result]] = {}
     for y in spec.years:
-        out[f"complaints_{y}{ext}"] = lambda y=y: services.complaints(spec, y)
-        out[f"egov_transactions_{y}{ext}"] = lambda y=y: egov.transactions(spec, y)
-        out[f"survey_responses_{y}.csv"] = lambda y=y: survey.responses(spec, y)
+        out[f"complaints_{y}{ext}"] = partial(services.complaints, spec, y)
+        out[f"egov_transactions_{y}{ext}"] = partial(egov.transactions, spec, y)
+        out[f"survey_responses_{y}.csv"] = partial(survey.responses, spec, y)
     return out
 
 
@@ -105,7 +107,7 @@ def write_sample(out_dir: Path, *, scale: float = 1.0, seed: int = 2026,
         ".csv"
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    files: dict[str, dict] = {}
+    files: dict[str, dict[str, Any]] = {}
     written: list[Path] = []
     for name, make in {**_static(spec), **_yearly(spec, ext)}.items():
         made = make()

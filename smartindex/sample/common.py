@@ -8,10 +8,14 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
+from typing import cast, overload
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from numpy.typing import NDArray
+
+from smartindex.indicators.calendar import holiday_rows
 
 GENERATOR = "smartindex sample generator v1"
 SYN = f"synthetic: {GENERATOR}"
@@ -19,6 +23,11 @@ BBOX_LAT = (-3.12, -2.84)
 BBOX_LON = (104.60, 104.92)
 WORK_START_H, WORK_END_H = 8, 16
 HOUR = np.timedelta64(3600, "s")
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+TimeArray = NDArray[np.datetime64]  # datetime64[s] or [D]
 
 
 @dataclass(frozen=True)
@@ -50,14 +59,12 @@ def registry_columns() -> dict[str, list[str]]:
 
 
 @cache
-def holidays() -> np.ndarray:
+def holidays() -> TimeArray:
     """National holidays and cuti bersama (datetime64[D]) from the project calendar."""
-    from smartindex.indicators.calendar import holiday_rows
-
     return np.array(sorted({r[0] for r in holiday_rows()}), dtype="M8[D]")
 
 
-def to_working_time(t: np.ndarray) -> np.ndarray:
+def to_working_time(t: TimeArray) -> TimeArray:
     """Move each timestamp forward to the next working moment (08–16 WIB, working days)."""
     day = t.astype("M8[D]")
     tod = (t - day).astype(np.int64)
@@ -70,7 +77,7 @@ def to_working_time(t: np.ndarray) -> np.ndarray:
     return np.where(same & (tod > WORK_START_H * 3600), t, start)
 
 
-def add_working_hours(t: np.ndarray, hours: np.ndarray) -> np.ndarray:
+def add_working_hours(t: TimeArray, hours: FloatArray) -> TimeArray:
     """t + a duration in working hours (vectorised; NaT stays NaT)."""
     nat = np.isnat(t)
     t0 = to_working_time(np.where(nat, np.datetime64("2020-01-06T08:00:00"), t))
@@ -84,35 +91,39 @@ def add_working_hours(t: np.ndarray, hours: np.ndarray) -> np.ndarray:
     return np.where(nat, np.datetime64("NaT", "s"), out)
 
 
-def lognormal(rng: np.random.Generator, median: np.ndarray | float, sigma: float,
-              n: int) -> np.ndarray:
+def lognormal(rng: np.random.Generator, median: FloatArray | float, sigma: float,
+              n: int) -> FloatArray:
     """Log-normal draws with the given median (long right tail)."""
-    return np.asarray(median) * np.exp(sigma * rng.standard_normal(n))
+    return cast(FloatArray, np.asarray(median) * np.exp(sigma * rng.standard_normal(n)))
 
 
-def year_dates(rng: np.random.Generator, year: int, month: np.ndarray) -> np.ndarray:
+def year_dates(rng: np.random.Generator, year: int, month: IntArray) -> TimeArray:
     """Uniform random second within the given months of ``year`` (datetime64[s])."""
     m0 = (np.datetime64(f"{year}-01", "M") + (month - 1)).astype("M8[D]")
     m1 = (np.datetime64(f"{year}-01", "M") + month).astype("M8[D]")
     secs = ((m1 - m0).astype(np.int64) * 86400 * rng.random(month.size)).astype(np.int64)
-    return m0.astype("M8[s]") + secs.astype("m8[s]")
+    return cast(TimeArray, m0.astype("M8[s]") + secs.astype("m8[s]"))
 
 
-def jitter(rng: np.random.Generator, lat: np.ndarray, lon: np.ndarray,
-           sd: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+def jitter(rng: np.random.Generator, lat: FloatArray, lon: FloatArray,
+           sd: FloatArray | float) -> tuple[FloatArray, FloatArray]:
     """Gaussian jitter (degrees) kept inside the city bounding box; 6 decimals."""
     la = np.clip(lat + sd * rng.standard_normal(lat.size), BBOX_LAT[0] + 0.005, BBOX_LAT[1] - 0.005)
     lo = np.clip(lon + sd * rng.standard_normal(lon.size), BBOX_LON[0] + 0.005, BBOX_LON[1] - 0.005)
     return np.round(la, 6), np.round(lo, 6)
 
 
-def ramp(year: int | np.ndarray, y0: int, v0: float, y1: int, v1: float) -> np.ndarray:
+@overload
+def ramp(year: int, y0: int, v0: float, y1: int, v1: float) -> float: ...
+@overload
+def ramp(year: IntArray, y0: int, v0: float, y1: int, v1: float) -> FloatArray: ...
+def ramp(year: int | IntArray, y0: int, v0: float, y1: int, v1: float) -> float | FloatArray:
     """Linear path from (y0, v0) to (y1, v1), flat outside."""
     return np.interp(year, [y0, y1], [v0, v1])
 
 
 # ---------------------------------------------------------------- Arrow builders
-def arr(values: np.ndarray, type_: pa.DataType | None = None) -> pa.Array:
+def arr(values: NDArray[np.generic], type_: pa.DataType | None = None) -> pa.Array:
     """Arrow array from numpy; NaN/NaT become null."""
     values = np.asarray(values)
     mask = None
@@ -125,14 +136,14 @@ def arr(values: np.ndarray, type_: pa.DataType | None = None) -> pa.Array:
     return pa.array(values, type=type_, mask=mask)
 
 
-def pick(labels: list[str] | np.ndarray, idx: np.ndarray) -> pa.Array:
+def pick(labels: list[str] | NDArray[np.str_], idx: IntArray) -> pa.Array:
     """labels[idx] as an Arrow string array (idx < 0 gives null)."""
     table = pa.array(list(labels), pa.string())
     ids = pa.array(np.asarray(idx, dtype=np.int64), mask=np.asarray(idx) < 0)
     return table.take(ids)
 
 
-def padded(numbers: np.ndarray, width: int) -> pa.Array:
+def padded(numbers: IntArray, width: int) -> pa.Array:
     """Zero-padded decimal strings."""
     s = pc.cast(pa.array(np.asarray(numbers, dtype=np.int64)), pa.string())
     return pc.utf8_lpad(s, width=width, padding="0")
@@ -156,7 +167,7 @@ def const(value: object, n: int, type_: pa.DataType | None = None) -> pa.Array:
     return pa.array([value] * n, type_) if n < 1000 else pa.repeat(pa.scalar(value, type_), n)
 
 
-def table(name: str, cols: dict[str, pa.Array | np.ndarray]) -> pa.Table:
+def table(name: str, cols: dict[str, pa.Array | NDArray[np.generic]]) -> pa.Table:
     """Arrow table with the registry's column order for source ``name``."""
     order = registry_columns()[name]
     missing = [c for c in order if c not in cols]

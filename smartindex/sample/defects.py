@@ -8,15 +8,19 @@ so file line = row + 1).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-Apply = Callable[[pa.Table, np.ndarray, np.random.Generator], pa.Table]
-Eligible = Callable[[pa.Table], np.ndarray]
+from smartindex.errors import SmartIndexError
+from smartindex.sample.common import BoolArray, IntArray
+
+Apply = Callable[[pa.Table, IntArray, np.random.Generator], pa.Table]
+Eligible = Callable[[pa.Table], BoolArray]
 DUPLICATES = ("exact_duplicate", "duplicate_key")
 
 
@@ -33,8 +37,8 @@ class Kind:
 @dataclass
 class Result:
     table: pa.Table
-    defects: dict[str, dict] = field(default_factory=dict)
-    notes: dict[str, dict] = field(default_factory=dict)
+    defects: dict[str, dict[str, Any]] = field(default_factory=dict)
+    notes: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def counts(n: int, rate: float, kinds: list[str], minimum_rows: int = 40) -> dict[str, int]:
@@ -44,7 +48,8 @@ def counts(n: int, rate: float, kinds: list[str], minimum_rows: int = 40) -> dic
     return {k: max(1, round(n * rate)) for k in kinds}
 
 
-def set_cells(tbl: pa.Table, col: str, rows: np.ndarray, values: pa.Array | list) -> pa.Table:
+def set_cells(tbl: pa.Table, col: str, rows: IntArray, values: pa.Array | Sequence[object]
+              ) -> pa.Table:
     """Replace tbl[col][rows] (rows sorted ascending) with values (nulls allowed)."""
     i = tbl.schema.get_field_index(col)
     column = tbl.column(i).combine_chunks()
@@ -66,7 +71,7 @@ def not_null(col: str) -> Eligible:
 
 def future_year(col: str) -> Apply:
     """Typo in the year (2025 -> 2052): a date far in the future."""
-    def apply(t: pa.Table, rows: np.ndarray, rng: np.random.Generator) -> pa.Table:
+    def apply(t: pa.Table, rows: IntArray, rng: np.random.Generator) -> pa.Table:
         v = t.column(col).combine_chunks().take(pa.array(rows)).to_numpy(zero_copy_only=False)
         unit = np.datetime_data(v.dtype)[0]
         years = v.astype("M8[Y]").astype(int) + 1970
@@ -77,9 +82,9 @@ def future_year(col: str) -> Apply:
     return apply
 
 
-def _pick(tbl: pa.Table, kinds: dict[str, Kind], rng: np.random.Generator) -> dict[str, np.ndarray]:
+def _pick(tbl: pa.Table, kinds: dict[str, Kind], rng: np.random.Generator) -> dict[str, IntArray]:
     used = np.zeros(tbl.num_rows, dtype=bool)
-    chosen = {}
+    chosen: dict[str, IntArray] = {}
     for name, k in kinds.items():
         ok = ~used if k.eligible is None else k.eligible(tbl) & ~used
         pool = np.flatnonzero(ok)
@@ -107,7 +112,7 @@ def inject(tbl: pa.Table, kinds: dict[str, Kind], rng: np.random.Generator,
         flag.append(np.full(rows.size, j))
         copy = tbl.take(pa.array(rows))
         if name == "duplicate_key" and rows.size:
-            copy = kinds[name].apply(copy, np.arange(rows.size), rng)
+            copy = _apply_of(kinds[name], name)(copy, np.arange(rows.size), rng)
         extra.append(copy)
     order = np.lexsort((np.concatenate(flag), np.concatenate(src)))
     full = pa.concat_tables([tbl, *extra]).take(pa.array(order))
@@ -130,7 +135,14 @@ def inject(tbl: pa.Table, kinds: dict[str, Kind], rng: np.random.Generator,
     return out
 
 
-def _entry(tbl: pa.Table, positions: np.ndarray, key: list[str]) -> dict:
+def _apply_of(kind: Kind, name: str) -> Apply:
+    """The apply function of ``kind``; a kind that edits copied rows must have one."""
+    if kind.apply is None:
+        raise SmartIndexError(f"defect kind {name!r} needs an apply function")
+    return kind.apply
+
+
+def _entry(tbl: pa.Table, positions: IntArray, key: list[str]) -> dict[str, Any]:
     sub = tbl.take(pa.array(positions, pa.int64()))
     keys = [list(map(_plain, vals)) for vals in zip(*(sub.column(c).to_pylist() for c in key),
                                                     strict=True)]

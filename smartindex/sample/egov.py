@@ -8,7 +8,9 @@ import pyarrow as pa
 from smartindex.sample import defects, people
 from smartindex.sample.common import (
     SYN,
+    IntArray,
     Spec,
+    TimeArray,
     add_working_hours,
     arr,
     concat,
@@ -129,7 +131,7 @@ def services_table() -> pa.Table:
     })
 
 
-def _submitted(rng: np.random.Generator, year: int, svc: np.ndarray) -> np.ndarray:
+def _submitted(rng: np.random.Generator, year: int, svc: IntArray) -> TimeArray:
     month = rng.integers(1, 13, svc.size)
     ppdb = svc == [s[0] for s in SERVICES].index("DIK-01")
     month[ppdb] = rng.choice([5, 6, 7], ppdb.sum(), p=[0.2, 0.6, 0.2])
@@ -191,7 +193,7 @@ def _defects(n: int) -> dict[str, defects.Kind]:
                                    "completed_before_submitted", "future_date",
                                    "unknown_service", "unknown_kecamatan", "negative_fee"])
 
-    def early(t: pa.Table, rows: np.ndarray, rng: np.random.Generator) -> pa.Table:
+    def early(t: pa.Table, rows: IntArray, rng: np.random.Generator) -> pa.Table:
         sub = t.column("submitted_at").combine_chunks().take(rows).to_numpy(zero_copy_only=False)
         return defects.set_cells(t, "completed_at", rows, pa.array(sub - np.timedelta64(
             3, "D")))
@@ -213,7 +215,7 @@ def _defects(n: int) -> dict[str, defects.Kind]:
     }
 
 
-def _snapshot(t: pa.Table, rows: np.ndarray, rng: np.random.Generator) -> pa.Table:
+def _snapshot(t: pa.Table, rows: IntArray, rng: np.random.Generator) -> pa.Table:
     """An earlier export of the same transaction: still in process, no completion time."""
     t = defects.set_cells(t, "status", rows, ["in_process"] * rows.size)
     return defects.set_null("completed_at")(t, rows, rng)

@@ -4,38 +4,55 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import cast
 
 import numpy as np
 import pyarrow as pa
+from numpy.typing import NDArray
 
 from smartindex.sample import facts
-from smartindex.sample.common import SYN, Spec, dates, stream, table
+from smartindex.sample.common import (
+    SYN,
+    BoolArray,
+    FloatArray,
+    IntArray,
+    Spec,
+    dates,
+    stream,
+    table,
+)
 
 KM_PER_DEG = 111.0
 HH_SIZE = {"pusat": 3.8, "pinggiran": 4.0}
+StrArray = NDArray[np.str_]
+# kode_wilayah, level, name, parent, is_home_city, zone, area, lat, lon, valid_from, valid_to,
+# source, is_synthetic
+RegionRow = tuple[str, str, str, str | None, bool, str | None, float, float, float, str | None,
+                  None, str, bool]
+PopulationRow = tuple[str, int, int, int, str, bool]  # code, year, people, households, source, syn
 
 
 @dataclass(frozen=True)
 class Geo:
     """Kecamatan and kelurahan arrays shared by every generator (index-aligned)."""
 
-    kec_code: np.ndarray
-    kec_name: np.ndarray
-    kec_zone: np.ndarray
-    kec_area: np.ndarray
-    kec_lat: np.ndarray
-    kec_lon: np.ndarray
-    kel_code: np.ndarray
-    kel_name: np.ndarray
-    kel_kec: np.ndarray  # index into kec_*
-    kel_area: np.ndarray
-    kel_lat: np.ndarray
-    kel_lon: np.ndarray
-    kel_weight: np.ndarray  # population share within its kecamatan
+    kec_code: StrArray
+    kec_name: StrArray
+    kec_zone: StrArray
+    kec_area: FloatArray
+    kec_lat: FloatArray
+    kec_lon: FloatArray
+    kel_code: StrArray
+    kel_name: StrArray
+    kel_kec: IntArray  # index into kec_*
+    kel_area: FloatArray
+    kel_lat: FloatArray
+    kel_lon: FloatArray
+    kel_weight: FloatArray  # population share within its kecamatan
 
     @property
-    def central(self) -> np.ndarray:
-        return self.kec_zone == "pusat"
+    def central(self) -> BoolArray:
+        return cast(BoolArray, self.kec_zone == "pusat")
 
     def kec_index(self, code: str) -> int:
         return int(np.flatnonzero(self.kec_code == code)[0])
@@ -46,7 +63,7 @@ def geo(seed: int) -> Geo:
     """Kelurahan codes, areas, centroids and population weights (synthetic, seeded)."""
     rng = stream(seed, "geography")
     ks = facts.KECAMATAN
-    rows = []
+    rows: list[tuple[str, str, int, float, float, float, float]] = []
     for i, k in enumerate(ks):
         names = facts.KELURAHAN[k.code]
         n = len(names)
@@ -55,8 +72,8 @@ def geo(seed: int) -> Geo:
         ang = rng.uniform(0, 2 * np.pi, n)
         dist = radius * 0.65 * np.sqrt(rng.uniform(0.05, 1, n))
         weight = rng.dirichlet(np.full(n, 5.0))
-        for j, name in enumerate(names):
-            rows.append((f"{k.code}{j + 1:03d}", name, i, round(k.area * share[j], 2),
+        for j, kel_name in enumerate(names):
+            rows.append((f"{k.code}{j + 1:03d}", kel_name, i, round(k.area * share[j], 2),
                          round(k.lat + dist[j] * np.sin(ang[j]), 6),
                          round(k.lon + dist[j] * np.cos(ang[j]), 6), weight[j]))
     code, name, kec, area, lat, lon, w = (np.array(c) for c in zip(*rows, strict=True))
@@ -68,7 +85,7 @@ def geo(seed: int) -> Geo:
         kel_lat=lat.astype(float), kel_lon=lon.astype(float), kel_weight=w.astype(float))
 
 
-def kecamatan_at(codes: np.ndarray, year: int | np.ndarray) -> np.ndarray:
+def kecamatan_at(codes: StrArray, year: int | IntArray) -> StrArray:
     """Kecamatan code valid in ``year``: the 2018 splits map back to their parent before."""
     out = np.asarray(codes).copy()
     early = np.asarray(year) < 2018
@@ -93,23 +110,23 @@ def city_population(year: int) -> tuple[int, bool]:
     return round(a * (b / a) ** ((year - lo) / (hi - lo))), False
 
 
-def kecamatan_population(year: int) -> np.ndarray:
+def kecamatan_population(year: int) -> IntArray:
     """Synthetic allocation of the city total to the 18 kecamatan (area x density class)."""
     ks = facts.KECAMATAN
     drift = np.array([1.0 if k.zone == "pusat" else 1.015 for k in ks]) ** (year - 2020)
     w = np.array([k.area * k.density for k in ks]) * drift
     total = city_population(year)[0]
     raw = total * w / w.sum()
-    out = np.floor(raw).astype(np.int64)
+    out: IntArray = np.floor(raw).astype(np.int64)
     out[np.argsort(raw - out)[::-1][: total - out.sum()]] += 1
     return out
 
 
-def kelurahan_population(g: Geo, year: int) -> np.ndarray:
+def kelurahan_population(g: Geo, year: int) -> IntArray:
     """Kelurahan population: kecamatan totals split by fixed synthetic weights."""
     kec = kecamatan_population(year)
     raw = kec[g.kel_kec] * g.kel_weight
-    out = np.floor(raw).astype(np.int64)
+    out: IntArray = np.floor(raw).astype(np.int64)
     short = kec - np.bincount(g.kel_kec, weights=out, minlength=kec.size).astype(np.int64)
     first = np.array([np.flatnonzero(g.kel_kec == i)[np.argmax(g.kel_weight[g.kel_kec == i])]
                       for i in range(kec.size)])
@@ -120,7 +137,7 @@ def kelurahan_population(g: Geo, year: int) -> np.ndarray:
 def region_table(seed: int) -> pa.Table:
     """region.csv: Palembang, its 18 kecamatan and 107 kelurahan, and the six peers."""
     g = geo(seed)
-    rows: list[tuple] = [(facts.CITY, "kota", facts.CITY_NAME, None, True, None, facts.CITY_AREA,
+    rows: list[RegionRow] = [(facts.CITY, "kota", facts.CITY_NAME, None, True, None, facts.CITY_AREA,
                           -2.976, 104.775, None, None,
                           "BPS Kota Palembang, luas wilayah 400.61 km² (PP 23/1988)", False)]
     for k in facts.KECAMATAN:
@@ -131,11 +148,11 @@ def region_table(seed: int) -> pa.Table:
                      syn))
     for i in range(g.kel_code.size):
         kc = g.kec_code[g.kel_kec[i]]
-        names = "names: research notes" if kc in facts.NAMES_FROM_NOTES else \
+        provenance = "names: research notes" if kc in facts.NAMES_FROM_NOTES else \
             "names: public gazetteers, unverified"
         rows.append((g.kel_code[i], "kelurahan", g.kel_name[i], kc, True, g.kec_zone[g.kel_kec[i]],
                      g.kel_area[i], g.kel_lat[i], g.kel_lon[i], None, None,
-                     f"{SYN} ({names}; code suffix, area split and centroid synthetic)", True))
+                     f"{SYN} ({provenance}; code suffix, area split and centroid synthetic)", True))
     for p in facts.PEERS:
         unsure = p.code == "3273"
         src = "area from memory, unverified" if unsure else "BPS / Wikipedia mirrors (area)"
@@ -146,7 +163,7 @@ def region_table(seed: int) -> pa.Table:
              "lat", "lon", "valid_from", "valid_to", "source", "is_synthetic"]
     types = [pa.string()] * 4 + [pa.bool_(), pa.string(), pa.float64(), pa.float64(),
                                  pa.float64(), pa.date32(), pa.date32(), pa.string(), pa.bool_()]
-    data = {}
+    data: dict[str, pa.Array] = {}
     for n, c, t in zip(names, cols, types, strict=True):
         data[n] = dates(list(c)) if t == pa.date32() else pa.array(list(c), t)
     return table("region", data)
@@ -166,7 +183,7 @@ def population_table(spec: Spec) -> pa.Table:
     """population.csv: city (official where available), kecamatan and kelurahan (synthetic)."""
     g = geo(spec.seed)
     hh_k = np.array([HH_SIZE[z] for z in g.kec_zone])
-    rows: list[tuple] = []
+    rows: list[PopulationRow] = []
     for y in spec.years:
         kec = kecamatan_population(y)
         size = hh_k * (1 - 0.004 * (y - 2020))

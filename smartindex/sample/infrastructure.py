@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import numpy as np
 import pyarrow as pa
 
 from smartindex.sample import defects
 from smartindex.sample.common import (
     SYN,
+    FloatArray,
+    IntArray,
     Spec,
+    TimeArray,
     arr,
     concat,
     const,
@@ -68,16 +73,17 @@ def _end(spec: Spec) -> np.datetime64:
     return np.datetime64(f"{spec.last}-12-31")
 
 
-def _points(rng: np.random.Generator, g: Geo, kec: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _points(rng: np.random.Generator, g: Geo, kec: IntArray) -> tuple[FloatArray, FloatArray]:
     return jitter(rng, g.kec_lat[kec], g.kec_lon[kec], np.sqrt(g.kec_area[kec]) / 111 * 0.3)
 
 
-def _days(rng: np.random.Generator, year: np.ndarray) -> np.ndarray:
+def _days(rng: np.random.Generator, year: IntArray) -> TimeArray:
     start = (np.asarray(year) - 1970).astype("M8[Y]").astype("M8[D]")
-    return start + rng.integers(0, 365, np.size(year)).astype("m8[D]")
+    return cast(TimeArray, start + rng.integers(0, 365, np.size(year)).astype("m8[D]"))
 
 
-def _clip_to(tbl: dict, start: str, stop: str | None, end: np.datetime64) -> pa.Table:
+def _clip_to(tbl: dict[str, Any], start: str, stop: str | None, end: np.datetime64
+             ) -> dict[str, Any]:
     keep = tbl[start] <= end
     out = {k: (v[keep] if isinstance(v, np.ndarray) else v.filter(pa.array(keep)))
            for k, v in tbl.items()}
@@ -138,12 +144,12 @@ def wifi(spec: Spec) -> defects.Result:
         ("decommissioned_before_installed", _swap_dates)], key=["hotspot_id"])
 
 
-def _swap_dates(t: pa.Table, rows: np.ndarray, rng: np.random.Generator) -> pa.Table:
+def _swap_dates(t: pa.Table, rows: IntArray, rng: np.random.Generator) -> pa.Table:
     on = t.column("installed_on").combine_chunks().take(rows).to_numpy(zero_copy_only=False)
     return defects.set_cells(t, "decommissioned_on", rows, pa.array(on - np.timedelta64(30, "D")))
 
 
-def _finish(name: str, cols: dict, dates_: tuple[str, str | None], spec: Spec, *,
+def _finish(name: str, cols: dict[str, Any], dates_: tuple[str, str | None], spec: Spec, *,
             bad: list[tuple[str, defects.Apply | None]], key: list[str]) -> defects.Result:
     start, stop = dates_
     cols = _clip_to(cols, start, stop, _end(spec))

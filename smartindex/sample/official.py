@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pyarrow as pa
 
 from smartindex.sample import facts
-from smartindex.sample.common import SYN, Spec, stream, table
+from smartindex.sample.common import SYN, FloatArray, Spec, stream, table
 from smartindex.sample.geography import city_population, geo, kecamatan_population
+
+# kode_wilayah, year, stat_code, value, unit, publisher, source, is_synthetic
+StatRow = tuple[str, int, str, float, str, str, str, bool]
 
 # stat_code: unit, publisher, value 2016, value 2025, kind (count|rate|level), lower is better,
 # kecamatan breakdown
@@ -70,7 +75,7 @@ WIFI_ACTIVE = {2017: 170, 2018: 110, 2019: 50, 2020: 15, 2021: 0, 2022: 4, 2023:
 DEV = {"3171": 1.35, "3578": 1.25, "3273": 1.15, "1275": 1.0, "7371": 1.05, "3374": 1.15}
 
 
-def _city_series(code: str, years: list[int]) -> np.ndarray:
+def _city_series(code: str, years: list[int]) -> FloatArray:
     _, _, v0, v1, kind, _, _ = STATS[code]
     y = np.array(years, dtype=float)
     if kind == "count" and v0 > 0 and v1 > 0:
@@ -88,7 +93,7 @@ def _city_series(code: str, years: list[int]) -> np.ndarray:
     return out
 
 
-def _anchor(series: np.ndarray, years: list[int], anchors: dict[int, float]) -> np.ndarray:
+def _anchor(series: FloatArray, years: list[int], anchors: dict[int, float]) -> FloatArray:
     """Rescale a synthetic path so it passes through the official values (ratio interpolation)."""
     if not anchors:
         return series
@@ -98,7 +103,7 @@ def _anchor(series: np.ndarray, years: list[int], anchors: dict[int, float]) -> 
         return series
     ratio = [anchors[years[i]] / series[i] if series[i] else 1.0 for i in idx]
     f = np.interp(years, [years[i] for i in idx], ratio)
-    return series * f
+    return cast(FloatArray, series * f)
 
 
 # Upper bounds of bounded scales; synthetic extrapolations never leave them.
@@ -117,7 +122,7 @@ def official_stats(spec: Spec) -> pa.Table:
     rng = stream(spec.seed, "official")
     years = list(spec.years)
     off = {(o.code, o.stat, o.year): o for o in facts.OFFICIAL}
-    rows: list[tuple] = []
+    rows: list[StatRow] = []
     units = [facts.CITY] + [p.code for p in facts.PEERS]
     for code in STATS:
         base = _city_series(code, years) * np.exp(0.01 * rng.standard_normal(len(years)))
@@ -146,7 +151,7 @@ def official_stats(spec: Spec) -> pa.Table:
     })
 
 
-def _peer_factor(unit: str, code: str, years: list[int]) -> np.ndarray:
+def _peer_factor(unit: str, code: str, years: list[int]) -> FloatArray:
     if unit == facts.CITY:
         return np.ones(len(years))
     dev = DEV[unit]
@@ -160,7 +165,8 @@ def _peer_factor(unit: str, code: str, years: list[int]) -> np.ndarray:
     return np.full(len(years), 1 / dev if lower else min(dev ** 0.3, 99 / 90))
 
 
-def _kecamatan_rows(spec: Spec, code: str, years: list[int], city: list[tuple]) -> list[tuple]:
+def _kecamatan_rows(spec: Spec, code: str, years: list[int], city: list[StatRow]
+                    ) -> list[StatRow]:
     g = geo(spec.seed)
     lower, kind = STATS[code][5], STATS[code][4]
     rows = []

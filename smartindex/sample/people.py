@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+from numpy.typing import NDArray
 
 from smartindex.sample import vocab
-from smartindex.sample.common import concat, padded, pick
+from smartindex.sample.common import IntArray, concat, padded, pick
 
 _M = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
-def mix(ids: np.ndarray, salt: int) -> np.ndarray:
+def mix(ids: IntArray, salt: int) -> NDArray[np.uint64]:
     """splitmix64 of (id, salt): a stable pseudo-random uint64 per person."""
     with np.errstate(over="ignore"):
         z = (np.asarray(ids, dtype=np.uint64) + np.uint64(salt) * np.uint64(0x9E3779B97F4A7C15))
@@ -20,7 +21,7 @@ def mix(ids: np.ndarray, salt: int) -> np.ndarray:
         return z ^ (z >> np.uint64(31))
 
 
-def names(ids: np.ndarray, seed: int) -> pa.Array:
+def names(ids: IntArray, seed: int) -> pa.Array:
     """Indonesian names, some with Palembang honorifics (Kms., Mgs., Nyimas …)."""
     h = mix(ids, seed * 7 + 1)
     first = (h % np.uint64(len(vocab.FIRST_NAMES))).astype(np.int64)
@@ -30,7 +31,7 @@ def names(ids: np.ndarray, seed: int) -> pa.Array:
                   pick(vocab.LAST_NAMES, last))
 
 
-def phones(ids: np.ndarray, seed: int) -> pa.Array:
+def phones(ids: IntArray, seed: int) -> pa.Array:
     """Mobile numbers in the formats people type: 0812…, +62812…, 62-812-…"""
     h = mix(ids, seed * 7 + 2)
     pre = (h % np.uint64(len(vocab.PHONE_PREFIX))).astype(np.int64)
@@ -40,7 +41,7 @@ def phones(ids: np.ndarray, seed: int) -> pa.Array:
     return concat(lead, pick(vocab.PHONE_PREFIX, pre), padded(digits, 8))
 
 
-def niks(ids: np.ndarray, seed: int) -> pa.Array:
+def niks(ids: IntArray, seed: int) -> pa.Array:
     """16-digit NIK: 1671 + kecamatan (2) + birth date DDMMYY (+40 for women) + serial (4)."""
     h = mix(ids, seed * 7 + 3)
     kec = (h % np.uint64(18)).astype(np.int64) + 1

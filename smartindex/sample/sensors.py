@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pyarrow as pa
 from scipy.signal import lfilter
 
 from smartindex.sample import defects
-from smartindex.sample.common import SYN, Spec, arr, const, dates, stream, table
+from smartindex.sample.common import (
+    SYN,
+    FloatArray,
+    Spec,
+    TimeArray,
+    arr,
+    const,
+    dates,
+    stream,
+    table,
+)
 from smartindex.sample.geography import geo
 
 # name, kecamatan, type, installed, decommissioned
@@ -50,7 +62,7 @@ def sensors_table(spec: Spec) -> pa.Table:
     })
 
 
-def city_signal(rng: np.random.Generator, days: np.ndarray) -> np.ndarray:
+def city_signal(rng: np.random.Generator, days: TimeArray) -> FloatArray:
     """City-wide daily PM2.5 (µg/m³): dry-season rise, haze bump around mid-September."""
     doy = (days - days.astype("M8[Y]")).astype(int)
     year = days.astype("M8[Y]").astype(int) + 1970
@@ -58,7 +70,7 @@ def city_signal(rng: np.random.Generator, days: np.ndarray) -> np.ndarray:
     amp = np.array([HAZE_AMPLITUDE.get(int(y), HAZE_DEFAULT) for y in year])
     haze = 1 + amp * np.exp(-((doy - 263) / 16.0) ** 2)
     noise = lfilter([1.0], [1.0, -0.7], 0.25 * rng.standard_normal(days.size))
-    return 19.0 * season * haze * np.exp(noise)
+    return cast(FloatArray, 19.0 * season * haze * np.exp(noise))
 
 
 def readings(spec: Spec) -> defects.Result:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -10,7 +12,11 @@ from smartindex.sample import defects, people, vocab
 from smartindex.sample.common import (
     HOUR,
     SYN,
+    BoolArray,
+    FloatArray,
+    IntArray,
     Spec,
+    TimeArray,
     add_working_hours,
     arr,
     concat,
@@ -42,7 +48,7 @@ def volume(year: int, scale: float) -> int:
     return max(1, round(base * scale))
 
 
-def _category_month(rng: np.random.Generator, year: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+def _category_month(rng: np.random.Generator, year: int, n: int) -> tuple[IntArray, IntArray]:
     w = np.ones((len(CATS), 12)) * np.array([c[0] for c in vocab.CATEGORIES.values()])[:, None]
     w[CATS.index("banjir_drainase")] *= vocab.RAINY
     haze = vocab.HAZE.copy()
@@ -52,14 +58,14 @@ def _category_month(rng: np.random.Generator, year: int, n: int) -> tuple[np.nda
     return flat // 12, flat % 12 + 1
 
 
-def _created(rng: np.random.Generator, year: int, month: np.ndarray) -> np.ndarray:
+def _created(rng: np.random.Generator, year: int, month: IntArray) -> TimeArray:
     day = year_dates(rng, year, month).astype("M8[D]")
     hour = rng.choice(24, month.size, p=DIURNAL / DIURNAL.sum())
     secs = hour * 3600 + rng.integers(0, 3600, month.size)
-    return day.astype("M8[s]") + secs.astype("m8[s]")
+    return cast(TimeArray, day.astype("M8[s]") + secs.astype("m8[s]"))
 
 
-def _channels(rng: np.random.Generator, year: int, created: np.ndarray) -> np.ndarray:
+def _channels(rng: np.random.Generator, year: int, created: TimeArray) -> IntArray:
     share = np.array([ramp(year, 2016, a, 2025, b) if year >= first else 0.0
                       for a, b, first in vocab.CHANNELS.values()])
     ch = rng.choice(len(CHANNELS), created.size, p=share / share.sum())
@@ -68,7 +74,7 @@ def _channels(rng: np.random.Generator, year: int, created: np.ndarray) -> np.nd
     return ch
 
 
-def _agency(rng: np.random.Generator, cat: np.ndarray) -> np.ndarray:
+def _agency(rng: np.random.Generator, cat: IntArray) -> IntArray:
     out = np.empty(cat.size, dtype=np.int64)
     for i, (_, _, agencies, _) in enumerate(vocab.CATEGORIES.values()):
         m = cat == i
@@ -79,8 +85,8 @@ def _agency(rng: np.random.Generator, cat: np.ndarray) -> np.ndarray:
     return out
 
 
-def _timeline(rng: np.random.Generator, year: int, created: np.ndarray, cat: np.ndarray,
-              peripheral: np.ndarray) -> dict[str, np.ndarray]:
+def _timeline(rng: np.random.Generator, year: int, created: TimeArray, cat: IntArray,
+              peripheral: BoolArray) -> dict[str, TimeArray]:
     """Verification → dispatch → first response → resolution in working hours; then closure."""
     n = created.size
     f = np.exp(-0.09 * (year - 2016)) * np.where(peripheral, 1.35, 1.0)
@@ -97,7 +103,7 @@ def _timeline(rng: np.random.Generator, year: int, created: np.ndarray, cat: np.
     return t
 
 
-def _outcomes(rng: np.random.Generator, year: int, t: dict[str, np.ndarray]) -> np.ndarray:
+def _outcomes(rng: np.random.Generator, year: int, t: dict[str, TimeArray]) -> IntArray:
     """Cut timelines for returned, rejected and stalled tickets; return the outcome code."""
     n = t["verified_at"].size
     u = rng.random(n)
@@ -112,7 +118,7 @@ def _outcomes(rng: np.random.Generator, year: int, t: dict[str, np.ndarray]) -> 
     return outcome
 
 
-def _status(t: dict[str, np.ndarray], outcome: np.ndarray) -> np.ndarray:
+def _status(t: dict[str, TimeArray], outcome: IntArray) -> IntArray:
     has = {c: ~np.isnat(v) for c, v in t.items()}
     return np.select(
         [has["closed_at"], has["resolved_at"], has["first_response_at"], has["dispatched_at"],
@@ -120,8 +126,8 @@ def _status(t: dict[str, np.ndarray], outcome: np.ndarray) -> np.ndarray:
          has["verified_at"]], [5, 4, 3, 2, 7, 6, 1], 0)
 
 
-def _ratings(rng: np.random.Generator, year: int, status: np.ndarray,
-             created: np.ndarray, resolved: np.ndarray) -> np.ndarray:
+def _ratings(rng: np.random.Generator, year: int, status: IntArray,
+             created: TimeArray, resolved: TimeArray) -> FloatArray:
     gap = resolved - created
     hours = np.where(np.isnat(gap), np.nan, gap.astype("m8[s]").astype(np.float64) / 3600)
     score = 4.5 - 0.45 * np.log1p(np.nan_to_num(hours, nan=500) / 24) + 0.9 * rng.standard_normal(
@@ -131,7 +137,7 @@ def _ratings(rng: np.random.Generator, year: int, status: np.ndarray,
     return np.where(rated, np.clip(np.round(score), 1, 5), np.nan)
 
 
-def _description(rng: np.random.Generator, cat: np.ndarray, kel_name: pa.Array) -> pa.Array:
+def _description(rng: np.random.Generator, cat: IntArray, kel_name: pa.Array) -> pa.Array:
     tpls = [(i, t.split("|")) for i, c in enumerate(vocab.CATEGORIES.values()) for t in c[3]]
     first = np.array([next(j for j, (i, _) in enumerate(tpls) if i == c) for c in range(
         len(CATS))])
@@ -220,13 +226,13 @@ def _defects(n: int) -> dict[str, defects.Kind]:
     }
 
 
-def _resubmitted(t: pa.Table, rows: np.ndarray, rng: np.random.Generator) -> pa.Table:
+def _resubmitted(t: pa.Table, rows: IntArray, rng: np.random.Generator) -> pa.Table:
     desc = pc.binary_join_element_wise(t.column("description").combine_chunks().take(rows),
                                        pa.array([" (kiriman ulang)"] * rows.size), "")
     return defects.set_cells(t, "description", rows, desc)
 
 
-def _missing(t: pa.Table, rows: np.ndarray, rng: np.random.Generator) -> pa.Table:
+def _missing(t: pa.Table, rows: IntArray, rng: np.random.Generator) -> pa.Table:
     for k, col in enumerate(["category", "kecamatan_code", "channel", "created_at"]):
         sub = rows[k::4]
         if sub.size:
@@ -234,18 +240,18 @@ def _missing(t: pa.Table, rows: np.ndarray, rng: np.random.Generator) -> pa.Tabl
     return t
 
 
-def _resolved_early(t: pa.Table, rows: np.ndarray, rng: np.random.Generator) -> pa.Table:
+def _resolved_early(t: pa.Table, rows: IntArray, rng: np.random.Generator) -> pa.Table:
     created = t.column("created_at").combine_chunks().take(rows).to_numpy(zero_copy_only=False)
     return defects.set_cells(t, "resolved_at", rows, pa.array(
         created - (lognormal(rng, 30.0, 0.8, rows.size) * HOUR).astype("m8[s]")))
 
 
-def _unknown_kel(t: pa.Table, rows: np.ndarray, rng: np.random.Generator) -> pa.Table:
+def _unknown_kel(t: pa.Table, rows: IntArray, rng: np.random.Generator) -> pa.Table:
     kel = t.column("kelurahan_code").combine_chunks().take(rows).to_pylist()
     return defects.set_cells(t, "kelurahan_code", rows, [k[:7] + "999" for k in kel])
 
 
-def _outside(t: pa.Table, rows: np.ndarray, rng: np.random.Generator) -> pa.Table:
+def _outside(t: pa.Table, rows: IntArray, rng: np.random.Generator) -> pa.Table:
     lat = t.column("lat").combine_chunks().take(rows).to_numpy(zero_copy_only=False)
     lon = t.column("lon").combine_chunks().take(rows).to_numpy(zero_copy_only=False)
     swap = np.arange(rows.size) % 2 == 0

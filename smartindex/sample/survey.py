@@ -6,9 +6,23 @@ import math
 
 import numpy as np
 import pyarrow as pa
+from numpy.typing import NDArray
 
 from smartindex.sample import defects, facts, people
-from smartindex.sample.common import SYN, Spec, concat, const, padded, pick, ramp, stream, table
+from smartindex.sample.common import (
+    SYN,
+    BoolArray,
+    FloatArray,
+    IntArray,
+    Spec,
+    concat,
+    const,
+    padded,
+    pick,
+    ramp,
+    stream,
+    table,
+)
 from smartindex.sample.geography import Geo, geo, kecamatan_at, kecamatan_population
 
 AGE_BANDS = ["15-24", "25-34", "35-44", "45-54", "55-64", "65+"]
@@ -40,7 +54,7 @@ def national_dl(year: int) -> float:
     return float(np.interp(year, ys, [facts.DIGITAL_LITERACY[y] for y in ys]))
 
 
-def _allocate(g: Geo, year: int, scale: float) -> np.ndarray:
+def _allocate(g: Geo, year: int, scale: float) -> IntArray:
     n, floor = size(scale)
     pop = kecamatan_population(year).astype(float)
     rest = max(0, n - floor * pop.size)
@@ -50,7 +64,7 @@ def _allocate(g: Geo, year: int, scale: float) -> np.ndarray:
     return np.repeat(np.arange(pop.size), k + floor)
 
 
-def _kelurahan(rng: np.random.Generator, g: Geo, kec: np.ndarray) -> np.ndarray:
+def _kelurahan(rng: np.random.Generator, g: Geo, kec: IntArray) -> IntArray:
     out = np.empty(kec.size, dtype=np.int64)
     for i in range(g.kec_code.size):
         m = kec == i
@@ -60,15 +74,15 @@ def _kelurahan(rng: np.random.Generator, g: Geo, kec: np.ndarray) -> np.ndarray:
     return out
 
 
-def _likert(base: np.ndarray, noise: float, lo: int, hi: int,
-            rng: np.random.Generator) -> np.ndarray:
+def _likert(base: FloatArray, noise: float, lo: int, hi: int,
+            rng: np.random.Generator) -> NDArray[np.int32]:
     return np.clip(np.round(base + noise * rng.standard_normal(base.size)), lo, hi).astype(
         np.int32)
 
 
-def _access(rng: np.random.Generator, year: int, central: np.ndarray, edu: np.ndarray,
-            age: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    def share(p: tuple[float, float, float, float]) -> np.ndarray:
+def _access(rng: np.random.Generator, year: int, central: BoolArray, edu: IntArray,
+            age: IntArray) -> tuple[BoolArray, BoolArray, BoolArray]:
+    def share(p: tuple[float, float, float, float]) -> FloatArray:
         return np.where(central, ramp(year, 2016, p[0], 2025, p[1]), ramp(year, 2016, p[2], 2025,
                                                                            p[3]))
     tilt = 0.06 * (edu - 2.5) / 2.5 - 0.08 * (age >= 4)
@@ -139,7 +153,7 @@ def _defects(n: int) -> dict[str, defects.Kind]:
     c = defects.counts(n, 0.002, ["exact_duplicate", "duplicate_key", "missing_required",
                                   "likert_out_of_range", "unknown_kelurahan"])
 
-    def bad_likert(t: pa.Table, rows: np.ndarray, rng: np.random.Generator) -> pa.Table:
+    def bad_likert(t: pa.Table, rows: IntArray, rng: np.random.Generator) -> pa.Table:
         cols = ["dl_skills_1", "dl_safety_2", "ikm_u3", "safe_night"]
         for k, col in enumerate(cols):
             sub = rows[k::len(cols)]

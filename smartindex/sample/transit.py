@@ -19,7 +19,10 @@ LRT_STATIONS = [  # name, kecamatan, lat, lon (approximate)
     ("DJKA", "1671022", -3.0186, 104.7875),
 ]
 # route_id, mode, name, operator, length, opened, closed, kecamatan path
-ROUTES = [
+Route = tuple[str, str, str, str, float, str, str | None, list[str]]
+# route_id, name, kecamatan, lat, lon, opened, closed
+StopRow = tuple[str, str, str, float, float, str, str | None]
+ROUTES: list[Route] = [
     ("LRT-1", "lrt", "LRT Sumsel Bandara SMB II - DJKA", "PT KAI (Divre LRT Sumsel)", 23.4,
      "2018-08-01", None, []),
     ("TM-1", "brt", "Trans Musi Koridor 1 Alang-Alang Lebar - Ampera", "PT SP2J", 19.0,
@@ -71,8 +74,8 @@ def routes_table(spec: Spec) -> pa.Table:
 def stops_table(spec: Spec) -> pa.Table:
     """transit_stops.csv: 13 LRT stations and stops every ~600 m along bus/feeder paths."""
     rng, g = stream(spec.seed, "transit-stops"), geo(spec.seed)
-    rows = [("LRT-1", f"Stasiun LRT {s[0]}", s[1], s[2], s[3], "2018-08-01", None)
-            for s in LRT_STATIONS]
+    rows: list[StopRow] = [("LRT-1", f"Stasiun LRT {s[0]}", s[1], s[2], s[3], "2018-08-01", None)
+                           for s in LRT_STATIONS]
     for rid, _, _, _, length, opened, closed, path in ROUTES[1:]:
         k = np.array([g.kec_index(c) for c in path])
         m = max(4, round(length / 0.6))
@@ -95,7 +98,7 @@ def stops_table(spec: Spec) -> pa.Table:
     })
 
 
-def _annual(route: tuple, year: int) -> tuple[float, str]:
+def _annual(route: Route, year: int) -> tuple[float, str]:
     rid, mode = route[0], route[1]
     if rid == "LRT-1":
         if year in facts.LRT_ANNUAL:

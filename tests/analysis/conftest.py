@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from smartindex.results import Results
+from smartindex.indicators import load_catalogue
+from smartindex.scoring.results import Results
 
 CITY, PEERS = "1671", ["3578", "3273", "1275"]
 KEC = ["1671010", "1671020", "1671030"]
@@ -99,7 +100,7 @@ def make_results(values: pd.DataFrame | None = None) -> Results:
     return Results(city=CITY, indicator_values=_values() if values is None else values,
                    targets=tg, scores=_scores(), uncertainty=empty, sensitivity=empty,
                    audit=empty, regions=_regions(), population=empty, load_manifest=empty,
-                   quarantine_summary=empty)
+                   quarantine_summary=empty, catalogue=load_catalogue())
 
 
 @pytest.fixture

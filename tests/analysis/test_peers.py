@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from smartindex.peers import closest_peer, peer_stats
+from smartindex.analysis.peers import closest_peer, peer_stats
 
 
 def _frame(code: str) -> pd.DataFrame:

@@ -8,9 +8,8 @@ import string
 import pytest
 from conftest import CITY, DIMS, make_results, meta_frame
 
-from smartindex.districts import gini
-from smartindex.errors import DataFileError, MethodError
-from smartindex.recommend import (
+from smartindex.analysis.districts import gini
+from smartindex.analysis.recommend import (
     AREAS,
     COMMON_FIELDS,
     CONDITION_FIELDS,
@@ -19,6 +18,7 @@ from smartindex.recommend import (
     load_rules,
     recommend,
 )
+from smartindex.errors import DataFileError, MethodError
 
 EXPECTED = {"infra_wifi_divide", "dimension_worsening", "env_air_worsening", "liv_poverty",
             "data_spbe_target", "sla_dispatch_6h", "infra_mobility_peers", "training_spbe",

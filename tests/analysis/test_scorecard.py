@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 from conftest import CITY, DIMS, KEC, META_ROWS, meta_frame
 
-from smartindex.scorecard import (
+from smartindex.analysis.scorecard import (
     closest_peers,
     district_table,
     inequality_table,

@@ -8,9 +8,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from smartindex.analysis.targets import (
+    achievement,
+    band,
+    band_legend,
+    projection_status,
+    target_status,
+)
+from smartindex.analysis.trends import AnalysisSettings
 from smartindex.errors import MethodError
-from smartindex.targets import achievement, band, band_legend, projection_status, target_status
-from smartindex.trends import AnalysisSettings
 
 
 def test_achievement_directions():

@@ -9,8 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from smartindex.errors import CatalogueError
-from smartindex.trends import (
+from smartindex.analysis.trends import (
     AnalysisSettings,
     cagr,
     indicator_meta,
@@ -20,6 +19,7 @@ from smartindex.trends import (
     verdict,
     year_on_year,
 )
+from smartindex.errors import CatalogueError
 
 
 def test_mann_kendall_monotone_series_by_hand():

@@ -13,10 +13,10 @@ import pytest
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
-from smartindex.i18n import format_number, t
-from smartindex.recommend import recommend
-from smartindex.results import INDEX_CODE, Results, load_results
-from smartindex.scorecard import district_table, peer_table, scorecard, trend_series
+from smartindex.analysis.recommend import recommend
+from smartindex.analysis.scorecard import district_table, peer_table, scorecard, trend_series
+from smartindex.display.i18n import format_number, t
+from smartindex.scoring.results import INDEX_CODE, Results, load_results
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 CHARTS = {"overview": 1, "dimension": 2, "districts": 4, "peers": 1, "trends": 1,

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from smartindex.i18n import format_number, t
-from smartindex.results import load_results
-from smartindex.scorecard import peer_units, scorecard
+from smartindex.analysis.scorecard import peer_units, scorecard
+from smartindex.display.i18n import format_number, t
+from smartindex.scoring.results import load_results
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 

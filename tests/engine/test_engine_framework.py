@@ -74,7 +74,7 @@ def test_cycle_is_named():
 
 def test_indicator_with_children_rejected():
     frame = _frame(type=["Indicator", "Indicator", "Indicator"])
-    with pytest.raises(CatalogueError, match="indicator 'P' has children"):
+    with pytest.raises(CatalogueError, match="'a' has parent 'P', which is an Indicator"):
         Framework.from_frame(frame)
 
 

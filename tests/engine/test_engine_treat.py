@@ -38,10 +38,11 @@ def test_winsorise_clips_highest_point_until_pass():
 Y = np.array([*range(1, 21), 200, 400], dtype=float)
 
 
-def test_ties_clipped_together():
-    # 400 -> 200 still fails, then both 200s move to 20 together: 3 points
+def test_ties_clipped_together_each_point_counted_once():
+    # pass 1: 400 -> 200 (1 point); pass 2: both 200s move to 20 together. Two distinct
+    # points were clipped (COINr winsorise: nwin = points at the extreme = 2, not 1 + 2)
     res = tr.jrc(Y, winmax=5)
-    assert res.points_high == 3
+    assert res.points_high == 2
     np.testing.assert_array_equal(res.values[-3:], [20, 20, 20])
 
 
@@ -53,7 +54,7 @@ def test_winmax_one_falls_back_to_log_ct_on_original():
 
 def test_negative_skew_clips_low_end():
     res = tr.jrc(-Y, winmax=5)
-    assert res.points_low == 3 and res.values.min() == -20
+    assert res.points_low == 2 and res.values.min() == -20
 
 
 def test_passing_column_untouched():
@@ -65,3 +66,27 @@ def test_passing_column_untouched():
 def test_log_ct_plus_mirrors():
     y = np.array([0.0, 5.0, 10.0])
     np.testing.assert_allclose(tr.log_ct_plus(y), -np.log(10.1 - y))
+
+
+# one new point per pass: 30 regular values and five growing outliers; it passes after
+# four points are clipped (like ASEM's Services indicator)
+Z = np.array([*range(1, 31), 100, 200, 300, 400, 500], dtype=float)
+
+
+def test_count_runs_1_2_3_so_winmax_5_allows_four_points():
+    steps = tr.trajectory(Z, 10, 2.0, 3.5)
+    assert steps.high == [0, 1, 2, 3, 4]  # the old count was 0, 1, 3, 6: log_CT at winmax 5
+    assert steps.passes == [False, False, False, False, True]
+    res = tr.jrc(Z, winmax=5)
+    assert res.action == "winsorised" and res.points_high == 4
+    np.testing.assert_array_equal(res.values[-5:], [100, 100, 100, 100, 100])
+    assert tr.jrc(Z, winmax=3).action == "log_CT"
+
+
+def test_select_step_stops_at_winmax_then_falls_back():
+    steps = tr.trajectory(Y, 5, 2.0, 3.5)
+    assert steps.passes == [False, False, True] and steps.high == [0, 1, 2]
+    assert tr.select_step(steps, 1) == 1  # 1 point clipped, still failing
+    res = tr.outcome(Y, steps, 1, "log_CT")
+    assert res.action == "log_CT"
+    assert tr.outcome(Y, steps, 2, "log_CT").action == "winsorised"

@@ -66,7 +66,7 @@ def test_sobol_on_additive_model():
 
 
 def test_spec_validation():
-    with pytest.raises(MethodError, match=r"uncertainty\.normalise: 'mm'"):
+    with pytest.raises(MethodError, match=r"uncertainty\.normalise\.method = 'mm'"):
         UncertaintySpec.from_dict({"normalise": ["mm"]})
     with pytest.raises(MethodError, match=r"uncertainty\.noise is not a known setting"):
         UncertaintySpec.from_dict({"noise": 1})

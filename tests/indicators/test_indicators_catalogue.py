@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -78,12 +79,16 @@ def test_digest_is_deterministic_and_content_based(catalogue, raw, tmp_path):
     again = load_catalogue()
     assert again.digest == catalogue.digest and len(catalogue.digest) == 64
     text = DEFAULT_PATH.read_text(encoding="utf-8")
-    copy_path = tmp_path / "cat.toml"
+    folder = shutil.copytree(DEFAULT_PATH.parent, tmp_path / "indicators")
+    copy_path = folder / "cat.toml"
     copy_path.write_text("# a comment does not change the content\n" + text, encoding="utf-8")
     assert load_catalogue(copy_path).digest == catalogue.digest
     changed = copy.deepcopy(raw)
     changed["indicator"][0]["weight"] = 2.0
-    assert catalogue_from_dict(changed).digest != catalogue.digest
+    assert catalogue_from_dict(changed, DEFAULT_PATH.parent).digest != catalogue.digest
+    query = folder / "economy" / "eco_new_business.sql"
+    query.write_text(query.read_text(encoding="utf-8") + "limit 0\n", encoding="utf-8")
+    assert load_catalogue(copy_path).digest != catalogue.digest  # the SQL files count too
     assert catalogue.version == raw["version"]
 
 

@@ -13,6 +13,7 @@ from smartindex.indicators import (
     measure,
     measure_indicator_values,
     targets_frame,
+    validate_queries,
     write_indicator_values,
 )
 from smartindex.indicators.catalogue import CONTRACT, Catalogue
@@ -35,11 +36,11 @@ def test_every_query_runs_and_returns_the_contract(fixture_con, catalogue):
         frame = run_indicator(fixture_con, ind)
         assert len(frame) > 0, ind.code
         assert CITY in set(frame["unit"]), ind.code
-    catalogue.validate_sql(fixture_con)
+    validate_queries(fixture_con, catalogue)
 
 
 def test_every_query_runs_on_an_empty_warehouse(empty_con, catalogue):
-    catalogue.validate_sql(empty_con)
+    validate_queries(empty_con, catalogue)
     frame = measure(empty_con, catalogue)
     assert list(frame.columns) == list(COLUMNS) and frame.empty
 
@@ -159,4 +160,4 @@ def test_missing_input_tables_skip_their_indicators(fixture_db, catalogue, tmp_p
         assert "GOV_VERIFIED_3WD" not in set(frame["code"])
         assert "ENV_PM25" in set(frame["code"])
         with pytest.raises(WarehouseError, match=r"warehouse lacks table\(s\) \['complaints'\]"):
-            catalogue.validate_sql(con)
+            validate_queries(con, catalogue)

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from smartindex.indicators import measure
+from smartindex.indicators import measure, validate_queries
 from smartindex.indicators.catalogue import Catalogue
 from smartindex.indicators.measure import prepare_connection, run_indicator
 
@@ -53,7 +53,7 @@ def _check_survey_breakdown(con: duckdb.DuckDBPyConnection, catalogue: Catalogue
 
 def test_sample_warehouse_end_to_end(sample_warehouse, catalogue):
     with duckdb.connect(str(sample_warehouse), read_only=True) as con:
-        catalogue.validate_sql(con)
+        validate_queries(con, catalogue)
         values = measure(con, catalogue)
         _check_survey_breakdown(con, catalogue)
     _check_city_years(values, catalogue)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageStat
 
-from smartindex.i18n import format_number, t
+from smartindex.analysis.scorecard import scorecard
+from smartindex.display.i18n import format_number, t
 from smartindex.report import build_report
-from smartindex.scorecard import scorecard
 
 LANGS = ("id", "en")
 SECTION_KEYS = ("report.summary", "report.districts", "report.peers",
@@ -26,8 +26,7 @@ pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"),
 def reports(scored_results, scored_warehouse, tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("reports")
     year = scored_results.latest_year
-    return {lang: build_report(scored_results, year=year, lang=lang, out_dir=out,
-                               db_path=scored_warehouse) for lang in LANGS}
+    return {lang: build_report(scored_results, year=year, lang=lang, out_dir=out) for lang in LANGS}
 
 
 def pdf_text(path: Path) -> str:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from smartindex.i18n import format_number, t
+from smartindex.analysis.scorecard import scorecard
+from smartindex.display.i18n import format_number, t
 from smartindex.indicators import load_catalogue
-from smartindex.report_sections import breakable, report_model
-from smartindex.scorecard import scorecard
+from smartindex.report.model import report_model
+from smartindex.report.sections import breakable
 
 
 def leaves(node):
@@ -25,8 +26,7 @@ def leaves(node):
 
 @pytest.fixture(scope="module")
 def model_en(scored_results, scored_warehouse):
-    return report_model(scored_results, year=scored_results.latest_year, lang="en",
-                        db_path=scored_warehouse)
+    return report_model(scored_results, year=scored_results.latest_year, lang="en")
 
 
 def test_model_holds_only_preformatted_strings(model_en):
@@ -66,8 +66,7 @@ def test_breakable_adds_break_points_only():
 
 @pytest.fixture(scope="module")
 def model_id(scored_results, scored_warehouse):
-    return report_model(scored_results, year=scored_results.latest_year, lang="id",
-                        db_path=scored_warehouse)
+    return report_model(scored_results, year=scored_results.latest_year, lang="id")
 
 
 def _unit_cells(tbl, lang):

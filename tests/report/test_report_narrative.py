@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from smartindex import narrative
+from smartindex.display import narrative
 
 
 def test_index_sentences_format_numbers_per_language():

@@ -1,0 +1,124 @@
+"""Districts (kecamatan) and the digital divide: district frames and inequality (access shares
+are measured in ``smartindex.indicators.access`` and published by scoring).
+
+Inequality definitions (over the districts with a value; NaN-safe, ≥ 2 values needed):
+
+* Gini = Σᵢ Σⱼ |xᵢ − xⱼ| / (2 n² μ) — the population definition without the n/(n−1) small-sample
+  correction, so Gini([1,1,1,1]) = 0 and Gini([0,0,0,1]) = 0.75; needs x ≥ 0 and μ > 0.
+* Theil T = (1/n) Σ (xᵢ/μ) ln(xᵢ/μ) with 0·ln 0 = 0 (0 = equal, ln n = one unit has all).
+* CV = population standard deviation / mean (needs μ > 0).
+* best/worst ratio = max/min of the values (≥ 1; NaN when min ≤ 0); ``best_unit`` and
+  ``worst_unit`` are direction-aware.
+
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from smartindex.analysis.trends import DEFAULT_SETTINGS, AnalysisSettings, trend_table
+from smartindex.indicators.access import kecamatan_units
+from smartindex.scoring.results import Results
+
+INEQUALITY_COLUMNS = ("n", "mean", "gini", "theil", "cv", "best_worst_ratio")
+
+
+def _clean(x: object) -> np.ndarray:
+    a = np.asarray(x, dtype=float).ravel()
+    return a[~np.isnan(a)]
+
+
+def gini(x: object) -> float:
+    """Gini coefficient (no n/(n−1) correction); NaN for < 2 values, negatives or μ = 0."""
+    a = _clean(x)
+    if len(a) < 2 or (a < 0).any() or a.mean() <= 0:
+        return float("nan")
+    a = np.sort(a)
+    n = len(a)
+    # Σ|xi−xj| over all ordered pairs = 2 Σ_i (2i − n − 1) x_(i), i = 1..n
+    return float(2 * ((2 * np.arange(1, n + 1) - n - 1) * a).sum() / (2 * n * n * a.mean()))
+
+
+def theil(x: object) -> float:
+    """Theil T index; NaN for < 2 values, negatives or μ = 0."""
+    a = _clean(x)
+    if len(a) < 2 or (a < 0).any() or a.mean() <= 0:
+        return float("nan")
+    r = a / a.mean()
+    return float(np.mean(np.where(r > 0, r * np.log(np.where(r > 0, r, 1.0)), 0.0)))
+
+
+def cv(x: object) -> float:
+    """Coefficient of variation (population sd / mean); NaN for < 2 values or μ ≤ 0."""
+    a = _clean(x)
+    return float(a.std() / a.mean()) if len(a) >= 2 and a.mean() > 0 else float("nan")
+
+
+def best_worst_ratio(x: object) -> float:
+    """max / min of the values; NaN for < 2 values or min ≤ 0."""
+    a = _clean(x)
+    return float(a.max() / a.min()) if len(a) >= 2 and a.min() > 0 else float("nan")
+
+
+
+
+def district_values(values: pd.DataFrame, regions: pd.DataFrame, *, city: str,
+                    year: int | None = None, code: str | None = None) -> pd.DataFrame:
+    """Indicator values of the city's kecamatan (``unit, name, zone, year, code, value``)."""
+    kec = kecamatan_units(regions, city)
+    out = values.merge(kec[["unit", "name", "zone"]], on="unit", how="inner")
+    if year is not None:
+        out = out[out["year"] == year]
+    if code is not None:
+        out = out[out["code"] == code]
+    cols = ["unit", "name", "zone", "year", "code", "value"]
+    return out[cols].sort_values(["code", "year", "unit"]).reset_index(drop=True)
+
+
+def inequality(values: pd.DataFrame, directions: Mapping[str, int]) -> pd.DataFrame:
+    """Inequality across units per (code, year): n, mean, gini, theil, cv, best/worst ratio
+    and the direction-aware best and worst unit."""
+    data = values.dropna(subset=["value"])
+    g = data.groupby(["code", "year"])["value"]
+    out = g.agg(n="count", mean="mean", gini=gini, theil=theil, cv=cv,
+                best_worst_ratio=best_worst_ratio)
+    hi, lo = data.loc[g.idxmax(), "unit"].to_numpy(), data.loc[g.idxmin(), "unit"].to_numpy()
+    up = out.index.get_level_values("code").map(lambda c: directions.get(c, 1) > 0)
+    out["best_unit"], out["worst_unit"] = np.where(up, hi, lo), np.where(up, lo, hi)
+    return out.reset_index()
+
+
+def dimension_inequality(ind: pd.DataFrame, meta: pd.DataFrame,
+                         district_scores: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per (dimension, year): mean of the indicator measures (``gini`` … ``cv``) and, when
+    district dimension scores are given (``unit, year, code, score``), their sd and range."""
+    merged = ind.merge(meta[["code", "dimension"]], on="code", how="inner")
+    out = merged.groupby(["dimension", "year"], as_index=False).agg(
+        n_indicators=("code", "nunique"), gini=("gini", "mean"), theil=("theil", "mean"),
+        cv=("cv", "mean"))
+    if district_scores is not None and not district_scores.empty:
+        spread = district_scores.groupby(["code", "year"])["score"].agg(
+            score_sd=lambda s: s.std(ddof=0), score_range=lambda s: s.max() - s.min())
+        spread = spread.reset_index().rename(columns={"code": "dimension"})
+        out = out.merge(spread, on=["dimension", "year"], how="outer")
+    return out.sort_values(["dimension", "year"]).reset_index(drop=True)
+
+
+def inequality_trend(ind: pd.DataFrame, *, measure: str = "gini",
+                     settings: AnalysisSettings = DEFAULT_SETTINGS) -> pd.DataFrame:
+    """Trend of one inequality measure per code over the years (lower is better)."""
+    long = ind.assign(unit=measure, value=ind[measure])[["unit", "year", "code", "value"]]
+    dirs = dict.fromkeys(long["code"].unique(), -1)
+    return trend_table(long, dirs, settings=settings).rename(columns={"unit": "measure"})
+
+
+def access_table(results: Results, *, year: int, radius_m: float) -> pd.DataFrame:
+    """The published access shares (``unit, asset, year, radius_m, population_within,
+    population, share``) of ``year`` at ``radius_m`` (one of the published radii)."""
+    acc = results.access
+    if acc.empty:
+        return acc
+    return acc[(acc["year"] == year) & (acc["radius_m"] == float(radius_m))].reset_index(drop=True)

@@ -1,0 +1,107 @@
+"""Write evaluation tables as CSV files and one XLSX workbook, safe against formula injection.
+
+Every text cell, column header and index label that a spreadsheet would read as a formula
+(starting with ``= + - @``, a tab or a carriage return) gets a leading ``'``, whatever
+the column's dtype (object, string, category).  Numbers are never touched.  The
+workbook's first sheet is a README listing every sheet.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SHEET_LIMIT = 31
+
+
+def neutralise_value(value: Any) -> Any:
+    """Prefix ' to a string that starts like a formula; anything else is returned as is."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _is_text(col: pd.Series) -> bool:
+    dtype = col.dtype
+    return bool(
+        pd.api.types.is_object_dtype(dtype)
+        or isinstance(dtype, pd.CategoricalDtype)
+        or pd.api.types.is_string_dtype(dtype)
+    )
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with text cells, column headers and index labels neutralised."""
+    out = frame.copy()
+    for col in out.columns:
+        if _is_text(out[col]):
+            out[col] = out[col].astype(object).map(neutralise_value)
+    out.columns = pd.Index([neutralise_value(c) for c in out.columns])
+    if isinstance(out.index, pd.MultiIndex):
+        levels: list[Any] = [lv.map(neutralise_value) for lv in out.index.levels]
+        out.index = out.index.set_levels(levels, verify_integrity=False)
+        out.index.names = [neutralise_value(n) for n in out.index.names]
+    elif not isinstance(out.index, pd.RangeIndex):
+        out.index = out.index.map(neutralise_value)
+        out.index.name = neutralise_value(out.index.name)
+    return out
+
+
+def _flat(frame: pd.DataFrame) -> pd.DataFrame:
+    """Index labels become ordinary columns (unless the index is a plain range)."""
+    if isinstance(frame.index, pd.RangeIndex) and frame.index.name is None:
+        return frame
+    return frame.reset_index()
+
+
+def write_csvs(tables: Mapping[str, pd.DataFrame], out_dir: Path) -> dict[str, Path]:
+    """One neutralised CSV per table; returns name -> path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files: dict[str, Path] = {}
+    for name, frame in tables.items():
+        files[name] = out_dir / f"{name}.csv"
+        neutralise(_flat(frame)).to_csv(files[name], index=False)
+    return files
+
+
+def write_json(payload: Mapping[str, Any], path: Path) -> Path:
+    """Deterministic JSON (sorted keys) with a trailing newline."""
+    path.write_text(json.dumps(payload, indent=2, sort_keys=True, default=str) + "\n")
+    return path
+
+
+def _cell(value: Any) -> Any:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def write_workbook(sheets: Mapping[str, pd.DataFrame], path: Path) -> Path:
+    """One sheet per table (streamed, write-only); names cut to 31 characters."""
+    wb = Workbook(write_only=True)
+    for name, frame in sheets.items():
+        safe = neutralise(_flat(frame))
+        ws = wb.create_sheet(title=name[:SHEET_LIMIT])
+        ws.append([str(c) for c in safe.columns])
+        for row in safe.astype(object).itertuples(index=False, name=None):
+            ws.append([_cell(v) for v in row])
+    wb.save(path)
+    return path
+
+
+def flatten_mapping(d: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    """Nested mapping -> (dotted key, JSON value) rows, for the method-spec sheet."""
+    rows: list[tuple[str, str]] = []
+    for key, value in d.items():
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, Mapping) and value:
+            rows.extend(flatten_mapping(value, name))
+        else:
+            rows.append((name, json.dumps(value, default=str, sort_keys=True)))
+    return rows

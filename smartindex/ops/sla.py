@@ -1,0 +1,207 @@
+"""Service levels per stage and category (``sla.toml``) and their evaluation in DuckDB.
+
+Each ticket has one *stage instance* per stage of the table: it starts at the stage's start
+event, ends at its end event, and is due at a time that depends on the unit (working days on
+the project's holiday calendar, clock hours or calendar days).  An instance is *decided* once
+it has ended in time (at its end) or its due time has passed (at the due time); compliance over
+a period is the share of instances decided in it that ended in time.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from smartindex.errors import DataFileError
+from smartindex.indicators.calendar import install_calendar
+from smartindex.ops.model import STAGE_KINDS
+
+DEFAULT_SLA = Path(__file__).with_name("sla.toml")
+UNITS = ("working_days", "clock_hours", "calendar_days")
+AT_RISK = 0.75
+# Where each event kind's time sits on a folded ticket (the complaint table's columns).
+EVENT_COLUMN = {
+    "received": "created_at",
+    "verified": "verified_at",
+    "dispatched": "dispatched_at",
+    "first_response": "first_response_at",
+    "resolved": "coalesce(t.resolved_at, t.closed_at)",
+    "closed": "closed_at",
+}
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One service level: from ``start`` to ``end`` within ``limit`` ``unit``."""
+
+    key: str
+    profile: str
+    start: str
+    end: str
+    unit: str
+    limit: float | None
+    default_limit: float | None
+    citation: str
+
+
+@dataclass(frozen=True)
+class SlaTable:
+    """The stages and their per-category limits."""
+
+    stages: tuple[Stage, ...]
+    limits: dict[tuple[str, str], float]
+
+    def limit_for(self, stage: str, category: str) -> tuple[float, bool]:
+        """(limit, is_default) of ``stage`` for ``category``."""
+        found = next(s for s in self.stages if s.key == stage)
+        if (stage, category) in self.limits:
+            return self.limits[(stage, category)], False
+        if found.limit is not None:
+            return found.limit, False
+        return float(found.default_limit or 0), True
+
+    def stage_frame(self) -> pd.DataFrame:
+        """key, profile, start, end, unit, limit, default_limit, citation."""
+        return pd.DataFrame([s.__dict__ for s in self.stages])
+
+
+def _stage(path: Path, i: int, raw: dict[str, Any]) -> Stage:
+    where = f"stage {i + 1} ({raw.get('key', '?')})"
+    try:
+        stage = Stage(key=str(raw["key"]), profile=str(raw["profile"]), start=str(raw["start"]),
+                      end=str(raw["end"]), unit=str(raw["unit"]),
+                      limit=float(raw["limit"]) if "limit" in raw else None,
+                      default_limit=float(raw["default_limit"]) if "default_limit" in raw
+                      else None, citation=str(raw.get("citation", "")))
+    except KeyError as exc:
+        raise DataFileError(path, f"{where}: missing {exc.args[0]!r}") from None
+    if stage.unit not in UNITS:
+        raise DataFileError(path, f"{where}: unit {stage.unit!r} is not one of {UNITS}")
+    for name in (stage.start, stage.end):
+        if name not in EVENT_COLUMN:
+            raise DataFileError(path, f"{where}: {name!r} is not a stage event "
+                                      f"({sorted(EVENT_COLUMN)})")
+    if (stage.limit is None) == (stage.default_limit is None):
+        raise DataFileError(path, f"{where}: give exactly one of limit and default_limit")
+    return stage
+
+
+def load_sla(path: Path | None = None) -> SlaTable:
+    """Read and check an SLA table (default: the shipped ``sla.toml``)."""
+    path = path or DEFAULT_SLA
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise DataFileError(path, f"not valid TOML: {exc}") from None
+    stages = tuple(_stage(path, i, raw) for i, raw in enumerate(data.get("stage", [])))
+    keys = {s.key for s in stages}
+    limits: dict[tuple[str, str], float] = {}
+    for i, raw in enumerate(data.get("limit", [])):
+        if raw.get("stage") not in keys:
+            raise DataFileError(path, f"limit {i + 1}: unknown stage {raw.get('stage')!r}")
+        limits[(str(raw["stage"]), str(raw["category"]))] = float(raw["limit"])
+    for stage in stages:
+        values = [v for (s, _), v in limits.items() if s == stage.key]
+        values += [v for v in (stage.limit, stage.default_limit) if v is not None]
+        if stage.unit == "working_days" and any(v != int(v) or v < 0 for v in values):
+            raise DataFileError(path, f"stage {stage.key}: working-day limits must be whole")
+    return SlaTable(stages, limits)
+
+
+def _column(kind: str) -> str:
+    expr = EVENT_COLUMN[kind]
+    return expr if "(" in expr else f"t.{expr}"
+
+
+_INSTANCES = """
+create or replace temp table stage_instances as
+with base as (
+    select t.ticket_id, t.ticket_code, t.category, t.agency, t.kelurahan_code,
+           t.kecamatan_code, s.key as stage, s.unit, {start_case} as start_at,
+           {end_case} as end_at,
+           coalesce(l."limit", s."limit", s.default_limit) as limit_value,
+           l."limit" is null and s."limit" is null as is_default
+    from {tickets} t
+    cross join _sla_stage s
+    left join _sla_limit l on l.stage = s.key and l.category = t.category
+    where t.status not in ('rejected', 'returned')
+), placed as (
+    select b.*,
+           case b.unit
+               when 'clock_hours' then b.start_at + to_microseconds(
+                   cast(b.limit_value * 3600000000 as bigint))
+               when 'calendar_days' then b.start_at + to_microseconds(
+                   cast(b.limit_value * 86400000000 as bigint))
+               else cast(w.first_date as timestamp)
+           end as due_at
+    from base b
+    left join calendar_days c on c.date = cast(b.start_at as date)
+    left join _wd_first w on w.working_day_no = c.working_day_no + cast(b.limit_value as integer)
+                                                + 1
+    where b.start_at is not null
+)
+select p.*,
+       p.end_at is not null and p.end_at <= p.due_at as on_time,
+       case when p.end_at is not null and p.end_at <= p.due_at then p.end_at
+            when p.due_at <= $now then p.due_at end as decided_at,
+       p.end_at is null and p.due_at <= $now as is_overdue,
+       case when p.end_at is null and p.due_at <= $now
+            then epoch($now - p.due_at) / 3600.0 end as late_hours
+from placed p
+"""
+_FIRST_WORKING_DAY = """
+create or replace temp table _wd_first as
+select working_day_no, min(date) as first_date
+from calendar_days where is_working_day group by working_day_no
+"""
+_RISK = """
+create or replace temp table open_instances as
+select i.*,
+       case when i.unit = 'working_days'
+            then (working_minute_of($now) - working_minute_of(i.start_at))
+                 / nullif(working_minute_of(i.due_at) - working_minute_of(i.start_at), 0)
+            else epoch($now - i.start_at) / nullif(epoch(i.due_at - i.start_at), 0)
+       end as elapsed_share
+from stage_instances i
+where i.end_at is null
+"""
+
+
+def install_stages(con: duckdb.DuckDBPyConnection, sla: SlaTable, *, tickets: str,
+                   now: datetime) -> None:
+    """Create ``stage_instances`` (every stage of every counted ticket) and ``open_instances``
+    (those not ended, with ``elapsed_share`` of their limit) for the tickets in ``tickets``.
+
+    ``tickets`` names a relation with the complaint table's columns.
+    """
+    install_calendar(con)
+    con.execute(_FIRST_WORKING_DAY)
+    stages = sla.stage_frame()
+    limits = pd.DataFrame([(s, c, v) for (s, c), v in sla.limits.items()],
+                          columns=["stage", "category", "limit"]).astype(
+                              {"stage": "string", "category": "string", "limit": "float64"})
+    con.register("_sla_stage_df", stages)
+    con.register("_sla_limit_df", limits)
+    con.execute("create or replace temp table _sla_stage as select * from _sla_stage_df")
+    con.execute("create or replace temp table _sla_limit as select * from _sla_limit_df")
+    con.unregister("_sla_stage_df")
+    con.unregister("_sla_limit_df")
+
+    def case(field: str) -> str:
+        whens = " ".join(f"when '{kind}' then {_column(kind)}" for kind in EVENT_COLUMN)
+        return f"case s.{field} {whens} end"
+
+    sql = _INSTANCES.format(tickets=tickets, start_case=case("start"), end_case=case('"end"'))
+    con.execute(sql, {"now": now})
+    con.execute(_RISK, {"now": now})
+
+
+def stage_kinds() -> tuple[str, ...]:
+    """Event kinds a stage may start or end at."""
+    return tuple(k for k in STAGE_KINDS if k in EVENT_COLUMN)

@@ -1,0 +1,102 @@
+"""The annual PDF report: view model -> data.json + SVG charts -> typst -> PDF.
+
+The only module that imports the PDF engine (typst). The sections are assembled from the same
+result object and view models the app reads (``smartindex.report.sections``); the template only
+lays out preformatted strings. Fonts are the bundled DejaVu family (``smartindex/fonts``):
+system fonts are ignored and an unknown font family fails the build.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from smartindex.display.i18n import d3_locale
+from smartindex.errors import SmartIndexError
+from smartindex.report.model import report_model
+from smartindex.scoring.results import Results
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+FONT_DIR = PACKAGE_DIR / "fonts"
+TEMPLATE_DIR = PACKAGE_DIR / "templates"
+TEMPLATE = "annual_report.typ"
+FONT_FAMILY = "DejaVu Sans"
+REQUIRED_FONTS = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansCondensed.ttf",
+                  "DejaVuSansCondensed-Bold.ttf")
+CHART_THREADS = 4
+_FATAL_WARNINGS = ("unknown font family", "failed to load", "file not found")
+
+
+class ReportError(SmartIndexError):
+    """The report could not be rendered (missing font, template or chart problem)."""
+
+
+def build_report(results: Results, *, year: int, lang: str = "id",
+                 out_dir: Path = Path("reports"), city_slug: str = "palembang") -> Path:
+    """Write ``<out_dir>/<city_slug>-<year>-<lang>.pdf`` for ``year`` and return its path."""
+    model, charts = report_model(results, year=year, lang=lang)
+    pdf = render_pdf(model, charts, lang=lang)
+    out = Path(out_dir) / f"{city_slug}-{year}-{lang}.pdf"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(pdf)
+    return out
+
+
+def render_pdf(model: dict[str, Any], charts: dict[str, Any], *, lang: str) -> bytes:
+    """Compile the template with ``model`` (data.json) and ``charts`` (name -> Altair chart)."""
+    check_fonts()
+    with tempfile.TemporaryDirectory(prefix="smartindex-report-") as tmp:
+        root = Path(tmp)
+        for part in TEMPLATE_DIR.glob("*.typ"):
+            shutil.copy(part, root / part.name)
+        (root / "charts").mkdir()
+        with ThreadPoolExecutor(max_workers=CHART_THREADS) as pool:  # vl-convert runs in Rust
+            svgs = pool.map(lambda chart: chart_svg(chart, lang=lang), charts.values())
+            for name, svg in zip(charts, svgs, strict=True):
+                (root / "charts" / f"{name}.svg").write_text(svg, "utf-8")
+        (root / "data.json").write_text(json.dumps(model, ensure_ascii=False), "utf-8")
+        return compile_typst(root / TEMPLATE, root)
+
+
+def compile_typst(source: Path, root: Path) -> bytes:
+    """Compile ``source`` with the bundled fonts only; raise on font or file warnings."""
+    import typst  # noqa: PLC0415 - heavy PDF engine, loaded only when a report is built
+
+    try:
+        pdf, warnings = typst.compile_with_warnings(
+            str(source), root=str(root), font_paths=[str(FONT_DIR)], ignore_system_fonts=True)
+    except Exception as exc:  # typst raises its own error type with the diagnostics
+        raise ReportError(f"{source.name}: typst failed: {exc}") from exc
+    fatal = [w.message for w in warnings if any(k in w.message for k in _FATAL_WARNINGS)]
+    if fatal:
+        raise ReportError(f"{source.name}: {'; '.join(sorted(set(fatal)))}")
+    return bytes(pdf)
+
+
+def check_fonts(font_dir: Path = FONT_DIR) -> None:
+    """Fail loudly when a bundled font file is missing."""
+    missing = [f for f in REQUIRED_FONTS if not (font_dir / f).is_file()]
+    if missing:
+        raise ReportError(f"{font_dir}: bundled font(s) missing: {', '.join(missing)}")
+
+
+def chart_svg(chart: Any, *, lang: str) -> str:
+    """Render an Altair chart (or a Vega-Lite dict) to SVG text in the bundled font."""
+    import vl_convert as vlc  # noqa: PLC0415 - heavy chart renderer, loaded on first use
+
+    _register_fonts(vlc)
+    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    config = spec.setdefault("config", {})
+    config["font"] = FONT_FAMILY
+    number, time = d3_locale(lang)
+    return vlc.vegalite_to_svg(spec, format_locale=number, time_format_locale=time)
+
+
+@functools.cache
+def _register_fonts(vlc: Any) -> None:
+    vlc.register_font_directory(str(FONT_DIR))

@@ -1,0 +1,226 @@
+"""``smartindex score``: measure every indicator, build the index, publish it to the warehouse.
+
+I/O shell around the pure engine: reads the warehouse, calls ``measure`` and
+``smartindex.engine``, and writes the tables documented in ``smartindex.scoring.results`` inside one
+atomic warehouse swap, so readers never see a half-written run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from smartindex.config import Settings
+from smartindex.engine import Framework, MethodSpec, UncertaintySpec, audit, build_index
+from smartindex.engine import uncertainty as run_uncertainty
+from smartindex.engine.pipeline import package_version
+from smartindex.errors import MethodError, WarehouseError
+from smartindex.indicators import load_catalogue, measure
+from smartindex.indicators.access import publish_access_shares
+from smartindex.indicators.measure import targets_frame, write_indicator_values
+from smartindex.scoring.results import INDEX_CODE, LEVEL_NAMES
+from smartindex.warehouse import swap_write
+from smartindex.warehouse.connection import query_df, table_exists
+
+DEFAULT_METHOD = "palembang.toml"
+
+
+@dataclass(frozen=True)
+class ScoringSetup:
+    """A method spec, its uncertainty spec and the raw TOML text they came from."""
+
+    method: MethodSpec
+    uncertainty: UncertaintySpec | None
+    source: dict[str, Any] = field(default_factory=dict)
+
+    def method_record(self) -> dict[str, Any]:
+        """The method as published: name, description and every stage's settings."""
+        about = {k: self.source[k] for k in ("name", "description") if k in self.source}
+        return about | self.method.to_dict()
+
+
+@dataclass(frozen=True)
+class ScoreRun:
+    """What one ``compute_scores`` call published."""
+
+    run_id: str
+    db_path: Path
+    n_indicator_values: int
+    n_scores: dict[str, int]
+    manifest: dict[str, Any]
+
+    def summary(self) -> str:
+        """A short human-readable account of the run."""
+        parts = ", ".join(f"{k}: {v} scores" for k, v in self.n_scores.items())
+        return (f"run {self.run_id} -> {self.db_path}: {self.n_indicator_values} indicator "
+                f"values; {parts}")
+
+
+def load_setup(path: Path | None = None) -> ScoringSetup:
+    """Read a method TOML (default: the packaged Palembang method) with its [uncertainty]."""
+    if path is None:
+        text = resources.files("smartindex.methods").joinpath(DEFAULT_METHOD).read_text("utf-8")
+    else:
+        text = Path(path).read_text("utf-8")
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise MethodError(f"{path or DEFAULT_METHOD}: not valid TOML: {exc}") from None
+    ua = raw.get("uncertainty")
+    method = MethodSpec.from_dict({k: v for k, v in raw.items() if k != "uncertainty"})
+    return ScoringSetup(method, UncertaintySpec.from_dict(ua) if ua else None, raw)
+
+
+def comparison_sets(con: duckdb.DuckDBPyConnection, city: str) -> dict[str, list[str]]:
+    """Units scored together: the city with its peers, and the city's kecamatan."""
+    regions = query_df(con, "select kode_wilayah as unit, level, parent_kode as parent, "
+                            "is_home_city from region")
+    cities = regions.loc[regions["level"] == "kota", "unit"].tolist()
+    districts = regions.loc[(regions["level"] == "kecamatan") & (regions["parent"] == city),
+                            "unit"].tolist()
+    return {"cities": sorted(cities), "kecamatan": sorted(districts)}
+
+
+def prune_framework(elements: pd.DataFrame, codes: set[str]) -> pd.DataFrame:
+    """Keep indicators in ``codes`` and every ancestor that still has an indicator below it."""
+    parent = dict(zip(elements["code"], elements["parent"], strict=True))
+    keep = set(codes)
+    for code in codes:
+        node: object = code
+        while isinstance(node := parent.get(node), str):
+            keep.add(node)
+    return elements[elements["code"].isin(keep)].reset_index(drop=True)
+
+
+def input_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """SHA-256 of every raw file behind the warehouse (latest successful load per file)."""
+    if not table_exists(con, "load_manifest"):
+        return {}
+    rows = con.execute("""
+        select source_file, sha256 from load_manifest
+        where status in ('loaded', 'replaced')
+        qualify row_number() over (partition by source_file order by finished_at desc) = 1
+        order by source_file""").fetchall()
+    return {str(path): str(sha) for path, sha in rows}
+
+
+def _digest(*parts: object) -> str:
+    text = json.dumps(parts, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def score_comparison(values: pd.DataFrame, elements: pd.DataFrame, setup: ScoringSetup,
+                     targets: pd.DataFrame, *, runs: int, seed: int, progress: bool
+                     ) -> dict[str, pd.DataFrame]:
+    """Build one comparison set: scores, audit and (if runs > 0) rank uncertainty."""
+    data = values[["unit", "year", "code", "value"]].dropna(subset=["value"])
+    framework = Framework.from_frame(prune_framework(elements, set(data["code"])))
+    result = build_index(data, framework, setup.method, targets=targets)
+    levels = dict(zip(elements["code"], elements["level"], strict=True))
+    scores = result.scores.assign(
+        level=lambda d: d["code"].map(levels).astype(int),
+        level_name=lambda d: d["level"].map(LEVEL_NAMES))
+    checks = audit(result).tables()
+    out = {"scores": scores[["unit", "year", "code", "level", "level_name", "score", "rank",
+                             "coverage"]],
+           "audit_indicators": checks.pop("audit_stats"),
+           **checks,
+           "score_weights": result.weights,
+           "score_screening": result.screening,
+           "score_treatment": result.treatment,
+           "score_imputation": result.imputation}
+    if runs > 0 and setup.uncertainty is not None and data["unit"].nunique() > 2:
+        ua = run_uncertainty(data, framework, setup.method, setup.uncertainty, n=runs,
+                             seed=seed, progress=progress, targets=targets)
+        out["uncertainty_ranks"] = ua.ranks
+        out["sensitivity_indices"] = ua.sobol.rename(columns={"total_order": "total"})
+    return out
+
+
+def _write(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, run_id: str,
+           comparison: str | None = None) -> None:
+    cols = {"run_id": run_id} | ({"comparison": comparison} if comparison else {})
+    frame = frame.reset_index(drop=True).assign(**cols)
+    frame = frame[[*cols, *[c for c in frame.columns if c not in cols]]]
+    con.register("_frame", frame)
+    if not table_exists(con, table):
+        con.execute(f'create table "{table}" as select * from _frame limit 0')
+    have = {row[0] for row in con.execute(f'describe "{table}"').fetchall()}
+    for name, dtype, *_ in con.execute("describe select * from _frame").fetchall():
+        if name not in have:  # a newer version publishes more columns: widen the table
+            con.execute(f'alter table "{table}" add column "{name}" {dtype}')
+    con.execute(f'insert into "{table}" by name select * from _frame')
+    con.unregister("_frame")
+
+
+def compute_scores(settings: Settings, *, method_path: Path | None = None,
+                   uncertainty_runs: int = 200, seed: int = 2026, progress: bool = False
+                   ) -> ScoreRun:
+    """Measure all indicators and publish scores, ranks, audit and uncertainty results."""
+    if not Path(settings.db_path).exists():
+        raise WarehouseError(f"{settings.db_path}: warehouse not found; run `smartindex etl`")
+    setup = load_setup(method_path)
+    catalogue = load_catalogue()
+    elements = catalogue.to_framework_frame()
+    with swap_write(settings.db_path) as con:
+        values = measure(con, catalogue)
+        write_indicator_values(con, values)
+        city_years = values.loc[values["unit"] == settings.city_code, "year"].unique()
+        publish_access_shares(con, years=sorted(int(y) for y in city_years),
+                              city=settings.city_code)
+        targets = targets_frame(con)
+        checksums = input_checksums(con)
+        run_id = _digest(setup.method.digest, catalogue.digest, checksums, uncertainty_runs,
+                         seed)[:12]
+        _delete_run(con, run_id)
+        counts = {}
+        for name, units in comparison_sets(con, settings.city_code).items():
+            subset = values[values["unit"].isin(units)]
+            if subset.empty:
+                continue
+            tables = score_comparison(subset, elements, setup, targets, runs=uncertainty_runs,
+                                      seed=seed, progress=progress)
+            for table, frame in tables.items():
+                _write(con, table, frame, run_id, name)
+            counts[name] = len(tables["scores"])
+        manifest = _manifest(run_id, setup, catalogue, checksums, values)
+        _write(con, "run_manifest", pd.DataFrame([manifest]), run_id)
+    return ScoreRun(run_id, Path(settings.db_path), len(values), counts, manifest)
+
+
+RUN_TABLES = ("scores", "audit_indicators", "audit_correlations", "audit_parent_correlations",
+              "audit_cronbach", "audit_pca_variance", "audit_pca_loadings", "score_weights",
+              "score_screening", "score_treatment", "score_imputation", "uncertainty_ranks",
+              "sensitivity_indices", "run_manifest")
+
+
+def _delete_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    for table in RUN_TABLES:
+        if table_exists(con, table):
+            con.execute(f'delete from "{table}" where run_id = ?', [run_id])
+
+
+def _manifest(run_id: str, setup: ScoringSetup, catalogue: Any, checksums: dict[str, str],
+              values: pd.DataFrame) -> dict[str, Any]:
+    return {
+        "created_at": datetime.now(UTC).replace(tzinfo=None),
+        "method_json": json.dumps(setup.method_record(), sort_keys=True, default=str),
+        "uncertainty_json": json.dumps(setup.source.get("uncertainty", {}), sort_keys=True),
+        "method_digest": setup.method.digest,
+        "catalogue_version": str(catalogue.version),
+        "catalogue_digest": catalogue.digest,
+        "framework_digest": _digest(catalogue.to_framework_frame().to_dict("list")),
+        "input_checksums_json": json.dumps(checksums, sort_keys=True),
+        "values_digest": _digest(values[["unit", "year", "code", "value"]].to_dict("list")),
+        "package_version": package_version(),
+        "index_code": INDEX_CODE,
+    }

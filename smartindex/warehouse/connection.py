@@ -1,0 +1,46 @@
+"""The only helpers that open DuckDB connections."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from smartindex.errors import WarehouseError
+
+
+@contextmanager
+def connect(path: Path | str, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse; read-only connections fail clearly when the file is missing."""
+    path = Path(path)
+    if read_only and str(path) != ":memory:" and not path.exists():
+        raise WarehouseError(
+            f"{path}: warehouse not found; build it with `smartindex etl --db {path}`"
+        )
+    if not read_only and str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def query_df(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | dict[str, object] | None = None
+) -> pd.DataFrame:
+    """Run ``sql`` with bound parameters and return a pandas frame (via Arrow: fast)."""
+    frame: pd.DataFrame = con.sql(sql, params=params or None).to_arrow_table().to_pandas()
+    return frame
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, name: str, schema: str = "main") -> bool:
+    """True when ``schema.name`` exists in the connected database."""
+    row = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, name],
+    ).fetchall()
+    return bool(row and row[0][0])
