@@ -17,9 +17,11 @@ PAGES = (  # (file, title key); no icons: Streamlit fetches material icons from 
     ("districts", "page.districts"),
     ("peers", "page.peers"),
     ("trends", "page.trends"),
+    ("change", "page.change"),
     ("recommendations", "page.recommendations"),
     ("method", "page.method"),
     ("quality", "page.quality"),
+    ("operations", "page.operations"),
     ("downloads", "page.downloads"),
 )
 

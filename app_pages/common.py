@@ -17,16 +17,20 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from smartindex.analysis import districts, whatif
+from app_pages import state
+from smartindex.analysis import change, districts, whatif
 from smartindex.analysis import recommend as analysis_recommend
 from smartindex.analysis import scorecard as analysis_scorecard
+from smartindex.analysis.scorecard import Scorecard
 from smartindex.config import Settings
 from smartindex.display import export, i18n
 from smartindex.display import labels as views
+from smartindex.display import status as status_words
+from smartindex.display.status import RecView
 from smartindex.errors import WarehouseError
 from smartindex.scoring.results import Results, load_results
 
-QUERY_KEYS = ("lang", "year", "city", "kec")
+QUERY_KEYS = ("lang", "year", "city", "kec")  # the sidebar; pages add theirs
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -105,32 +109,41 @@ def on_results(fn: Callable[Concatenate[Results, P], T]) -> Callable[P, T]:
     return call
 
 
-scorecard = on_results(analysis_scorecard.scorecard)
+_scorecard = on_results(analysis_scorecard.scorecard)
 score_block = on_results(analysis_scorecard.score_block)
 district_table = on_results(analysis_scorecard.district_table)
 inequality_table = on_results(analysis_scorecard.inequality_table)
 peer_table = on_results(analysis_scorecard.peer_table)
 peer_units = on_results(analysis_scorecard.peer_units)
 trend_series = on_results(analysis_scorecard.trend_series)
-recommend = on_results(analysis_recommend.recommend)
+_recommend = on_results(analysis_recommend.recommend)
+
+
+def scorecard(*, year: int, unit: str | None = None, lang: str) -> Scorecard:
+    """The scorecard of ``unit`` with grade words, headlines and the scale note in ``lang``."""
+    return status_words.localise_scorecard(_scorecard(year=year, unit=unit, lang=lang), lang)
+
+
+def recommend(*, year: int, lang: str, unit: str | None = None) -> list[RecView]:
+    """Ranked recommendations for ``unit`` (default: the home city) in words."""
+    return status_words.localise_recommendations(
+        _recommend(year=year, lang=lang, unit=unit), lang)
+
+
 rescore = on_results(whatif.rescore)
+headline = on_results(change.headline)
+explain_change = on_results(change.explain_change)
 catalogue_table = on_results(whatif.catalogue_table)
 element_names = on_results(whatif.element_names)
 inequality_history = on_results(views.inequality_history)
 access = on_results(districts.access_table)
-
-
-def _init(key: str, default: object, allowed: list) -> None:
-    """Seed a widget's state from the URL (once per session) or the default."""
-    if key not in st.session_state:
-        raw = st.query_params.get(key)
-        match = [a for a in allowed if str(a) == raw]
-        st.session_state[key] = match[0] if match else default
+district_map_frame = on_results(districts.district_map_values)
 
 
 def language() -> str:
     """The language radio (sidebar); Bahasa Indonesia by default."""
-    _init("lang", i18n.DEFAULT_LANG, list(i18n.LANGS))
+    state.capture()
+    state.control("lang", list(i18n.LANGS), i18n.DEFAULT_LANG)
     lang = st.session_state["lang"]
     st.sidebar.radio(i18n.t("sidebar.lang", lang), i18n.LANGS, key="lang", horizontal=True,
                      format_func=i18n.language_name)
@@ -144,9 +157,9 @@ def sidebar(res: Results, lang: str) -> View:
                                 if u != res.city)]
     kec = res.regions.loc[(res.regions["level"] == "kecamatan")
                           & (res.regions["parent"] == res.city)].sort_values("name")["unit"]
-    _init("year", years[0], years)
-    _init("city", res.city, cities)
-    _init("kec", "", ["", *kec])
+    state.control("year", years, years[0])
+    state.control("city", cities, res.city)
+    state.control("kec", ["", *kec], "")
     side = st.sidebar
     side.selectbox(i18n.t("sidebar.year", lang), years, key="year")
     side.selectbox(i18n.t("sidebar.city", lang), cities, key="city", format_func=res.unit_name)
@@ -159,6 +172,7 @@ def sidebar(res: Results, lang: str) -> View:
                 (st.session_state["kec"] or None) if home else None)
     st.query_params.from_dict({"lang": view.lang, "year": str(view.year), "city": view.city,
                                **({"kec": view.kecamatan} if view.kecamatan else {})})
+    # pages add their own controls (state.publish), so a link opens the same view
     return view
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import common
-from smartindex.display import charts
+from smartindex.display import charts, maps
 from smartindex.display import labels as views
 from smartindex.display.i18n import dimension_name, t, verdict_name
 from smartindex.scoring.results import INDEX_CODE
@@ -28,8 +28,9 @@ points = charts.label_units(table, res.regions, value="score" if is_score else "
                             home=v.kecamatan)
 left, right = st.columns(2)
 with left:
-    common.chart(charts.district_map(points, v.lang, title=t("districts.map", v.lang),
-                                     value_title=names[code], width=440))
+    common.chart(maps.district_map(res.shapes, common.district_map_frame(year=v.year, code=code),
+                                   lang=v.lang, measure=names[code], highlight=v.kecamatan,
+                                   width=440, height=400))
 with right:
     common.chart(charts.ranked_bars(points, v.lang, title=t("districts.ranked", v.lang),
                                     value_title=names[code], width=380))

@@ -14,7 +14,7 @@ v = common.view()
 res = common.results()
 st.title(t("page.downloads", v.lang))
 st.caption(t("downloads.note", v.lang))
-recs = common.recommend(year=v.year, lang=v.lang)
+recs = common.recommend(year=v.year, lang=v.lang, unit=v.unit)
 tables = {"scores": res.scores, "values": res.indicator_values,
           "recs": export.recommendations_frame(recs)}
 for name, frame in tables.items():

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import common
+from app_pages import common, state
 from smartindex.analysis import whatif
 from smartindex.display import charts
 from smartindex.display.i18n import dimension_name, format_number, t
 from smartindex.display.labels import choice_label, column_label
+from smartindex.errors import SmartIndexError
 
 v = common.view()
 res = common.results()
@@ -24,32 +25,42 @@ with st.expander(t("method.catalogue", v.lang)):
 
 method = whatif.published_method(res)
 left, right = st.columns(2)
-norm, agg = whatif.NORMALISE_CHOICES, whatif.AGGREGATE_CHOICES
+norm = whatif.NORMALISE_CHOICES
+state.control("wi_norm", norm, method.normalise.method if method.normalise.method in norm
+              else norm[0])
 normalise = left.selectbox(t("method.normalise", v.lang), norm, key="wi_norm",
-                           index=norm.index(method.normalise.method)
-                           if method.normalise.method in norm else 0,
                            format_func=lambda k: choice_label("normalise", k, v.lang))
+agg = whatif.aggregate_choices(normalise)  # only pairs that can be computed are offered
+state.control("wi_agg", agg, method.aggregate.method if method.aggregate.method in agg
+              else agg[0])
 aggregate = right.selectbox(t("method.aggregate", v.lang), agg, key="wi_agg",
-                            index=agg.index(method.aggregate.method)
-                            if method.aggregate.method in agg else 0,
                             format_func=lambda k: choice_label("aggregate", k, v.lang))
+if aggregate in whatif.POSITIVE_AGGREGATES:
+    st.caption(t(f"page.method_positive.{normalise}", v.lang))
 st.markdown(f"**{t('method.weights', v.lang)}**")
 steps = [round(0.1 * i, 1) for i in range(1, 31)]
-weights = tuple((d, col.select_slider(dimension_name(res.catalogue, d, v.lang), steps,
-                                      value=1.0, key=f"wi_{d}",
+keys = [f"wi_{d}" for d in whatif.DIMENSIONS]
+for key in keys:
+    state.control(key, steps, 1.0)
+weights = tuple((d, col.select_slider(dimension_name(res.catalogue, d, v.lang), steps, key=key,
                                       format_func=lambda x: format_number(x, v.lang)))
-                for col, d in zip(st.columns(len(whatif.DIMENSIONS)), whatif.DIMENSIONS,
-                                  strict=True))
-scores = common.rescore(normalise=normalise, aggregate=aggregate,
-                     weights=weights)
-moved = whatif.compare_index(res, scores, year=v.year)
+                for col, d, key in zip(st.columns(len(whatif.DIMENSIONS)), whatif.DIMENSIONS,
+                                       keys, strict=True))
+state.publish("wi_norm", "wi_agg", *keys)
 st.subheader(t("method.whatif", v.lang))
-common.chart(charts.change_chart(moved, v.lang))
-cols = {"label": t("col.city", v.lang), **{c: t(f"col.{c}", v.lang) for c in (
-    "before", "after", "rank_before", "rank_after")}, "rank_change": t("method.rank_change",
-                                                                       v.lang)}
-common.table(moved, v.lang, labels=cols, decimals={"rank_before": 0, "rank_after": 0,
-                                                    "rank_change": 0})
+try:
+    scores = common.rescore(normalise=normalise, aggregate=aggregate, weights=weights)
+except SmartIndexError:  # one translated sentence, never a traceback
+    st.warning(t("page.method_error", v.lang, normalise=choice_label(
+        "normalise", normalise, v.lang), aggregate=choice_label("aggregate", aggregate, v.lang)))
+else:
+    moved = whatif.compare_index(res, scores, year=v.year)
+    common.chart(charts.change_chart(moved, v.lang, title=t("method.whatif", v.lang)))
+    cols = {"label": t("col.city", v.lang), **{c: t(f"col.{c}", v.lang) for c in (
+        "before", "after", "rank_before", "rank_after")},
+        "rank_change": t("method.rank_change", v.lang)}
+    common.table(moved, v.lang, labels=cols, decimals={"rank_before": 0, "rank_after": 0,
+                                                        "rank_change": 0})
 
 unc = res.uncertainty
 unc = unc[(unc["comparison"] == "cities") & (unc["year"] == v.year)] if len(unc) else unc

@@ -1,4 +1,6 @@
-"""Ringkasan / Overview: the index, six dimension tiles, strengths, risks, top recommendations."""
+"""Ringkasan / Overview, the first screen: the index with its change and rank change (with the
+rank interval), the six dimensions with achievement grade, relative position and trend kept
+apart, what needs attention, and the top recommendations for the selected unit."""
 
 from __future__ import annotations
 
@@ -6,57 +8,70 @@ import streamlit as st
 
 from app_pages import common
 from smartindex.display import charts
-from smartindex.display.i18n import (
-    band_light,
-    format_number,
-    format_percent,
-    rank_text,
-    t,
-    trend_text,
-)
+from smartindex.display.i18n import format_number, format_percent, rank_text, t, trend_text
+from smartindex.display.markdown import escape_markdown as md
+from smartindex.display.numbers import format_signed
+from smartindex.display.status import grade_word
 
 v = common.view()
 card = common.scorecard(year=v.year, unit=v.unit, lang=v.lang)
-legend = list(card.bands[f"label_{v.lang}"])
+head = common.headline(unit=v.unit, year=v.year)
 st.title(f"{card.unit_name} · {v.year}")
-st.caption(card.band_note)
+if head.synthetic_share > 0:
+    st.warning(t("page.synthetic", v.lang, share=format_percent(100 * head.synthetic_share,
+                                                                  v.lang, 0)))
 
 o = card.overall
-cols = st.columns(4)
-cols[0].metric(t("overview.index", v.lang), format_number(o.get("score"), v.lang))
-cols[1].metric(t("col.status", v.lang), band_light(o.get("band"), legend, lang=v.lang))
-cols[2].metric(t("col.rank", v.lang), t("col.rank_of", v.lang,
-                                        rank=format_number(o.get("rank"), v.lang, 0),
-                                        n=format_number(o.get("n_units"), v.lang, 0)))
-cols[3].metric(t("col.coverage", v.lang), format_percent(100 * (o.get("coverage") or 0), v.lang))
-st.caption(f"{t('col.trend', v.lang)}: "
+since = (t("page.since", v.lang, year=head.previous_year) if head.previous_year else None)
+interval = t("page.rank_interval", v.lang, low=format_number(head.rank_low, v.lang, 0),
+             high=format_number(head.rank_high, v.lang, 0))
+cols = st.columns(3)
+cols[0].metric(t("overview.index", v.lang), format_number(head.score, v.lang),
+               delta=format_signed(head.change, v.lang) if since else None, help=since)
+cols[1].metric(t("col.rank", v.lang), rank_text(head.rank, head.n_units, v.lang),
+               delta=(t("page.places", v.lang, n=format_signed(head.rank_change, v.lang, 0))
+                      if since and head.rank_change == head.rank_change else None),
+               help=interval)
+cols[2].metric(t("col.achievement", v.lang), grade_word(o.get("grade"), v.lang),
+               help=card.band_note)
+st.caption(f"{interval} · {t('col.trend', v.lang)}: "
            f"{trend_text(o.get('arrow'), o.get('verdict'), o.get('significant'), v.lang)}")
 
 st.subheader(t("overview.dimensions", v.lang))
 tiles = st.columns(3)
 for i, d in enumerate(card.dimensions.to_dict("records")):
     with tiles[i % 3].container(border=True):
-        cov = format_percent(100 * (d["coverage"] or 0), v.lang)
         st.metric(d["name"], format_number(d["score"], v.lang))
-        st.markdown(f"{band_light(d['band'], legend, markdown=True, lang=v.lang)}  \n"
-                    f"{trend_text(d['arrow'], d['verdict'], d['significant'], v.lang)}  \n"
-                    f"{rank_text(d['rank'], d['n_units'], v.lang)} · "
-                    f"{t('overview.coverage', v.lang, coverage=cov)}")
-bars = card.dimensions.rename(columns={"name": "label", "band": "status"})
+        ach = format_percent(d["achievement"], v.lang, 0) if d["achievement"] == d[
+            "achievement"] else None
+        st.markdown(
+            f"**{t('col.achievement', v.lang)}:** {grade_word(d['grade'], v.lang)}"
+            f"{f' ({ach})' if ach else ''}  \n"
+            f"**{t('page.position', v.lang)}:** {rank_text(d['rank'], d['n_units'], v.lang)}  \n"
+            f"**{t('col.trend', v.lang)}:** "
+            f"{trend_text(d['arrow'], d['verdict'], d['significant'], v.lang)}")
+bars = card.dimensions.rename(columns={"name": "label"}).assign(
+    status=[grade_word(g, v.lang) for g in card.dimensions["grade"]])
 common.chart(charts.dimension_bars(bars.fillna({"score": 0}), v.lang,
                                    title=t("overview.dimensions", v.lang)))
 
-shown = {"name": t("col.name", v.lang), "value": t("col.value", v.lang),
-         "unit": t("col.measure_unit", v.lang), "achievement": t("col.achievement", v.lang),
-         "band": t("col.status", v.lang)}
-for frame, key in ((card.strengths, "overview.strengths"), (card.risks, "overview.risks")):
-    st.subheader(t(key, v.lang))  # stacked, not side by side: long names stay readable
-    common.table(frame.assign(band=[band_light(b, legend, lang=v.lang) for b in frame["band"]]),
-                 v.lang, labels=shown, decimals={"value": 2})
+st.subheader(t("page.attention", v.lang))
+need = card.attention.head(5)
+if len(need):
+    common.table(need.assign(grade=[grade_word(g, v.lang) for g in need["grade"]],
+                             why=[t(f"page.tier.{x}", v.lang) for x in need["tier"]]),
+                 v.lang, labels={"name": t("col.name", v.lang), "why": t("page.why", v.lang),
+                                 "value": t("col.value", v.lang),
+                                 "achievement": t("col.achievement", v.lang) + " (%)",
+                                 "grade": t("page.grade", v.lang)},
+                 decimals={"value": 2, "achievement": 0})
+else:
+    st.info(t("page.attention_none", v.lang))
 
-st.subheader(t("overview.top_recs", v.lang))
-recs = common.recommend(year=v.year, lang=v.lang)
+st.subheader(t("page.top_recs", v.lang, unit=md(card.unit_name)))
+recs = common.recommend(year=v.year, lang=v.lang, unit=v.unit)
 for i, rec in enumerate(recs[:3], 1):
-    st.markdown(f"**{i}.** {rec.text}  \n*{t('col.agency', v.lang)}: {', '.join(rec.agencies)}*")
+    st.markdown(f"**{i}.** {md(rec.text)}  \n*{t('col.agency', v.lang)}: "
+                f"{md(', '.join(rec.agencies))}*")
 if not recs:
     st.info(t("recs.none", v.lang))

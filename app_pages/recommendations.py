@@ -8,12 +8,13 @@ import streamlit as st
 from app_pages import common
 from smartindex.display import export
 from smartindex.display.i18n import t
-from smartindex.display.labels import dimension_label, evidence_lines
+from smartindex.display.labels import dimension_label
+from smartindex.display.markdown import escape_markdown as md
 
 v = common.view()
 res = common.results()
-recs = common.recommend(year=v.year, lang=v.lang)
-st.title(f"{t('page.recommendations', v.lang)} · {res.unit_name(res.city)} · {v.year}")
+recs = common.recommend(year=v.year, lang=v.lang, unit=v.unit)
+st.title(f"{t('page.recommendations', v.lang)} · {md(res.unit_name(v.unit))} · {v.year}")
 dims = sorted({r.dimension for r in recs if r.dimension})
 agencies = sorted({a for r in recs for a in r.agencies})
 left, right = st.columns(2)
@@ -28,12 +29,13 @@ if not shown:
     st.info(t("recs.none", v.lang))
 for i, r in enumerate(shown, 1):
     with st.container(border=True):
-        st.markdown(f"**{i}. {dimension_label(res.catalogue, r.dimension, v.lang)}** · "
+        st.markdown(f"**{i}. {md(dimension_label(res.catalogue, r.dimension, v.lang))}** · "
                     f"{t('col.priority', v.lang)} {r.priority} · "
-                    f"{t('col.agency', v.lang)}: {', '.join(r.agencies)}")
-        st.write(r.text)
+                    f"{t('col.agency', v.lang)}: {md(', '.join(r.agencies))}")
+        st.markdown(md(r.text))
+        st.markdown(f"**{md(r.target_text)}**")
         with st.expander(t("col.evidence", v.lang)):
-            st.markdown("  \n".join(evidence_lines(r.evidence, v.lang)))
+            st.markdown("  \n".join(md(e) for e in r.evidence_text))
 table = export.recommendations_frame(shown)
 st.download_button(t("recs.export", v.lang), export.to_csv(table),
                    file_name=f"recommendations-{v.year}-{v.lang}.csv", mime="text/csv",

@@ -12,8 +12,11 @@ import math
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from smartindex.config import DEFAULT_DB, DEFAULT_RAW, DEFAULT_REPORTS, Settings
 from smartindex.errors import SmartIndexError
@@ -128,7 +131,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
-    from smartindex.analysis.recommend import format_recommendations, recommend
+    from smartindex.analysis.recommend import recommend
+    from smartindex.display.status import format_recommendations
     from smartindex.scoring.results import load_results
 
     results = load_results(_settings(args).db_path)
@@ -194,20 +198,189 @@ def cmd_demo(args: argparse.Namespace) -> int:
     cmd_score(args)
     args.year, args.city, args.lang, args.out = None, "palembang", "both", Path(DEFAULT_REPORTS)
     cmd_report(args)
-    return cmd_app(args) if args.serve else 0
+    if not args.serve:
+        return 0
+    live = _start_live_demo(args)  # the Operations page's simulator and follower
+    try:
+        return cmd_app(args)
+    finally:
+        if live is not None:
+            live.terminate()
+            live.wait(timeout=15)
+
+
+# ---------------------------------------------------------------- ops (live operations)
+
+
+def _ops_store(args: argparse.Namespace) -> Path:
+    from smartindex.ops import default_store
+
+    return Path(args.store) if args.store else default_store(Path(args.db))
+
+
+def _ops_job(args: argparse.Namespace) -> Any:
+    from smartindex.ops import Client, Follow
+
+    return Follow(
+        pseudonym_key=_settings(args).pseudonym_key,
+        url=args.url,
+        inbox=args.inbox,
+        feed=args.feed,
+        every=args.every,
+        webhook=args.webhook,
+        client=Client(args.url, retries=args.retries) if args.url else None,
+    )
+
+
+def cmd_ops_simulate(args: argparse.Namespace) -> int:
+    from smartindex.ops.run import simulated_source
+
+    with simulated_source(args.data, speed=args.speed, start=args.start, port=args.port) as (
+        url,
+        sim,
+    ):
+        clock = f"{sim.clock.now():%Y-%m-%d %H:%M}"
+        print(
+            f"GeoReport v2 simulator on {url}/requests.json (clock {clock}, "
+            f"x{args.speed:g}; Ctrl+C to stop)",
+            flush=True,
+        )
+        stop = threading.Event()
+        stop.wait(args.duration)
+    return 0
+
+
+def cmd_ops_ingest(args: argparse.Namespace) -> int:
+    from smartindex.ops import follow, ingest_once, open_store
+    from smartindex.ops.store import ingest_lock
+
+    if not (args.url or args.inbox):  # a usage error: exit status 2
+        print(
+            "smartindex ops ingest: error: give --url (a GeoReport v2 endpoint) and/or "
+            "--inbox (a folder)",
+            file=sys.stderr,
+        )
+        return 2
+    store, job = open_store(_ops_store(args)), _ops_job(args)
+    if args.follow:
+        print(f"following every {args.every:g} s into {store.root} (Ctrl+C to stop)", flush=True)
+        follow(store, job, log=lambda line: print(line, file=sys.stderr, flush=True))
+        return 0
+    with ingest_lock(store):
+        done = ingest_once(store, job)
+    print(
+        f"{done.records} records, {done.events} events, {done.rejected} quarantined, "
+        f"{done.batches} batches -> {store.root}"
+    )
+    return 0
+
+
+def cmd_ops_compact(args: argparse.Namespace) -> int:
+    from smartindex.ops import compact, open_store
+    from smartindex.ops.store import ingest_lock
+
+    store = open_store(_ops_store(args))
+    with ingest_lock(store):
+        done = compact(store)
+    print(f"compacted {done.batches} batches: {done.tickets} tickets, {done.events} events")
+    return 0
+
+
+def cmd_ops_status(args: argparse.Namespace) -> int:
+    from smartindex.ops import open_store, snapshot
+
+    snap = snapshot(open_store(_ops_store(args)))
+    print(
+        f"clock {snap.now:%Y-%m-%d %H:%M} WIB  "
+        + "  ".join(f"{k} {v}" for k, v in snap.totals.items())
+    )
+    for row in snap.sources.to_dict("records"):
+        print(
+            f"source {row['name']}: last successful pull {row['last_success'] or 'never'}, "
+            f"{row['consecutive_failures']} consecutive failures"
+            + (f" ({row['last_error']})" if row["last_error"] else "")
+        )
+    return 0
+
+
+def cmd_ops_alerts(args: argparse.Namespace) -> int:
+    from smartindex.ops import Webhook, open_store, run_alerts
+    from smartindex.ops.run import alert_now
+
+    store = open_store(_ops_store(args))
+    done = run_alerts(store, alert_now(store), [Webhook(args.webhook)] if args.webhook else [])
+    print(f"{done.raised} new alerts, {done.delivered} delivered, {done.failed} failed")
+    return 0
+
+
+def cmd_ops_kpis(args: argparse.Namespace) -> int:
+    from smartindex.ops import measure_live, open_store
+
+    frame = measure_live(open_store(_ops_store(args)), Path(args.db))
+    city = frame[frame["unit_level"] == "kota"]
+    print(city[["code", "year", "value", "n_obs"]].to_string(index=False))
+    return 0
+
+
+def cmd_ops_demo(args: argparse.Namespace) -> int:
+    from smartindex.ops import follow
+    from smartindex.ops.run import demo_store, simulated_source
+
+    parent, stop = os.getppid(), threading.Event()
+    store = demo_store(_ops_store(args))
+
+    def watch_parent() -> None:  # bounded: stop when the app (our parent) is gone
+        while not stop.wait(2.0):
+            if os.getppid() != parent:
+                stop.set()
+
+    threading.Thread(target=watch_parent, daemon=True).start()
+    with simulated_source(args.data, speed=args.speed, start=None) as (url, _):
+        args.url, args.inbox = url, None
+        print(f"live demo: simulator {url}, store {store.root}", flush=True)
+        follow(
+            store,
+            _ops_job(args),
+            stop=stop,
+            log=lambda line: print(line, file=sys.stderr, flush=True),
+        )
+    return 0
+
+
+def cmd_ops(args: argparse.Namespace) -> int:
+    return int(args.ops_func(args))
+
+
+def _start_live_demo(args: argparse.Namespace) -> subprocess.Popen[bytes] | None:
+    """Start ``ops demo`` (simulator + follower) next to the app; None without ticket files."""
+    files = sorted(Path(args.raw).glob("complaints_*.csv*"))
+    if not files:
+        return None
+    command = [
+        sys.executable,
+        "-m",
+        "smartindex.cli",
+        "ops",
+        "demo",
+        "--db",
+        str(args.db),
+        "--data",
+        str(files[-1]),
+    ]
+    return subprocess.Popen(command)
 
 
 # ---------------------------------------------------------------- parser
 
 
 def _add(
-    sub: argparse._SubParsersAction,
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
     name: str,
     func: Callable[[argparse.Namespace], int],
     summary: str,
     example: str,
 ) -> argparse.ArgumentParser:
-    parser = sub.add_parser(
+    parser: argparse.ArgumentParser = sub.add_parser(
         name,
         help=summary,
         description=summary,
@@ -224,13 +397,147 @@ def _db(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _with_ops(parser: argparse.ArgumentParser, sub: Any) -> argparse.ArgumentParser:
+    """``parser`` with the ``ops`` command group (live operations) added to ``sub``."""
+    p = _add(
+        sub,
+        "ops",
+        cmd_ops,
+        "Live operations: a GeoReport v2 simulator, ingestion, compaction, status, "
+        "alerts and the live complaint KPIs.",
+        "smartindex ops ingest --url http://127.0.0.1:8311 --follow",
+    )
+    ops = p.add_subparsers(dest="ops_command", required=True, metavar="OPS_COMMAND")
+
+    def ops_command(
+        name: str, func: Callable[[argparse.Namespace], int], summary: str, example: str
+    ) -> argparse.ArgumentParser:
+        q: argparse.ArgumentParser = _add(ops, name, cmd_ops, summary, example)
+        q.set_defaults(ops_func=func)
+        q.add_argument(
+            "--store",
+            type=Path,
+            default=None,
+            help="live store folder (default: 'ops' next to the warehouse)",
+        )
+        _db(q)
+        return q
+
+    complaints = sorted(DEFAULT_RAW.glob("complaints_*.csv*"))[-1:] or [
+        DEFAULT_RAW / "complaints_2025.csv.gz"
+    ]
+    q = ops_command(
+        "simulate",
+        cmd_ops_simulate,
+        "Serve complaint tickets as a GeoReport v2 endpoint on 127.0.0.1 in accelerated time.",
+        "smartindex ops simulate --data data/raw/complaints_2025.csv.gz --port 8311",
+    )
+    q.add_argument(
+        "--data",
+        type=Path,
+        nargs="+",
+        default=complaints,
+        help="complaint CSV files (default: the latest bundled year)",
+    )
+    q.add_argument(
+        "--speed",
+        type=_positive,
+        default=1440.0,
+        help="simulated seconds per second (default: 1440 = one day per minute)",
+    )
+    q.add_argument(
+        "--start",
+        type=datetime.fromisoformat,
+        default=None,
+        help="simulated start time, local (default: 30 days after the first ticket)",
+    )
+    q.add_argument("--port", type=_port, default=8311)
+    q.add_argument(
+        "--duration",
+        type=_positive,
+        default=None,
+        help="stop after this many seconds (default: run until Ctrl+C)",
+    )
+
+    def ingest_options(q: argparse.ArgumentParser) -> None:
+        q.add_argument("--url", default=None, help="GeoReport v2 base URL")
+        q.add_argument(
+            "--inbox",
+            type=Path,
+            default=None,
+            help="folder of dropped files (GeoReport JSON, bulk CSV, complaint CSV)",
+        )
+        q.add_argument(
+            "--feed", default="georeport", help="name of the source (default: %(default)s)"
+        )
+        q.add_argument(
+            "--every",
+            type=_positive,
+            default=10.0,
+            help="seconds between pulls with --follow (default: 10)",
+        )
+        q.add_argument("--webhook", default=None, help="POST alerts to this URL")
+        q.add_argument(
+            "--retries",
+            type=_count,
+            default=4,
+            help="retries of a failed request, with back-off 0.5 s x 2^n (default: 4)",
+        )
+
+    q = ops_command(
+        "ingest",
+        cmd_ops_ingest,
+        "Pull ticket updates (and dropped files) into the live store, once or with --follow.",
+        "smartindex ops ingest --url http://127.0.0.1:8311 --follow --every 10",
+    )
+    ingest_options(q)
+    q.add_argument(
+        "--follow", action="store_true", help="keep pulling; also raise alerts and compact"
+    )
+    ops_command(
+        "compact",
+        cmd_ops_compact,
+        "Fold the store's batches into one state file.",
+        "smartindex ops compact --store data/ops",
+    )
+    ops_command(
+        "status",
+        cmd_ops_status,
+        "Print the backlog totals and each source's state.",
+        "smartindex ops status",
+    )
+    q = ops_command(
+        "alerts",
+        cmd_ops_alerts,
+        "Raise due alerts into the outbox and deliver pending ones.",
+        "smartindex ops alerts --webhook http://127.0.0.1:9000/alerts",
+    )
+    q.add_argument("--webhook", default=None, help="POST alerts to this URL")
+    ops_command(
+        "kpis",
+        cmd_ops_kpis,
+        "The catalogue's complaint indicators measured on the live tickets.",
+        "smartindex ops kpis --db data/warehouse.duckdb",
+    )
+    q = ops_command(
+        "demo",
+        cmd_ops_demo,
+        "Simulator and follower together (what `smartindex demo` starts).",
+        "smartindex ops demo --data data/raw/complaints_2025.csv.gz",
+    )
+    ingest_options(q)
+    q.add_argument("--data", type=Path, nargs="+", default=complaints)
+    q.add_argument("--speed", type=_positive, default=1440.0)
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``smartindex`` command."""
     parser = argparse.ArgumentParser(
         prog="smartindex",
         epilog=EPILOG,
         description="Smart-city scorecards, evaluations and annual reports "
-        "(Griffinger's six dimensions) from a city's raw data.",
+        "(Giffinger's six dimensions) from a city's raw data.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -402,14 +709,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-serve", dest="serve", action="store_false", help="stop after writing the reports"
     )
     _db(p)
-    return parser
+    return _with_ops(parser, sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        status: int = args.func(args)
+        return status
     except SmartIndexError as exc:
         print(f"smartindex {args.command}: error: {exc}", file=sys.stderr)
         return 1

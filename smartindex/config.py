@@ -12,6 +12,7 @@ DEFAULT_LANG = "id"
 DEFAULT_DB = Path("data/warehouse.duckdb")
 DEFAULT_RAW = Path("data/raw")
 DEFAULT_REPORTS = Path("reports")
+DEFAULT_BOUNDARIES = Path("data/boundaries/palembang/kelurahan.geojson")  # see data/README.md
 DEFAULT_TIMEZONE = "Asia/Jakarta"  # WIB, Palembang's zone
 # Used only when no key is configured; documented as unsafe for production in the README.
 DEMO_PSEUDONYM_KEY = "smartindex-demo-key-change-me"
@@ -30,6 +31,8 @@ class Settings:
     # the city's time zone: raw timestamps without an offset are local time in it, and
     # timestamps with an offset are converted to it at load (IANA name)
     timezone: str = DEFAULT_TIMEZONE
+    # kelurahan/kecamatan polygons for maps (GeoJSON with licence members); missing = a warning
+    boundaries_path: Path = DEFAULT_BOUNDARIES
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:

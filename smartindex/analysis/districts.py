@@ -19,16 +19,22 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from smartindex.analysis.trends import DEFAULT_SETTINGS, AnalysisSettings, trend_table
+from smartindex.analysis.trends import (
+    DEFAULT_SETTINGS,
+    AnalysisSettings,
+    indicator_meta,
+    trend_table,
+)
 from smartindex.indicators.access import kecamatan_units
-from smartindex.scoring.results import Results
+from smartindex.scoring.results import INDEX_CODE, Results
 
 INEQUALITY_COLUMNS = ("n", "mean", "gini", "theil", "cv", "best_worst_ratio")
 
 
 def _clean(x: object) -> np.ndarray:
     a = np.asarray(x, dtype=float).ravel()
-    return a[~np.isnan(a)]
+    out: np.ndarray = a[~np.isnan(a)]
+    return out
 
 
 def gini(x: object) -> float:
@@ -102,8 +108,8 @@ def dimension_inequality(ind: pd.DataFrame, meta: pd.DataFrame,
     if district_scores is not None and not district_scores.empty:
         spread = district_scores.groupby(["code", "year"])["score"].agg(
             score_sd=lambda s: s.std(ddof=0), score_range=lambda s: s.max() - s.min())
-        spread = spread.reset_index().rename(columns={"code": "dimension"})
-        out = out.merge(spread, on=["dimension", "year"], how="outer")
+        tidy = spread.reset_index().rename(columns={"code": "dimension"})
+        out = out.merge(tidy, on=["dimension", "year"], how="outer")
     return out.sort_values(["dimension", "year"]).reset_index(drop=True)
 
 
@@ -122,3 +128,33 @@ def access_table(results: Results, *, year: int, radius_m: float) -> pd.DataFram
     if acc.empty:
         return acc
     return acc[(acc["year"] == year) & (acc["radius_m"] == float(radius_m))].reset_index(drop=True)
+
+
+def district_map_values(results: Results, *, year: int, code: str) -> pd.DataFrame:
+    """What a district map of ``code`` in ``year`` colours: every kecamatan of the home city
+    (``unit, name, value, direction, measure_unit``), ``value`` NaN where there is no data.
+
+    ``code`` is ``INDEX``, a dimension key (kecamatan scores, comparison ``kecamatan``; higher
+    is better; ``measure_unit`` empty) or an indicator code (its measured value; ``direction``
+    and ``measure_unit`` from the catalogue: 1 higher is better, −1 lower is better)."""
+    kec = kecamatan_units(results.regions, results.city)[["unit", "name"]]
+    scores = results.scores
+    if code == INDEX_CODE or code in {d.key for d in results.catalogue.dimensions}:
+        if scores.empty:
+            sel = pd.DataFrame(columns=["unit", "value"])
+        else:
+            keep = ((scores["comparison"] == "kecamatan") & (scores["year"] == year)
+                    & (scores["code"] == code))
+            sel = scores.loc[keep, ["unit", "score"]].rename(columns={"score": "value"})
+        direction, measure_unit = 1, ""
+    else:
+        meta = indicator_meta(results.catalogue).set_index("code")
+        direction = int(meta["direction"].get(code, 1))
+        measure_unit = str(meta["unit"].get(code) or "")
+        iv = results.indicator_values
+        sel = iv.loc[(iv["year"] == year) & (iv["code"] == code), ["unit", "value"]]
+    out = kec.merge(sel, on="unit", how="left").assign(
+        direction=direction, measure_unit=measure_unit
+    )
+    out["value"] = pd.to_numeric(out["value"], errors="coerce").astype(float)
+    return out.sort_values("unit").reset_index(drop=True)

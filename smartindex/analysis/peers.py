@@ -30,7 +30,7 @@ def _one(group: pd.DataFrame, city: str, direction: int) -> dict[str, object]:
     signed = g["value"] * direction
     rank = int((signed > v * direction).sum() + 1)
     n = len(g)
-    best = peers.loc[(peers["value"] * direction).idxmax()]
+    best = peers.iloc[int(np.argmax((peers["value"] * direction).to_numpy(float)))]
     med = float(peers["value"].median())
     pct = (n - rank) / (n - 1)
     return {"value": v, "rank": rank, "n": n, "percentile": pct, "bottom_quartile": pct <= 0.25,
@@ -51,7 +51,7 @@ def peer_stats(values: pd.DataFrame, *, city: str, peers: list[str] | None = Non
     dirs = directions or {}
     rows = [{"code": code, "year": yr, **stats}
             for (code, yr), g in data.groupby(["code", "year"], sort=True)
-            if (stats := _one(g, city, int(dirs.get(code, 1))))]
+            if (stats := _one(g, city, int(dirs.get(str(code), 1))))]
     out = pd.DataFrame(rows, columns=list(PEER_COLUMNS))
     return out.astype({"bottom_quartile": bool}) if len(out) else out
 

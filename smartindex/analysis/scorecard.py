@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from smartindex.analysis import districts, peers, status
+from smartindex.analysis.standards import NO_GRADE
 from smartindex.analysis.targets import band_legend
 from smartindex.analysis.trends import (
     DEFAULT_SETTINGS,
@@ -27,12 +28,13 @@ from smartindex.analysis.trends import (
     year_on_year,
 )
 from smartindex.config import check_lang
+from smartindex.indicators.access import kecamatan_units
 from smartindex.indicators.catalogue import Catalogue
 from smartindex.scoring.results import INDEX_CODE, Results
 
 NOTE_KEY = "status.note"
 """Locale key of the note printed under every grade (the scale, its source, the standards)."""
-N_SHOWN = 5
+N_SHOWN = 3
 """Strengths and needs-attention rows a scorecard carries for summaries (the full ranked
 lists are ``Scorecard.attention`` and ``status.strengths`` of ``Scorecard.indicators``)."""
 
@@ -66,8 +68,12 @@ def _unit_pairs(catalogue: Catalogue | pd.DataFrame) -> pd.DataFrame:
     if isinstance(catalogue, pd.DataFrame):
         f = catalogue
     else:
-        f = pd.DataFrame([{c: getattr(i, c, None) for c in ("code", "unit", "unit_id", "unit_en")}
-                          for i in catalogue.indicators])
+        f = pd.DataFrame(
+            [
+                {c: getattr(i, c, None) for c in ("code", "unit", "unit_id", "unit_en")}
+                for i in catalogue.indicators
+            ]
+        )
     en = f["unit_en"].fillna(f["unit"]) if "unit_en" in f else f["unit"]
     uid = f["unit_id"].fillna(en) if "unit_id" in f else en
     return pd.DataFrame({"code": f["code"], "unit_id": uid, "unit_en": en})
@@ -102,24 +108,37 @@ def _scores(results: Results, comparison: str, level: int) -> pd.DataFrame:
     return s[(s["comparison"] == comparison) & (s["level"] == level)]
 
 
-def score_block(results: Results, unit: str, year: int, level: int,
-                settings: AnalysisSettings = DEFAULT_SETTINGS) -> pd.DataFrame:
+def score_block(
+    results: Results,
+    unit: str,
+    year: int,
+    level: int,
+    settings: AnalysisSettings = DEFAULT_SETTINGS,
+) -> pd.DataFrame:
     """Score, rank, n compared, coverage and score trend per element of one level."""
     comp = comparison_of(results, unit)
     s = _scores(results, comp, level)
     now = s[s["year"] == year]
     n = now.groupby("code")["unit"].nunique().rename("n_units")
     own = now[now["unit"] == unit][["code", "score", "rank", "coverage"]].merge(
-        n, left_on="code", right_index=True, how="left")
+        n, left_on="code", right_index=True, how="left"
+    )
     series = s[s["unit"] == unit][["unit", "year", "code", "score"]].rename(
-        columns={"score": "value"})
+        columns={"score": "value"}
+    )
     tr = trend_table(series, settings=settings, until=year)
     cols = ["code", "slope", "p_value", "verdict", "arrow", "significant"]
     return own.merge(tr[cols], on="code", how="left")
 
 
-def indicator_rows(results: Results, *, year: int, unit: str, lang: str,
-                   settings: AnalysisSettings = DEFAULT_SETTINGS) -> pd.DataFrame:
+def indicator_rows(
+    results: Results,
+    *,
+    year: int,
+    unit: str,
+    lang: str,
+    settings: AnalysisSettings = DEFAULT_SETTINGS,
+) -> pd.DataFrame:
     """Per-indicator rows of a unit: value, target, achievement, grade (``band``), legal
     standard and compliance, position, trend, sparkline, name and measure unit in ``lang``."""
     rows = status.indicator_status(results, year=year, unit=unit, settings=settings)
@@ -135,31 +154,49 @@ def indicator_rows(results: Results, *, year: int, unit: str, lang: str,
     lvl1 = lvl1[(lvl1["year"] == year) & (lvl1["unit"] == unit)].set_index("code")
     rows["normalised_score"] = rows["code"].map(lvl1["score"]) if len(lvl1) else np.nan
     rows["name"] = [results.catalogue.name(c, lang) for c in rows["code"]]
-    rows["band"] = rows["grade"].where(rows["grade"] != status.NO_GRADE, None)
+    rows["band"] = [g if g != NO_GRADE else None for g in rows["grade"]]
     reported = rows["is_reported"] if "is_reported" in rows else rows["value"].notna()
     rows["is_reported"] = reported.fillna(False).astype(bool)
     return rows.assign(year=year).reset_index(drop=True)
 
 
-def scorecard(results: Results, *, year: int, unit: str | None = None, lang: str = "id",
-              settings: AnalysisSettings = DEFAULT_SETTINGS) -> Scorecard:
+def scorecard(
+    results: Results,
+    *,
+    year: int,
+    unit: str | None = None,
+    lang: str = "id",
+    settings: AnalysisSettings = DEFAULT_SETTINGS,
+) -> Scorecard:
     """Build the scorecard of ``unit`` (default: the home city) for ``year``."""
     unit = unit or results.city
     rows = indicator_rows(results, year=year, unit=unit, lang=lang, settings=settings)
     group = comparison_of(results, unit)
     order = [d.key for d in results.catalogue.dimensions] or list(rows["dimension"])
-    dims = status.dimension_status(rows, score_block(results, unit, year, 3, settings),
-                                   group=group, order=order)
+    dims = status.dimension_status(
+        rows, score_block(results, unit, year, 3, settings), group=group, order=order
+    )
     dims["name"] = [results.catalogue.name(c, lang) for c in dims["code"]]
     idx = score_block(results, unit, year, 4, settings)
     block = idx.iloc[0].to_dict() if len(idx) else {"code": INDEX_CODE}
     overall = status.overall_status(dims, block, group=group)
     attention = status.needs_attention(rows)
-    return Scorecard(unit=unit, unit_name=results.unit_name(unit), year=year, lang=lang,
-                     comparison=group, overall=overall, dimensions=dims, indicators=rows,
-                     strengths=status.strengths(rows).head(N_SHOWN),
-                     risks=attention.head(N_SHOWN), bands=band_legend(settings),
-                     band_note=NOTE_KEY, attention=attention, settings=settings)
+    return Scorecard(
+        unit=unit,
+        unit_name=results.unit_name(unit),
+        year=year,
+        lang=lang,
+        comparison=group,
+        overall=overall,
+        dimensions=dims,
+        indicators=rows,
+        strengths=status.strengths(rows).head(N_SHOWN),
+        risks=attention.head(N_SHOWN),
+        bands=band_legend(settings),
+        band_note=NOTE_KEY,
+        attention=attention,
+        settings=settings,
+    )
 
 
 # --- tables for charts -------------------------------------------------------------------
@@ -168,13 +205,14 @@ def scorecard(results: Results, *, year: int, unit: str | None = None, lang: str
 def district_table(results: Results, *, year: int, code: str | None = None) -> pd.DataFrame:
     """Districts: with ``code`` the indicator's kecamatan values (direction-aware rank, 1 =
     best); without, the kecamatan index and dimension scores (comparison='kecamatan')."""
-    kec = districts.kecamatan_units(results.regions, results.city)
+    kec = kecamatan_units(results.regions, results.city)
     elements = {INDEX_CODE, *(d.key for d in results.catalogue.dimensions)}
     if code is not None and code not in elements:
         meta = indicator_meta(results.catalogue).set_index("code")
         d = int(meta["direction"].get(code, 1))
-        out = districts.district_values(results.indicator_values, results.regions,
-                                        city=results.city, year=year, code=code)
+        out = districts.district_values(
+            results.indicator_values, results.regions, city=results.city, year=year, code=code
+        )
         out["rank"] = (out["value"] * d).rank(ascending=False, method="min")
         return out.sort_values(["rank", "unit"]).reset_index(drop=True)
     s = results.scores
@@ -182,31 +220,41 @@ def district_table(results: Results, *, year: int, code: str | None = None) -> p
     if code is not None:
         s = s[s["code"] == code]
     out = s[["unit", "year", "code", "level", "score", "rank", "coverage"]].merge(
-        kec, on="unit", how="left")
-    return out.sort_values(["level", "code", "rank", "unit"], ascending=[False, True, True,
-                                                                          True]).reset_index(drop=True)
+        kec, on="unit", how="left"
+    )
+    return out.sort_values(
+        ["level", "code", "rank", "unit"], ascending=[False, True, True, True]
+    ).reset_index(drop=True)
 
 
-def inequality_table(results: Results, *, year: int,
-                     settings: AnalysisSettings = DEFAULT_SETTINGS) -> pd.DataFrame:
+def inequality_table(
+    results: Results, *, year: int, settings: AnalysisSettings = DEFAULT_SETTINGS
+) -> pd.DataFrame:
     """Inequality across the kecamatan per indicator (with the Gini trend up to ``year``)
     and per dimension (``level`` column: indicator / dimension)."""
     meta = indicator_meta(results.catalogue)
     dirs = dict(zip(meta["code"], meta["direction"], strict=True))
-    vals = districts.district_values(results.indicator_values, results.regions,
-                                     city=results.city)
+    vals = districts.district_values(results.indicator_values, results.regions, city=results.city)
     vals = vals[vals["year"] <= year]
     ind = districts.inequality(vals, dirs)
     trend = districts.inequality_trend(ind, settings=settings)
     dim = districts.dimension_inequality(ind, meta, _scores(results, "kecamatan", 3))
     cur = ind[ind["year"] == year].merge(
         trend[["code", "slope", "verdict", "significant"]].rename(
-            columns={"slope": "gini_slope", "verdict": "gini_verdict"}), on="code", how="left")
+            columns={"slope": "gini_slope", "verdict": "gini_verdict"}
+        ),
+        on="code",
+        how="left",
+    )
     cur = cur.merge(meta[["code", "dimension", "name_id", "name_en"]], on="code", how="left")
-    dim = dim[dim["year"] == year].rename(columns={"dimension": "code"}).assign(
-        dimension=lambda f: f["code"])
-    return pd.concat([cur.assign(level="indicator"), dim.assign(level="dimension")],
-                     ignore_index=True)
+    dim = (
+        dim[dim["year"] == year]
+        .rename(columns={"dimension": "code"})
+        .assign(dimension=lambda f: f["code"])
+    )
+    return pd.concat(
+        [cur.assign(level="indicator"), dim.assign(level="dimension")], ignore_index=True
+    )
 
 
 def peer_table(results: Results, *, year: int) -> pd.DataFrame:
@@ -215,15 +263,17 @@ def peer_table(results: Results, *, year: int) -> pd.DataFrame:
     meta = localised_meta(results.catalogue, "en")
     dirs = dict(zip(meta["code"], meta["direction"], strict=True))
     others = peer_units(results)
-    ind = peers.peer_stats(results.indicator_values, city=results.city, peers=others,
-                           directions=dirs, year=year)
+    ind = peers.peer_stats(
+        results.indicator_values, city=results.city, peers=others, directions=dirs, year=year
+    )
     cols = ["code", "dimension", "name_id", "name_en", "unit", "unit_id", "unit_en"]
     ind = ind.merge(meta[cols], on="code", how="left").assign(level="indicator")
     sc = results.scores
     sc = sc[(sc["comparison"] == "cities") & (sc["level"] >= 3)].rename(columns={"score": "value"})
     agg = peers.peer_stats(sc, city=results.city, peers=others, year=year)
-    agg = agg.assign(level=np.where(agg["code"] == INDEX_CODE, "index", "dimension"),
-                     dimension=agg["code"])
+    agg = agg.assign(
+        level=np.where(agg["code"] == INDEX_CODE, "index", "dimension"), dimension=agg["code"]
+    )
     return pd.concat([agg, ind], ignore_index=True)
 
 
@@ -241,8 +291,11 @@ def trend_series(results: Results, *, code: str, unit: str | None = None) -> pd.
         data, kind = iv[(iv["unit"] == unit) & (iv["code"] == code)], "value"
     else:
         s = results.scores
-        data = s[(s["comparison"] == comparison_of(results, unit)) & (s["unit"] == unit)
-                 & (s["code"] == code)].rename(columns={"score": "value"})
+        data = s[
+            (s["comparison"] == comparison_of(results, unit))
+            & (s["unit"] == unit)
+            & (s["code"] == code)
+        ].rename(columns={"score": "value"})
         kind = "score"
     out = trend_long(data[["unit", "year", "code", "value"]])
     t = results.targets

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 
 from smartindex.errors import DataFileError
+from smartindex.indicators.catalogue import Catalogue, Indicator, load_catalogue
 
 DEFAULT_PATH = Path(__file__).with_name("standards.toml")
-KINDS = ("limit", "service_level", "bands")
 NO_GRADE = "tanpa_target"
 
 
@@ -62,24 +62,76 @@ class Scale:
 
 @dataclass(frozen=True)
 class Standard:
-    """A legal standard of one indicator (see ``standards.toml`` for the kinds)."""
+    """A legal standard of one indicator (kinds: see ``standards.toml``)."""
 
     id: str
     code: str
     kind: str
     citation: str
     value: float = float("nan")
+    op: str = ">="
     breach_below: float = float("nan")
     minimum: str = ""
     bands: Scale | None = None
 
 
 @dataclass(frozen=True)
+class Policy:
+    """smartindex's own rules for applying the legal standards (``standards.toml``)."""
+
+    service_level_breach_below: float = 90.0
+    minimum_band: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Standards:
-    """The achievement scale and the legal standards by indicator code."""
+    """The achievement scale, the policy, and the legal standards by indicator code."""
 
     scale: Scale
-    by_code: Mapping[str, Standard]
+    policy: Policy = field(default_factory=Policy)
+    by_code: Mapping[str, Standard] = field(default_factory=dict)
+
+    def for_catalogue(self, catalogue: Catalogue) -> Standards:
+        """These settings with the legal standards of ``catalogue``'s indicators."""
+        items = [s for ind in catalogue.indicators if (s := standard_of(ind, self.policy))]
+        return Standards(self.scale, self.policy, {s.code: s for s in items})
+
+
+_NOT_LEGAL = ("ISO", "U4SSC", "SDG", "ITU", "WHO")
+
+
+def citation_of(text: str) -> str:
+    """The legal part of a catalogue ``standard`` text (drops ISO/U4SSC/SDG analogues)."""
+    parts = [p.strip() for p in text.split("; ")]
+    legal = [p for p in parts if p and not p.startswith(_NOT_LEGAL)]
+    return "; ".join(legal) or text
+
+
+def standard_of(ind: Indicator, policy: Policy) -> Standard | None:
+    """The legal standard of a catalogue indicator, or None when it has none."""
+    cite = citation_of(ind.standard)
+    if ind.standard_bands:
+        bands = tuple(Band(b.grade, b.lo) for b in sorted(ind.standard_bands, key=lambda b: -b.lo))
+        return Standard(
+            id=f"{ind.code}:bands",
+            code=ind.code,
+            kind="bands",
+            citation=cite,
+            minimum=policy.minimum_band.get(ind.code, ""),
+            bands=Scale(bands),
+        )
+    if ind.standard_value is None:
+        return None
+    share = ind.standard_op == ">=" and ind.standard_value == 100.0 and ind.unit_en.startswith("%")
+    return Standard(
+        id=f"{ind.code}:{'service_level' if share else 'limit'}",
+        code=ind.code,
+        kind="service_level" if share else "limit",
+        citation=cite,
+        value=float(ind.standard_value),
+        op=ind.standard_op or ">=",
+        breach_below=policy.service_level_breach_below if share else float("nan"),
+    )
 
 
 def _scale(raw: Sequence[Mapping[str, Any]], source: str, path: Path, where: str) -> Scale:
@@ -93,23 +145,8 @@ def _scale(raw: Sequence[Mapping[str, Any]], source: str, path: Path, where: str
     return Scale(bands, source)
 
 
-def _standard(raw: Mapping[str, Any], path: Path) -> Standard:
-    sid = str(raw.get("id", "?"))
-    if raw.get("kind") not in KINDS or not raw.get("code") or not raw.get("citation"):
-        raise DataFileError(path, f"standard {sid!r}: needs code, citation and kind in {KINDS}")
-    bands = _scale(raw["bands"], "", path, f"standard {sid!r}") if "bands" in raw else None
-    if raw["kind"] == "bands" and (bands is None or raw.get("minimum") not in bands.keys):
-        raise DataFileError(path, f"standard {sid!r}: kind bands needs bands and a minimum band")
-    if raw["kind"] != "bands" and "value" not in raw:
-        raise DataFileError(path, f"standard {sid!r}: needs a value")
-    return Standard(id=sid, code=str(raw["code"]), kind=str(raw["kind"]),
-                    citation=str(raw["citation"]), value=float(raw.get("value", np.nan)),
-                    breach_below=float(raw.get("breach_below", np.nan)),
-                    minimum=str(raw.get("minimum", "")), bands=bands)
-
-
 def load_standards(path: Path | str = DEFAULT_PATH) -> Standards:
-    """Read and validate a standards file."""
+    """Read and validate a standards file (the scale and the policy; no catalogue yet)."""
     path = Path(path)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -117,11 +154,18 @@ def load_standards(path: Path | str = DEFAULT_PATH) -> Standards:
         raise DataFileError(path, f"cannot read standards: {exc}") from exc
     ach = raw.get("achievement_scale", {})
     scale = _scale(ach.get("grades", []), str(ach.get("source", "")), path, "achievement_scale")
-    items = [_standard(s, path) for s in raw.get("standard", [])]
-    return Standards(scale=scale, by_code={s.code: s for s in items})
+    pol = raw.get("policy", {})
+    try:
+        below = float(pol.get("service_level_breach_below", 90.0))
+    except (TypeError, ValueError) as exc:
+        raise DataFileError(
+            path, f"policy: service_level_breach_below must be a number ({exc})"
+        ) from exc
+    minimum = {str(k): str(v) for k, v in raw.get("minimum_band", {}).items()}
+    return Standards(scale=scale, policy=Policy(below, minimum))
 
 
 @cache
 def default_standards() -> Standards:
-    """The packaged ``standards.toml`` (read once)."""
-    return load_standards(DEFAULT_PATH)
+    """The packaged ``standards.toml`` with the packaged catalogue's legal standards."""
+    return load_standards(DEFAULT_PATH).for_catalogue(load_catalogue())

@@ -2,12 +2,13 @@
 
 Three things are kept apart and always labelled:
 
-* **achievement** against a target, direction-aware (:func:`smartindex.analysis.targets.achievement`),
-  graded with the Permendagri 86/2017 scale of ``standards.toml`` (sangat tinggi … sangat
-  rendah); an indicator without a target has no grade (``tanpa_target``).  Where a legal
-  standard exists (``standards.toml``: PP 22/2021 PM2.5, SP4N-LAPOR! time limits, IKM bands of
-  PermenPANRB 14/2017) it decides *compliance*; the grade is the worse of the grade against the
-  target and the grade against the standard, and a breach caps the grade at ``BREACH_CAP``;
+* **achievement** against a target, direction-aware
+  (:func:`smartindex.analysis.targets.achievement`), graded with the Permendagri 86/2017
+  scale of ``standards.toml`` (sangat tinggi … sangat rendah); an indicator without a target
+  has no grade (``tanpa_target``).  Where a legal standard exists (``standards.toml``:
+  PP 22/2021 PM2.5, SP4N-LAPOR! time limits, IKM bands of PermenPANRB 14/2017) it decides
+  *compliance*; the grade is the worse of the grade against the target and the grade against
+  the standard, and a breach caps the grade at ``BREACH_CAP``;
 * **position**: rank among the comparison group (peer cities, or the home city's kecamatan),
   direction-aware, rank 1 = best;
 * **trend**: Theil–Sen direction and Mann–Kendall significance.
@@ -20,8 +21,8 @@ keys with parameters (:class:`Phrase`); the faces translate them (``smartindex.d
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -33,7 +34,27 @@ from smartindex.analysis.trends import DEFAULT_SETTINGS, AnalysisSettings, indic
 from smartindex.indicators.access import kecamatan_units
 from smartindex.scoring.results import Results
 
+__all__ = [
+    "ATTENTION_TIERS",
+    "BREACH_CAP",
+    "GOOD_GRADES",
+    "LOW_GRADES",
+    "MIN_TARGET_SHARE",
+    "NO_GRADE",
+    "TARGET_CLAUSE",
+    "Phrase",
+    "comparison_group",
+    "dimension_status",
+    "headline",
+    "indicator_status",
+    "needs_attention",
+    "overall_status",
+    "strengths",
+]
+
 GOOD_GRADES = ("sangat_tinggi", "tinggi")
+TARGET_CLAUSE = {"sangat_tinggi": "met", "tinggi": "largely_met", "sedang": "partly_met"}
+"""Headline wording of a grade (``status.clause.targets_<word>``); the low grades: missed."""
 MIN_TARGET_SHARE = 0.5
 """A dimension is graded only when at least this share of its indicators with a value has a
 grade (a target or a standard); otherwise one or two targets would speak for all of them."""
@@ -55,8 +76,11 @@ class Phrase(NamedTuple):
 def comparison_group(results: Results, unit: str) -> tuple[str, list[str]]:
     """``('kecamatan', districts)`` for a kecamatan of the home city, else ``('cities',
     home city + peers)``; the list includes ``unit``."""
-    kec = kecamatan_units(results.regions, results.city)["unit"] if len(results.regions) \
+    kec = (
+        kecamatan_units(results.regions, results.city)["unit"]
+        if len(results.regions)
         else pd.Series(dtype=str)
+    )
     if unit in set(kec):
         return "kecamatan", sorted(kec)
     r = results.regions
@@ -74,37 +98,52 @@ def _grade_index(grades: pd.Series, keys: Sequence[str]) -> pd.Series:
     return grades.map(order).astype(float)
 
 
-def _standard_columns(rows: pd.DataFrame, std: Standards, settings: AnalysisSettings
-                      ) -> pd.DataFrame:
+def _standard_columns(
+    rows: pd.DataFrame, std: Standards, settings: AnalysisSettings
+) -> pd.DataFrame:
     """Legal standard, achievement against it and compliance per row."""
-    out = rows.assign(standard_id=None, standard_kind=None, standard_value=np.nan,
-                      standard_citation=None, standard_band=None, standard_minimum=None,
-                      standard_achievement=np.nan, compliance=None)
+    out = rows.assign(
+        standard_id=None,
+        standard_kind=None,
+        standard_value=np.nan,
+        standard_op=None,
+        standard_citation=None,
+        standard_band=None,
+        standard_minimum=None,
+        standard_achievement=np.nan,
+        compliance=None,
+    )
     for i, row in out.iterrows():
         s = std.by_code.get(str(row["code"]))
         if s is None:
             continue
-        out.loc[i, ["standard_id", "standard_kind", "standard_citation"]] = [s.id, s.kind,
-                                                                              s.citation]
-        value, direction = float(row["value"]), int(row["direction"])
+        out.loc[i, ["standard_id", "standard_kind", "standard_citation"]] = [
+            s.id,
+            s.kind,
+            s.citation,
+        ]
+        value, sign = float(row["value"]), -1 if s.op == "<=" else 1
         if np.isnan(value):
             continue
         if s.kind == "bands" and s.bands is not None:
             got = s.bands.grade(value)[0]
-            ok = s.bands.keys.index(got) <= s.bands.keys.index(s.minimum)
+            ok = s.bands.keys.index(got) <= s.bands.keys.index(s.minimum) if s.minimum else None
             out.loc[i, ["standard_band", "standard_minimum", "compliance"]] = [
-                got, s.minimum, "meets" if ok else "breach"]
+                got,
+                s.minimum or None,
+                None if ok is None else "meets" if ok else "breach",
+            ]
             continue
         out.loc[i, "standard_value"] = s.value
-        out.loc[i, "standard_achievement"] = float(
-            achievement(value, s.value, direction if s.kind == "limit" else 1, settings)[()])
+        out.loc[i, "standard_op"] = s.op
+        out.loc[i, "standard_achievement"] = float(achievement(value, s.value, sign, settings)[()])
         if s.kind == "limit":
-            out.loc[i, "compliance"] = "meets" if (value - s.value) * direction >= 0 \
-                else "breach"
+            out.loc[i, "compliance"] = "meets" if (value - s.value) * sign >= 0 else "breach"
         else:
             below = value < s.breach_below
-            out.loc[i, "compliance"] = "breach" if below else (
-                "meets" if value >= s.value else "partial")
+            out.loc[i, "compliance"] = (
+                "breach" if below else ("meets" if value >= s.value else "partial")
+            )
     return out
 
 
@@ -119,15 +158,21 @@ def _final_grade(rows: pd.DataFrame, std: Standards) -> pd.DataFrame:
     breach = rows["compliance"].eq("breach")
     cap = float(keys.index(BREACH_CAP))
     worst = worst.where(~(breach & worst.notna()), np.maximum(worst, cap))
-    basis = np.where(si.notna() & (ti.isna() | (si > ti)), "standard",
-                     np.where(ti.notna(), "target", None))
+    basis = pd.Series(
+        np.select([si.notna() & (ti.isna() | (si > ti)), ti.notna()], ["standard", "target"], ""),
+        index=rows.index,
+    )
     grade = worst.map(lambda i: keys[int(i)] if pd.notna(i) else NO_GRADE)
-    basis_ach = np.where(basis == "standard", rows["standard_achievement"],
-                         rows["achievement"])
+    basis_ach = np.where(basis == "standard", rows["standard_achievement"], rows["achievement"])
     bounds = [scale.bounds(g) if g != NO_GRADE else (np.nan, np.nan) for g in grade]
-    return rows.assign(target_grade=tgt.where(tgt.notna(), NO_GRADE), grade=grade,
-                       grade_basis=basis, graded_achievement=basis_ach.astype(float),
-                       grade_lower=[b[0] for b in bounds], grade_upper=[b[1] for b in bounds])
+    return rows.assign(
+        target_grade=tgt.where(tgt.notna(), NO_GRADE),
+        grade=grade,
+        grade_basis=basis.where(basis != "", None),
+        graded_achievement=basis_ach.astype(float),
+        grade_lower=[b[0] for b in bounds],
+        grade_upper=[b[1] for b in bounds],
+    )
 
 
 def _target_provenance(results: Results, unit: str, year: int) -> pd.DataFrame:
@@ -138,36 +183,52 @@ def _target_provenance(results: Results, unit: str, year: int) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     now = t[(t["unit"] == unit) & (t["year"] >= year)].sort_values("year")
     now = now.groupby("code", as_index=False).first()
-    synthetic = now["is_synthetic"] if "is_synthetic" in now else False
-    return now.assign(target_document=now["document"],
-                      target_synthetic=pd.Series(synthetic, index=now.index).astype(bool))[cols]
+    synthetic = now.get("is_synthetic", pd.Series(False, index=now.index))
+    return now.assign(
+        target_document=now["document"], target_synthetic=synthetic.fillna(False).astype(bool)
+    )[cols]
 
 
-def _positions(results: Results, group: list[str], unit: str, year: int,
-               meta: pd.DataFrame) -> pd.DataFrame:
+def _positions(
+    results: Results, group: list[str], unit: str, year: int, meta: pd.DataFrame
+) -> pd.DataFrame:
     """Direction-aware rank of ``unit`` among ``group`` per indicator in ``year``."""
     dirs = dict(zip(meta["code"], meta["direction"], strict=True))
     others = [u for u in group if u != unit]
-    ps = peers.peer_stats(results.indicator_values, city=unit, peers=others, directions=dirs,
-                          year=year)
-    keep = {"rank": "rank", "n": "n_units", "percentile": "percentile",
-            "best_peer": "best_unit", "best_value": "best_value", "peer_median": "group_median"}
+    ps = peers.peer_stats(
+        results.indicator_values, city=unit, peers=others, directions=dirs, year=year
+    )
+    keep = {
+        "rank": "rank",
+        "n": "n_units",
+        "percentile": "percentile",
+        "best_peer": "best_unit",
+        "best_value": "best_value",
+        "peer_median": "group_median",
+    }
     return ps[["code", *keep]].rename(columns=keep)
 
 
-def indicator_status(results: Results, *, year: int, unit: str | None = None,
-                     settings: AnalysisSettings = DEFAULT_SETTINGS,
-                     standards: Standards | None = None) -> pd.DataFrame:
+def indicator_status(
+    results: Results,
+    *,
+    year: int,
+    unit: str | None = None,
+    settings: AnalysisSettings = DEFAULT_SETTINGS,
+    standards: Standards | None = None,
+) -> pd.DataFrame:
     """Achievement, compliance, grade, position and trend of every catalogue indicator of
     ``unit`` (default: the home city) in ``year``; one row per indicator, catalogue order."""
     unit = unit or results.city
-    std = standards or default_standards()
+    std = (standards or default_standards()).for_catalogue(results.catalogue)
     meta = indicator_meta(results.catalogue)
     iv = results.indicator_values
-    st = target_status(iv[iv["unit"] == unit], results.targets, meta, year=year, units=[unit],
-                       settings=settings)
+    st = target_status(
+        iv[iv["unit"] == unit], results.targets, meta, year=year, units=[unit], settings=settings
+    )
     rows = meta[["code", "dimension", "factor", "direction"]].merge(
-        st.drop(columns=["unit", "year"]), on="code", how="left")
+        st.drop(columns=["unit", "year"]), on="code", how="left"
+    )
     rows = _final_grade(_standard_columns(rows, std, settings), std)
     group, units = comparison_group(results, unit)
     rows = rows.merge(_target_provenance(results, unit, year), on="code", how="left")
@@ -180,13 +241,21 @@ def indicator_status(results: Results, *, year: int, unit: str | None = None,
 def needs_attention(rows: pd.DataFrame) -> pd.DataFrame:
     """Indicators breaching a legal standard, in the two lowest grades, or worsening
     significantly, ranked by :data:`ATTENTION_TIERS` (``tier`` column: the first that applies)."""
-    tier = np.select([rows["compliance"].eq("breach"), rows["grade"].eq("sangat_rendah"),
-                      rows["grade"].eq("rendah"), rows["worsening"].astype(bool)],
-                     list(ATTENTION_TIERS), default="")
+    tier = np.select(
+        [
+            rows["compliance"].eq("breach"),
+            rows["grade"].eq("sangat_rendah"),
+            rows["grade"].eq("rendah"),
+            rows["worsening"].astype(bool),
+        ],
+        list(ATTENTION_TIERS),
+        default="",
+    )
     out = rows.assign(tier=tier)
     out = out[out["tier"] != ""].assign(
         _t=lambda f: f["tier"].map({k: i for i, k in enumerate(ATTENTION_TIERS)}),
-        _w=lambda f: ~f["worsening"].astype(bool))
+        _w=lambda f: ~f["worsening"].astype(bool),
+    )
     out = out.sort_values(["_t", "_w", "graded_achievement", "code"], na_position="last")
     return out.drop(columns=["_t", "_w"]).reset_index(drop=True)
 
@@ -195,11 +264,16 @@ def strengths(rows: pd.DataFrame) -> pd.DataFrame:
     """Indicators graded *sangat tinggi* that comply with any legal standard and do not worsen
     significantly; ranked by position (best percentile first), then significant improvement,
     then achievement, then code."""
-    ok = rows["grade"].eq("sangat_tinggi") & ~rows["compliance"].isin(["breach", "partial"]) \
+    ok = (
+        rows["grade"].eq("sangat_tinggi")
+        & ~rows["compliance"].isin(["breach", "partial"])
         & ~rows["worsening"].astype(bool)
-    out = rows[ok].assign(_p=lambda f: -f["percentile"].fillna(-1.0),
-                          _i=lambda f: ~f["improving"].astype(bool),
-                          _a=lambda f: -f["graded_achievement"])
+    )
+    out = rows[ok].assign(
+        _p=lambda f: -f["percentile"].fillna(-1.0),
+        _i=lambda f: ~f["improving"].astype(bool),
+        _a=lambda f: -f["graded_achievement"],
+    )
     out = out.sort_values(["_p", "_i", "_a", "code"])
     return out.drop(columns=["_p", "_i", "_a"]).reset_index(drop=True)
 
@@ -212,21 +286,29 @@ def _mean_achievement(rows: pd.DataFrame) -> pd.Series:
     indicator does not hide a shortfall on another); NaN when fewer than MIN_TARGET_SHARE of
     the indicators with a value are graded."""
     graded = rows[rows["grade"] != NO_GRADE]
-    mean = graded.assign(a=graded["graded_achievement"].clip(upper=100.0)).groupby(
-        "dimension")["a"].mean()
-    share = graded.groupby("dimension").size() / rows[rows["value"].notna()].groupby(
-        "dimension").size()
+    mean = (
+        graded.assign(a=graded["graded_achievement"].clip(upper=100.0))
+        .groupby("dimension")["a"]
+        .mean()
+    )
+    share = (
+        graded.groupby("dimension").size() / rows[rows["value"].notna()].groupby("dimension").size()
+    )
     return mean.where(share.reindex(mean.index).fillna(0) >= MIN_TARGET_SHARE)
 
 
 def _counts(rows: pd.DataFrame) -> pd.DataFrame:
     g = rows.groupby("dimension")
-    return pd.DataFrame({
-        "n_indicators": g.size(), "n_valued": g["value"].agg(lambda s: int(s.notna().sum())),
-        "n_graded": g["grade"].agg(lambda s: int((s != NO_GRADE).sum())),
-        "n_breach": g["compliance"].agg(lambda s: int(s.eq("breach").sum())),
-        "n_low": g["grade"].agg(lambda s: int(s.isin(LOW_GRADES).sum())),
-        "n_worsening": g["worsening"].agg(lambda s: int(s.astype(bool).sum()))})
+    return pd.DataFrame(
+        {
+            "n_indicators": g.size(),
+            "n_valued": g["value"].agg(lambda s: int(s.notna().sum())),
+            "n_graded": g["grade"].agg(lambda s: int((s != NO_GRADE).sum())),
+            "n_breach": g["compliance"].agg(lambda s: int(s.eq("breach").sum())),
+            "n_low": g["grade"].agg(lambda s: int(s.isin(LOW_GRADES).sum())),
+            "n_worsening": g["worsening"].agg(lambda s: int(s.astype(bool).sum())),
+        }
+    )
 
 
 def _position_phrase(rank: object, n: object, group: str) -> tuple[Phrase | None, float]:
@@ -239,28 +321,38 @@ def _position_phrase(rank: object, n: object, group: str) -> tuple[Phrase | None
     return Phrase(f"status.clause.{key}", {"rank": r, "n": k, "group": group}), pct
 
 
-def headline(grade: str, ach: float, rank: object, n: object, group: str, worsening: bool,
-             improving: bool, n_breach: int, few_targets: tuple[int, int] | None = None
-             ) -> tuple[str, bool, list[Phrase]]:
+def headline(
+    grade: str,
+    ach: float,
+    *,
+    rank: object,
+    n: object,
+    group: str,
+    worsening: bool,
+    improving: bool,
+    n_breach: int,
+    few_targets: tuple[int, int] | None = None,
+) -> tuple[str, bool, list[Phrase]]:
     """``(tone, contrast, clauses)`` of a dimension or the index.
 
     Concerns: last or bottom-quartile position, significant worsening, a legal breach; a
     position in the lower half (below the median) is a *reservation*.  tone: ``good`` (a good
     grade — sangat tinggi or tinggi — with no concern and no reservation), ``poor`` (a low
-    grade, or a concern without a good grade), ``none`` (no grade and no position), otherwise
-    ``mixed``.  ``contrast``: a good grade with a concern or reservation — the faces join the
-    clauses with "but" ("targets met, but last of 7 peer cities").
+    grade, a concern without a good grade, or two or more concerns whatever the grade),
+    ``none`` (no grade and no position), otherwise ``mixed``.  ``contrast``: a good grade with
+    a concern or reservation — the faces join the clauses with "but" ("targets met, but last of
+    7 peer cities").
     """
     position, pct = _position_phrase(rank, n, group)
-    concern = bool(pct <= 0.25) or worsening or n_breach > 0
-    reservation = bool(pct < 0.5)
+    concerns = int(bool(pct <= 0.25)) + int(worsening) + int(n_breach > 0)
+    concern, reservation = concerns > 0, bool(pct < 0.5)
     if grade != NO_GRADE:
-        kind = "met" if grade in GOOD_GRADES else "partly_met" if grade not in LOW_GRADES \
-            else "missed"
+        kind = TARGET_CLAUSE.get(grade, "missed")
         first = Phrase(f"status.clause.targets_{kind}", {"grade": grade, "achievement": ach})
     elif few_targets is not None and few_targets[0] > 0:
-        first = Phrase("status.clause.few_targets",
-                       {"n_graded": few_targets[0], "n": few_targets[1]})
+        first = Phrase(
+            "status.clause.few_targets", {"n_graded": few_targets[0], "n": few_targets[1]}
+        )
     else:
         first = Phrase("status.clause.no_target", {})
     clauses = [first, *([position] if position is not None else [])]
@@ -273,7 +365,7 @@ def headline(grade: str, ach: float, rank: object, n: object, group: str, worsen
     good = grade in GOOD_GRADES
     if good and not (concern or reservation):
         tone = "good"
-    elif grade in LOW_GRADES or (concern and not good):
+    elif grade in LOW_GRADES or (concern and not good) or concerns >= 2:
         tone = "poor"
     elif grade == NO_GRADE and position is None:
         tone = "none"
@@ -282,8 +374,14 @@ def headline(grade: str, ach: float, rank: object, n: object, group: str, worsen
     return tone, good and (concern or reservation), clauses
 
 
-def dimension_status(rows: pd.DataFrame, blocks: pd.DataFrame, *, group: str,
-                     order: Iterable[str], std: Standards | None = None) -> pd.DataFrame:
+def dimension_status(
+    rows: pd.DataFrame,
+    blocks: pd.DataFrame,
+    *,
+    group: str,
+    order: Iterable[str],
+    std: Standards | None = None,
+) -> pd.DataFrame:
     """One row per dimension: score, rank, n_units, trend (from ``blocks``, the unit's
     ``score_block`` of level 3), graded achievement, grade, counts, tone and headline."""
     std = std or default_standards()
@@ -303,27 +401,40 @@ def _with_headline(frame: pd.DataFrame, group: str, std: Standards) -> pd.DataFr
     grades = pd.Series(std.scale.grade(frame["achievement"]), index=frame.index)
     out = frame.assign(grade=grades.where(grades.notna(), NO_GRADE))
     out["band"] = out["grade"].where(out["grade"] != NO_GRADE, None)
-    heads = [headline(str(r["grade"]), float(r["achievement"]), r.get("rank"),
-                      r.get("n_units"), group,
-                      r.get("verdict") == "worsening" and _true(r.get("significant")),
-                      r.get("verdict") == "improving" and _true(r.get("significant")),
-                      int(r.get("n_breach") or 0),
-                      (int(r["n_graded"]), int(r["n_valued"])) if pd.notna(r.get("n_graded"))
-                      else None)
-             for r in out.to_dict("records")]
+    heads = [
+        headline(
+            str(r["grade"]),
+            float(r["achievement"]),
+            rank=r.get("rank"),
+            n=r.get("n_units"),
+            group=group,
+            worsening=r.get("verdict") == "worsening" and _true(r.get("significant")),
+            improving=r.get("verdict") == "improving" and _true(r.get("significant")),
+            n_breach=int(r.get("n_breach") or 0),
+            few_targets=(int(r["n_graded"]), int(r["n_valued"]))
+            if pd.notna(r.get("n_graded"))
+            else None,
+        )
+        for r in out.to_dict("records")
+    ]
     out["tone"] = [h[0] for h in heads]
     out["contrast"] = [h[1] for h in heads]
-    out["headline"] = [h[2] for h in heads]
+    out["headline"] = pd.Series([h[2] for h in heads], index=out.index, dtype=object)
     out["group"] = group
     return out
 
 
-def overall_status(dims: pd.DataFrame, block: dict[str, object], *, group: str,
-                   std: Standards | None = None) -> dict[str, object]:
+def overall_status(
+    dims: pd.DataFrame, block: Mapping[Any, object], *, group: str, std: Standards | None = None
+) -> dict[str, object]:
     """The index: its score block plus the mean dimension achievement, grade and headline."""
     std = std or default_standards()
     ach = dims["achievement"]
-    row = dict(block) | {"achievement": float(np.nanmean(ach)) if ach.notna().any()
-                         else float("nan"),
-                         "n_breach": int(dims["n_breach"].fillna(0).sum())}
-    return dict(_with_headline(pd.DataFrame([row]), group, std).iloc[0].to_dict())
+    row = dict(block) | {
+        "achievement": float(np.nanmean(ach)) if ach.notna().any() else float("nan"),
+        "n_breach": int(dims["n_breach"].fillna(0).sum()),
+    }
+    return {
+        str(k): v
+        for k, v in _with_headline(pd.DataFrame([row]), group, std).iloc[0].to_dict().items()
+    }

@@ -32,27 +32,31 @@ PROJECTION_STATUSES = ("on track", "at risk", "off track", "insufficient data", 
 
 
 def _difference(r: np.ndarray, t: np.ndarray) -> np.ndarray:
-    return (2 * t - r) / t * 100.0
+    return np.asarray((2 * t - r) / t * 100.0, dtype=float)
 
 
 def _ratio(r: np.ndarray, t: np.ndarray) -> np.ndarray:
-    return t / r * 100.0
+    return np.asarray(t / r * 100.0, dtype=float)
 
 
 NEGATIVE_ACHIEVEMENT: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
-    "difference": _difference, "ratio": _ratio,
+    "difference": _difference,
+    "ratio": _ratio,
 }
 
 
-def achievement(value: object, target: object, direction: object,
-                settings: AnalysisSettings = DEFAULT_SETTINGS) -> np.ndarray:
+def achievement(
+    value: object, target: object, direction: object, settings: AnalysisSettings = DEFAULT_SETTINGS
+) -> np.ndarray:
     """Direction-aware achievement % (vectorised; NaN where value or target is missing/0)."""
     r = np.asarray(value, dtype=float)
     t = np.asarray(target, dtype=float)
     d = np.broadcast_to(np.asarray(direction, dtype=float), np.broadcast(r, t).shape)
     if settings.negative_achievement not in NEGATIVE_ACHIEVEMENT:
-        raise MethodError(f"unknown negative_achievement {settings.negative_achievement!r}; "
-                          f"choose one of {sorted(NEGATIVE_ACHIEVEMENT)}")
+        raise MethodError(
+            f"unknown negative_achievement {settings.negative_achievement!r}; "
+            f"choose one of {sorted(NEGATIVE_ACHIEVEMENT)}"
+        )
     neg = NEGATIVE_ACHIEVEMENT[settings.negative_achievement]
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(d < 0, neg(r, t), r / t * 100.0)
@@ -76,19 +80,26 @@ def band_legend(settings: AnalysisSettings = DEFAULT_SETTINGS) -> pd.DataFrame:
     the faces translate ``key`` (``status.grade.<key>``) and print the bounds."""
     lowers = [max(b[0], 0.0) for b in settings.bands]
     uppers = [np.inf, *lowers[:-1]]
-    return pd.DataFrame({"key": [b[1] for b in settings.bands], "lower": lowers,
-                         "upper": uppers})
+    return pd.DataFrame({"key": [b[1] for b in settings.bands], "lower": lowers, "upper": uppers})
 
 
-def projection_status(projected_achievement: object, n: object, has_target: object,
-                      settings: AnalysisSettings = DEFAULT_SETTINGS) -> np.ndarray:
+def projection_status(
+    projected_achievement: object,
+    n: object,
+    has_target: object,
+    settings: AnalysisSettings = DEFAULT_SETTINGS,
+) -> np.ndarray:
     """on track / at risk / off track / insufficient data / no target (vectorised)."""
     a = np.asarray(projected_achievement, dtype=float)
-    conds = [~np.asarray(has_target, dtype=bool),
-             (np.asarray(n, dtype=float) < settings.min_points) | np.isnan(a),
-             a >= 100.0, a >= 100.0 - settings.at_risk_margin]
-    return np.select(conds, ["no target", "insufficient data", "on track", "at risk"],
-                     "off track").astype(object)
+    conds = [
+        ~np.asarray(has_target, dtype=bool),
+        (np.asarray(n, dtype=float) < settings.min_points) | np.isnan(a),
+        a >= 100.0,
+        a >= 100.0 - settings.at_risk_margin,
+    ]
+    return np.select(
+        conds, ["no target", "insufficient data", "on track", "at risk"], "off track"
+    ).astype(object)
 
 
 def _target_year(targets: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -111,9 +122,15 @@ def _projected(tr: pd.DataFrame, settings: AnalysisSettings) -> np.ndarray:
     raise MethodError(f"unknown projection_anchor {settings.projection_anchor!r}; use last or fit")
 
 
-def target_status(values: pd.DataFrame, targets: pd.DataFrame, meta: pd.DataFrame, *,
-                  year: int, units: list[str] | None = None,
-                  settings: AnalysisSettings = DEFAULT_SETTINGS) -> pd.DataFrame:
+def target_status(
+    values: pd.DataFrame,
+    targets: pd.DataFrame,
+    meta: pd.DataFrame,
+    *,
+    year: int,
+    units: list[str] | None = None,
+    settings: AnalysisSettings = DEFAULT_SETTINGS,
+) -> pd.DataFrame:
     """Status of every (unit, code) with a value or a target in ``year``.
 
     Columns: unit, code, year, value, target, achievement, band (grade key), target_year,
@@ -139,8 +156,10 @@ def target_status(values: pd.DataFrame, targets: pd.DataFrame, meta: pd.DataFram
     out["achievement"] = achievement(out["value"], out["target"], direction, settings)
     out["band"] = band(out["achievement"], settings)
     out["projected"] = _projected(out, settings)
-    out["projected_achievement"] = achievement(out["projected"], out["final_target"], direction,
-                                               settings)
-    out["projection_status"] = projection_status(out["projected_achievement"], out["n"],
-                                                 out["final_target"].notna(), settings)
+    out["projected_achievement"] = achievement(
+        out["projected"], out["final_target"], direction, settings
+    )
+    out["projection_status"] = projection_status(
+        out["projected_achievement"], out["n"], out["final_target"].notna(), settings
+    )
     return out.sort_values(["unit", "code"]).reset_index(drop=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -174,7 +175,7 @@ def trend_table(frame: pd.DataFrame, directions: Mapping[str, int] | None = None
     dirs = directions or {}
     rows = [{"unit": unit, "code": code,
              **series_stats(g["year"].to_numpy(float), g["value"].to_numpy(float),
-                            int(dirs.get(code, 1)), settings)}
+                            int(dirs.get(str(code), 1)), settings)}
             for (unit, code), g in data.groupby(["unit", "code"], sort=True)]
     return pd.DataFrame(rows, columns=cols)
 
@@ -194,14 +195,14 @@ def indicator_meta(catalogue: Catalogue | pd.DataFrame) -> pd.DataFrame:
     if isinstance(catalogue, pd.DataFrame):
         frame = catalogue.copy()
     else:
-        items = catalogue.indicators
-        items = list(items.values()) if isinstance(items, Mapping) else list(items)
-        frame = pd.DataFrame([{c: getattr(i, c, None) for c in META_COLUMNS} for i in items])
+        items: Any = catalogue.indicators
+        inds = list(items.values()) if isinstance(items, Mapping) else list(items)
+        frame = pd.DataFrame([{c: getattr(i, c, None) for c in META_COLUMNS} for i in inds])
     missing = [c for c in META_COLUMNS if c not in frame.columns]
     if missing:
         raise CatalogueError(f"indicator metadata lacks column(s) {missing}")
     frame["direction"] = frame["direction"].map(_direction).astype(int)
-    if hasattr(catalogue, "to_framework_frame"):
+    if isinstance(catalogue, Catalogue):
         frame = _framework_codes(frame, catalogue.to_framework_frame())
     return frame[list(META_COLUMNS)].reset_index(drop=True)
 

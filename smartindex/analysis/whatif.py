@@ -11,11 +11,32 @@ from collections.abc import Mapping
 import pandas as pd
 
 from smartindex.engine import Framework, MethodSpec, build_index
+from smartindex.errors import MethodError
+from smartindex.scoring.publish import prune_framework
 from smartindex.scoring.results import INDEX_CODE, Results
 
 NORMALISE_CHOICES = ("minmax", "zscore", "rank", "prank", "dist2max", "fracmax")
 AGGREGATE_CHOICES = ("arithmetic", "geometric", "harmonic")
 _DEFAULT_PARAMS = {"minmax": {"lo": 0.0, "hi": 100.0}}
+POSITIVE_AGGREGATES = frozenset({"geometric", "harmonic"})
+"""Means defined only for values > 0 (their logarithm or reciprocal is taken)."""
+POSITIVE_RANGE: dict[str, tuple[dict[str, float], float]] = {
+    "minmax": ({"lo": 1.0, "hi": 100.0}, 0.0),  # [1, 100] instead of [0, 100]
+    "zscore": ({"m": 100.0, "s": 10.0}, 0.0),  # mean 100, sd 10: > 0 unless z < -10
+    "rank": ({}, 0.0),  # ranks start at 1
+    "prank": ({}, 0.01),  # [0, 1] shifted by 0.01 (as [1, 100] is to [0, 100])
+    "dist2max": ({}, 0.01),
+}
+"""Documented adjustment that makes a normaliser's output positive before a geometric or
+harmonic mean: ``(normaliser params, aggregate.geometric_shift)``.  A shift ``s`` aggregates
+``M(x + s) - s``.  ``fracmax`` (x / max) is negative for indicators where lower is better,
+so it is offered with the arithmetic mean only."""
+
+
+def aggregate_choices(normalise: str) -> tuple[str, ...]:
+    """The aggregators offered after ``normalise`` (every pair offered is computable)."""
+    return tuple(a for a in AGGREGATE_CHOICES
+                 if a not in POSITIVE_AGGREGATES or normalise in POSITIVE_RANGE)
 
 
 def published_method(results: Results) -> MethodSpec:
@@ -33,6 +54,13 @@ def with_choices(method: MethodSpec, *, normalise: str | None = None,
                               "params": dict(_DEFAULT_PARAMS.get(normalise, {}))}
     if aggregate:
         spec["aggregate"] |= {"method": aggregate, "by_level": {}}
+    if aggregate in POSITIVE_AGGREGATES:
+        name = spec["normalise"]["method"]
+        if name not in POSITIVE_RANGE:
+            raise MethodError(f"aggregate: {aggregate} mean is not offered after {name}")
+        params, shift = POSITIVE_RANGE[name]
+        spec["normalise"]["params"] = {**spec["normalise"].get("params", {}), **params}
+        spec["aggregate"]["geometric_shift"] = shift or None
     if weights:
         spec["weights"] = {"method": "mapping", "values": {k: float(v) for k, v in
                                                            weights.items()}}

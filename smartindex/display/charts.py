@@ -25,12 +25,16 @@ LABEL_LIMIT = 260  # px of an axis label before Vega truncates it with "…"
 
 def finish(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
     """Apply the locale of ``lang`` and the house look (call once, on the outermost chart)."""
-    return (chart.configure(locale=vega_locale(lang), font=FONT)
-            .configure_view(stroke=None)
-            .configure_axis(labelFontSize=11, titleFontSize=11, grid=True, gridOpacity=0.4,
-                            labelLimit=LABEL_LIMIT)
-            .configure_title(anchor="start", limit=0)
-            .configure_legend(orient="bottom", labelFontSize=11, titleFontSize=11))
+    finished: alt.TopLevelMixin = (
+        chart.configure(locale=vega_locale(lang), font=FONT)
+        .configure_view(stroke=None)
+        .configure_axis(
+            labelFontSize=11, titleFontSize=11, grid=True, gridOpacity=0.4, labelLimit=LABEL_LIMIT
+        )
+        .configure_title(anchor="start", limit=0)
+        .configure_legend(orient="bottom", labelFontSize=11, titleFontSize=11)
+    )
+    return finished
 
 
 def _frame(frame: pd.DataFrame, needed: tuple[str, ...]) -> pd.DataFrame:
@@ -40,142 +44,241 @@ def _frame(frame: pd.DataFrame, needed: tuple[str, ...]) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def trend_chart(frame: pd.DataFrame, lang: str, *, title: str = "", y_title: str = "",
-                width: int = WIDTH, height: int = 260) -> alt.TopLevelMixin:
+def trend_chart(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    title: str = "",
+    y_title: str = "",
+    width: int = WIDTH,
+    height: int = 260,
+) -> alt.TopLevelMixin:
     """Lines over years: ``year, value`` [+ ``series`` label] [+ ``target`` per year, dashed]."""
     data = _frame(frame, ("year", "value"))
     if "series" not in data:
         data = data.assign(series=y_title or t("col.value", lang))
     x = alt.X("year:O", title=t("col.year", lang), axis=alt.Axis(labelAngle=0))
-    y = alt.Y("value:Q", title=y_title or t("col.value", lang), axis=alt.Axis(format=NUMBER),
-              scale=alt.Scale(zero=False))
+    y = alt.Y(
+        "value:Q",
+        title=y_title or t("col.value", lang),
+        axis=alt.Axis(format=NUMBER),
+        scale=alt.Scale(zero=False),
+    )
     many = data["series"].nunique() > 1
-    series = alt.Color("series:N", title=t("col.series", lang),
-                       legend=alt.Legend() if many else None)
-    tip = [alt.Tooltip("series:N", title=t("col.series", lang)), alt.Tooltip("year:O"),
-           alt.Tooltip("value:Q", format=NUMBER, title=t("col.value", lang))]
+    series = alt.Color(
+        "series:N", title=t("col.series", lang), legend=alt.Legend() if many else None
+    )
+    tip = [
+        alt.Tooltip("series:N", title=t("col.series", lang)),
+        alt.Tooltip("year:O", title=t("col.year", lang)),
+        alt.Tooltip("value:Q", format=NUMBER, title=t("col.value", lang)),
+    ]
     base = alt.Chart(data).encode(x=x)
-    layers = [base.mark_line(strokeWidth=2).encode(y=y, color=series),
-              base.mark_point(filled=True, size=60).encode(
-                  y=y, color=series, shape=alt.Shape("series:N", legend=None), tooltip=tip)]
+    layers = [
+        base.mark_line(strokeWidth=2).encode(y=y, color=series),
+        base.mark_point(filled=True, size=60).encode(
+            y=y, color=series, shape=alt.Shape("series:N", legend=None), tooltip=tip
+        ),
+    ]
     if many:  # name each line at its end: the series never depends on colour alone
-        layers.append(base.transform_filter("isValid(datum.value)").transform_window(
-            r="rank()", groupby=["series"], sort=[alt.SortField("year", "descending")])
-            .transform_filter("datum.r == 1").mark_text(align="left", dx=6, fontSize=10)
-            .encode(y=y, color=series, text="series:N"))
+        layers.append(
+            base.transform_filter("isValid(datum.value)")
+            .transform_window(
+                r="rank()", groupby=["series"], sort=[alt.SortField("year", "descending")]
+            )
+            .transform_filter("datum.r == 1")
+            .mark_text(align="left", dx=6, fontSize=10)
+            .encode(y=y, color=series, text="series:N")
+        )
     if "target" in data and data["target"].notna().any():
         goal = alt.Chart(data.dropna(subset=["target"]).drop_duplicates("year")).encode(x=x)
         ty = alt.Y("target:Q", axis=alt.Axis(format=NUMBER))
-        layers += [goal.mark_line(strokeDash=[6, 4], color="#555555").encode(y=ty),
-                   goal.transform_window(r="rank()", sort=[alt.SortField("year", "descending")])
-                   .transform_filter("datum.r == 1")
-                   .mark_text(align="left", dx=6, color="#333333")
-                   .encode(y=ty, text=alt.value(t("chart.target", lang)))]
+        layers += [
+            goal.mark_line(strokeDash=[6, 4], color="#555555").encode(y=ty),
+            goal.transform_window(r="rank()", sort=[alt.SortField("year", "descending")])
+            .transform_filter("datum.r == 1")
+            .mark_text(align="left", dx=6, color="#333333")
+            .encode(y=ty, text=alt.value(t("chart.target", lang))),
+        ]
     chart = alt.layer(*layers).properties(title=title, width=width, height=height)
     return finish(chart, lang)
 
 
-def sparkline(frame: pd.DataFrame, lang: str, *, width: int = 110,
-              height: int = 28) -> alt.TopLevelMixin:
+def sparkline(
+    frame: pd.DataFrame, lang: str, *, width: int = 110, height: int = 28
+) -> alt.TopLevelMixin:
     """Tiny axis-free line of ``year, value`` with the last point marked."""
     data = _frame(frame, ("year", "value")).dropna(subset=["value"])
-    base = alt.Chart(data).encode(x=alt.X("year:O", axis=None),
-                                  y=alt.Y("value:Q", axis=None, scale=alt.Scale(zero=False)))
-    last = base.transform_window(r="rank()", sort=[alt.SortField("year", "descending")]) \
-        .transform_filter("datum.r == 1").mark_point(filled=True, size=25, color=LINE_COLOUR)
-    chart = alt.layer(base.mark_line(color=LINE_COLOUR), last).properties(width=width,
-                                                                          height=height)
+    base = alt.Chart(data).encode(
+        x=alt.X("year:O", axis=None), y=alt.Y("value:Q", axis=None, scale=alt.Scale(zero=False))
+    )
+    last = (
+        base.transform_window(r="rank()", sort=[alt.SortField("year", "descending")])
+        .transform_filter("datum.r == 1")
+        .mark_point(filled=True, size=25, color=LINE_COLOUR)
+    )
+    chart = alt.layer(base.mark_line(color=LINE_COLOUR), last).properties(
+        width=width, height=height
+    )
     return finish(chart, lang)
 
 
-def dimension_bars(frame: pd.DataFrame, lang: str, *, title: str = "",
-                   width: int = WIDTH) -> alt.TopLevelMixin:
+def dimension_bars(
+    frame: pd.DataFrame, lang: str, *, title: str = "", width: int = WIDTH
+) -> alt.TopLevelMixin:
     """Scores 0–100 per ``label`` (+ ``status`` word shown as text, + optional ``target`` tick)."""
     data = _frame(frame, ("label", "score"))
     data = data.assign(status=data.get("status", ""))
     y = alt.Y("label:N", sort=None, title=None)
-    x = alt.X("score:Q", title=t("col.score", lang), scale=alt.Scale(domain=[0, 100]),
-              axis=alt.Axis(format=",.0f"))
+    x = alt.X(
+        "score:Q",
+        title=t("col.score", lang),
+        scale=alt.Scale(domain=[0, 100]),
+        axis=alt.Axis(format=",.0f"),
+    )
     base = alt.Chart(data).encode(y=y)
     bars = base.mark_bar(color=LINE_COLOUR, opacity=0.85).encode(
-        x=x, tooltip=[alt.Tooltip("label:N", title=t("col.name", lang)),
-                      alt.Tooltip("score:Q", format=NUMBER, title=t("col.score", lang)),
-                      alt.Tooltip("status:N", title=t("col.status", lang))])
-    text = base.mark_text(align="left", dx=4).encode(
-        x=x, text=alt.Text("caption:N")).transform_calculate(
-        caption=f"format(datum.score, '{NUMBER}') + (datum.status ? ' · ' + datum.status : '')")
+        x=x,
+        tooltip=[
+            alt.Tooltip("label:N", title=t("col.name", lang)),
+            alt.Tooltip("score:Q", format=NUMBER, title=t("col.score", lang)),
+            alt.Tooltip("status:N", title=t("col.status", lang)),
+        ],
+    )
+    text = (
+        base.mark_text(align="left", dx=4)
+        .encode(x=x, text=alt.Text("caption:N"))
+        .transform_calculate(
+            caption=f"format(datum.score, '{NUMBER}') + (datum.status ? ' · ' + datum.status : '')"
+        )
+    )
     layers = [bars, text]
     if "target" in data and data["target"].notna().any():
-        layers.append(base.mark_tick(color="#111111", thickness=2, size=18).encode(
-            x=alt.X("target:Q"), tooltip=[alt.Tooltip("target:Q", format=NUMBER,
-                                                      title=t("col.target", lang))]))
-    return finish(alt.layer(*layers).properties(title=title, width=width,
-                                                height=alt.Step(28)), lang)
+        layers.append(
+            base.mark_tick(color="#111111", thickness=2, size=18).encode(
+                x=alt.X("target:Q"),
+                tooltip=[alt.Tooltip("target:Q", format=NUMBER, title=t("col.target", lang))],
+            )
+        )
+    return finish(
+        alt.layer(*layers).properties(title=title, width=width, height=alt.Step(28)), lang
+    )
 
 
-def ranked_bars(frame: pd.DataFrame, lang: str, *, title: str = "", value_title: str = "",
-                width: int = WIDTH, number: str = NUMBER) -> alt.TopLevelMixin:
+def ranked_bars(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    title: str = "",
+    value_title: str = "",
+    width: int = WIDTH,
+    number: str = NUMBER,
+) -> alt.TopLevelMixin:
     """Bars of ``label, value`` sorted best first; optional boolean ``highlight`` gets a ◆ mark
     (``number``: d3 format of the values, e.g. ``",.0f"`` for counts)."""
     data = _frame(frame, ("label", "value"))
     data = data.assign(highlight=data.get("highlight", False))
-    data = data.assign(caption=[("◆ " if h else "") + str(lbl)
-                                for lbl, h in zip(data["label"], data["highlight"], strict=True)])
+    data = data.assign(
+        caption=[
+            ("◆ " if h else "") + str(lbl)
+            for lbl, h in zip(data["label"], data["highlight"], strict=True)
+        ]
+    )
     y = alt.Y("caption:N", sort="-x", title=None)
     x = alt.X("value:Q", title=value_title or t("col.value", lang), axis=alt.Axis(format=number))
     colour = alt.condition("datum.highlight", alt.value(HOME_COLOUR), alt.value(LINE_COLOUR))
     base = alt.Chart(data).encode(y=y, x=x)
-    bars = base.mark_bar().encode(color=colour, tooltip=[
-        alt.Tooltip("label:N", title=t("col.name", lang)),
-        alt.Tooltip("value:Q", format=number, title=value_title or t("col.value", lang))])
+    bars = base.mark_bar().encode(
+        color=colour,
+        tooltip=[
+            alt.Tooltip("label:N", title=t("col.name", lang)),
+            alt.Tooltip("value:Q", format=number, title=value_title or t("col.value", lang)),
+        ],
+    )
     text = base.mark_text(align="left", dx=3).encode(text=alt.Text("value:Q", format=number))
-    return finish(alt.layer(bars, text).properties(title=title, width=width,
-                                                   height=alt.Step(20)), lang)
+    return finish(
+        alt.layer(bars, text).properties(title=title, width=width, height=alt.Step(20)), lang
+    )
 
 
-def district_map(frame: pd.DataFrame, lang: str, *, title: str = "", value_title: str = "",
-                 width: int = WIDTH, height: int = 420) -> alt.TopLevelMixin:
+def district_map(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    title: str = "",
+    value_title: str = "",
+    width: int = WIDTH,
+    height: int = 420,
+) -> alt.TopLevelMixin:
     """Points on centroids (``label, lat, lon, value``), size and shade by value, named."""
     data = _frame(frame, ("label", "lat", "lon", "value")).dropna(subset=["lat", "lon"])
     legend = value_title or t("col.value", lang)
     base = alt.Chart(data).encode(longitude="lon:Q", latitude="lat:Q")
     points = base.mark_circle(opacity=0.85, stroke="#222222", strokeWidth=0.8).encode(
-        size=alt.Size("value:Q", title=legend, scale=alt.Scale(range=[60, 900]),
-                      legend=alt.Legend(format=NUMBER)),
-        color=alt.Color("value:Q", title=legend, scale=alt.Scale(scheme="blues"),
-                        legend=alt.Legend(format=NUMBER)),
-        tooltip=[alt.Tooltip("label:N", title=t("col.name", lang)),
-                 alt.Tooltip("value:Q", format=NUMBER, title=legend)])
+        size=alt.Size(
+            "value:Q",
+            title=legend,
+            scale=alt.Scale(range=[60, 900]),
+            legend=alt.Legend(format=NUMBER),
+        ),
+        color=alt.Color(
+            "value:Q",
+            title=legend,
+            scale=alt.Scale(scheme="blues"),
+            legend=alt.Legend(format=NUMBER),
+        ),
+        tooltip=[
+            alt.Tooltip("label:N", title=t("col.name", lang)),
+            alt.Tooltip("value:Q", format=NUMBER, title=legend),
+        ],
+    )
     names = base.mark_text(dy=-12, fontSize=9, color="#222222").encode(text="label:N")
-    chart = alt.layer(points, names).project(type="mercator").properties(
-        title=title, width=width, height=height)
+    chart = (
+        alt.layer(points, names)
+        .project(type="mercator")
+        .properties(title=title, width=width, height=height)
+    )
     return finish(chart, lang)
 
 
-def peer_chart(frame: pd.DataFrame, lang: str, *, title: str = "", value_title: str = "",
-               width: int = WIDTH) -> alt.TopLevelMixin:
+def peer_chart(
+    frame: pd.DataFrame, lang: str, *, title: str = "", value_title: str = "", width: int = WIDTH
+) -> alt.TopLevelMixin:
     """Dot plot per ``label``: one dot per ``city`` (``value``); ``is_home`` is a large diamond."""
     data = _frame(frame, ("label", "city", "value", "is_home"))
-    data = data.assign(role=[t("chart.home" if h else "chart.peer", lang)
-                             for h in data["is_home"]])
+    data = data.assign(role=[t("chart.home" if h else "chart.peer", lang) for h in data["is_home"]])
     vt = value_title or t("col.score", lang)
-    chart = alt.Chart(data).mark_point(filled=True, opacity=0.9).encode(
-        y=alt.Y("label:N", sort=None, title=None),
-        x=alt.X("value:Q", title=vt, axis=alt.Axis(format=NUMBER, labelOverlap=True)),
-        shape=alt.Shape("role:N", title=None, legend=alt.Legend(orient="right"),
-                        scale=alt.Scale(domain=[t("chart.home", lang), t("chart.peer", lang)],
-                                        range=["diamond", "circle"])),
-        size=alt.condition("datum.is_home", alt.value(220), alt.value(70)),
-        color=alt.Color("city:N", title=t("col.city", lang),
-                        legend=alt.Legend(orient="right")),
-        tooltip=[alt.Tooltip("city:N", title=t("col.city", lang)), alt.Tooltip("label:N"),
-                 alt.Tooltip("value:Q", format=NUMBER, title=vt)])
+    chart = (
+        alt.Chart(data)
+        .mark_point(filled=True, opacity=0.9)
+        .encode(
+            y=alt.Y("label:N", sort=None, title=None),
+            x=alt.X("value:Q", title=vt, axis=alt.Axis(format=NUMBER, labelOverlap=True)),
+            shape=alt.Shape(
+                "role:N",
+                title=None,
+                legend=alt.Legend(orient="right"),
+                scale=alt.Scale(
+                    domain=[t("chart.home", lang), t("chart.peer", lang)],
+                    range=["diamond", "circle"],
+                ),
+            ),
+            size=alt.condition("datum.is_home", alt.value(220), alt.value(70)),
+            color=alt.Color("city:N", title=t("col.city", lang), legend=alt.Legend(orient="right")),
+            tooltip=[
+                alt.Tooltip("city:N", title=t("col.city", lang)),
+                alt.Tooltip("label:N", title=t("col.name", lang)),
+                alt.Tooltip("value:Q", format=NUMBER, title=vt),
+            ],
+        )
+    )
     height = alt.Step(34)
     return finish(chart.properties(title=title, width=width, height=height), lang)
 
 
-def rank_interval_chart(frame: pd.DataFrame, lang: str, *, title: str = "",
-                        width: int = WIDTH) -> alt.TopLevelMixin:
+def rank_interval_chart(
+    frame: pd.DataFrame, lang: str, *, title: str = "", width: int = WIDTH
+) -> alt.TopLevelMixin:
     """Rank uncertainty: ``label, nominal_rank, q05, q95`` (+ ``median_rank``) per unit."""
     data = _frame(frame, ("label", "nominal_rank", "q05", "q95"))
     y = alt.Y("label:N", sort=alt.SortField("nominal_rank"), title=None)
@@ -183,82 +286,163 @@ def rank_interval_chart(frame: pd.DataFrame, lang: str, *, title: str = "",
     base = alt.Chart(data).encode(y=y)
     rule = base.mark_rule(strokeWidth=3, color="#9ecae1").encode(
         x=alt.X("q05:Q", title=x_title, scale=alt.Scale(zero=False), axis=alt.Axis(format="d")),
-        x2="q95:Q")
+        x2="q95:Q",
+    )
     point = base.mark_point(shape="diamond", filled=True, size=90, color=HOME_COLOUR).encode(
-        x="nominal_rank:Q", tooltip=[
+        x="nominal_rank:Q",
+        tooltip=[
             alt.Tooltip("label:N", title=t("col.name", lang)),
             alt.Tooltip("nominal_rank:Q", title=t("chart.nominal_rank", lang)),
             alt.Tooltip("q05:Q", format=",.0f", title=t("col.q05", lang)),
-            alt.Tooltip("q95:Q", format=",.0f", title=t("col.q95", lang))])
+            alt.Tooltip("q95:Q", format=",.0f", title=t("col.q95", lang)),
+        ],
+    )
     height = alt.Step(24)
-    return finish(alt.layer(rule, point).properties(title=title, width=width, height=height),
-                  lang)
+    return finish(alt.layer(rule, point).properties(title=title, width=width, height=height), lang)
 
 
-def inequality_chart(frame: pd.DataFrame, lang: str, *, title: str = "",
-                     width: int = WIDTH) -> alt.TopLevelMixin:
+def inequality_chart(
+    frame: pd.DataFrame, lang: str, *, title: str = "", width: int = WIDTH
+) -> alt.TopLevelMixin:
     """Inequality measures over years: ``year, measure, value``, one small panel per measure."""
     data = _frame(frame, ("year", "measure", "value"))
-    chart = alt.Chart(data).mark_line(point=True, color=LINE_COLOUR).encode(
-        x=alt.X("year:O", title=t("col.year", lang), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False),
-                axis=alt.Axis(format=",.2f")),
-        tooltip=[alt.Tooltip("measure:N", title=t("col.measure", lang)), alt.Tooltip("year:O"),
-                 alt.Tooltip("value:Q", format=",.3f", title=t("col.value", lang))],
-    ).properties(width=width // 2 - 30, height=140)
-    faceted = chart.facet(facet=alt.Facet("measure:N", title=None), columns=2) \
-        .resolve_scale(y="independent").properties(title=title)
+    chart = (
+        alt.Chart(data)
+        .mark_line(point=True, color=LINE_COLOUR)
+        .encode(
+            x=alt.X("year:O", title=t("col.year", lang), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y(
+                "value:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(format=",.2f")
+            ),
+            tooltip=[
+                alt.Tooltip("measure:N", title=t("col.measure", lang)),
+                alt.Tooltip("year:O", title=t("col.year", lang)),
+                alt.Tooltip("value:Q", format=",.3f", title=t("col.value", lang)),
+            ],
+        )
+        .properties(width=width // 2 - 30, height=140)
+    )
+    faceted = (
+        chart.facet(facet=alt.Facet("measure:N", title=None), columns=2)
+        .resolve_scale(y="independent")
+        .properties(title=title)
+    )
     return finish(faceted, lang)
 
 
-def sensitivity_bars(frame: pd.DataFrame, lang: str, *, title: str = "",
-                     width: int = WIDTH) -> alt.TopLevelMixin:
+def sensitivity_bars(
+    frame: pd.DataFrame, lang: str, *, title: str = "", width: int = WIDTH
+) -> alt.TopLevelMixin:
     """Sobol-style indices per ``assumption``: ``first_order`` and ``total`` side by side."""
     data = _frame(frame, ("assumption", "first_order", "total"))
     names = {"first_order": t("chart.first_order", lang), "total": t("chart.total", lang)}
     long = data.melt(id_vars="assumption", value_vars=list(names), var_name="kind")
     long["kind"] = long["kind"].map(names)
-    chart = alt.Chart(long).mark_bar().encode(
-        y=alt.Y("assumption:N", title=None), yOffset=alt.YOffset("kind:N"),
-        x=alt.X("value:Q", title=None, axis=alt.Axis(format=",.2f")),
-        color=alt.Color("kind:N", title=None, scale=alt.Scale(range=[LINE_COLOUR, "#9ecae1"])),
-        opacity=alt.Opacity("kind:N", legend=None, scale=alt.Scale(range=[1.0, 0.7])),
-        tooltip=[alt.Tooltip("assumption:N"), alt.Tooltip("kind:N"),
-                 alt.Tooltip("value:Q", format=",.3f")])
+    chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y("assumption:N", title=None),
+            yOffset=alt.YOffset("kind:N"),
+            x=alt.X("value:Q", title=None, axis=alt.Axis(format=",.2f")),
+            color=alt.Color("kind:N", title=None, scale=alt.Scale(range=[LINE_COLOUR, "#9ecae1"])),
+            opacity=alt.Opacity("kind:N", legend=None, scale=alt.Scale(range=[1.0, 0.7])),
+            tooltip=[
+                alt.Tooltip("assumption:N", title=t("report.assumption", lang)),
+                alt.Tooltip("kind:N", title=t("col.measure", lang)),
+                alt.Tooltip("value:Q", format=",.3f", title=t("col.value", lang)),
+            ],
+        )
+    )
     height = 44 * max(data["assumption"].nunique(), 1)
     return finish(chart.properties(title=title, width=width, height=height), lang)
 
 
-def change_chart(frame: pd.DataFrame, lang: str, *, title: str = "",
-                 width: int = WIDTH) -> alt.TopLevelMixin:
+def change_chart(
+    frame: pd.DataFrame, lang: str, *, title: str = "", width: int = WIDTH
+) -> alt.TopLevelMixin:
     """Before/after dumbbell per ``label``: ``before, after`` (e.g. what-if re-scoring)."""
     data = _frame(frame, ("label", "before", "after"))
     y = alt.Y("label:N", sort=alt.SortField("after", order="descending"), title=None)
     base = alt.Chart(data).encode(y=y)
-    rule = base.mark_rule(color="#999999").encode(x=alt.X("before:Q", title=t("col.score", lang),
-                                                          axis=alt.Axis(format=NUMBER)),
-                                                  x2="after:Q")
+    rule = base.mark_rule(color="#999999").encode(
+        x=alt.X("before:Q", title=t("col.score", lang), axis=alt.Axis(format=NUMBER)), x2="after:Q"
+    )
     before = base.mark_point(shape="circle", size=60, color=PEER_COLOUR).encode(x="before:Q")
     after = base.mark_point(shape="diamond", filled=True, size=90, color=HOME_COLOUR).encode(
-        x="after:Q", tooltip=[alt.Tooltip("label:N"), alt.Tooltip("before:Q", format=NUMBER),
-                              alt.Tooltip("after:Q", format=NUMBER)])
+        x="after:Q",
+        tooltip=[
+            alt.Tooltip("label:N", title=t("col.name", lang)),
+            alt.Tooltip("before:Q", format=NUMBER, title=t("col.before", lang)),
+            alt.Tooltip("after:Q", format=NUMBER, title=t("col.after", lang)),
+        ],
+    )
     height = alt.Step(24)
-    return finish(alt.layer(rule, before, after).properties(title=title, width=width,
-                                                            height=height), lang)
+    return finish(
+        alt.layer(rule, before, after).properties(title=title, width=width, height=height), lang
+    )
+
+
+RISE_COLOUR = "#2166ac"  # blue / orange: told apart with every colour-vision deficiency
+FALL_COLOUR = "#e08214"
+
+
+def contribution_chart(
+    frame: pd.DataFrame, lang: str, *, title: str = "", value_title: str = "", width: int = WIDTH
+) -> alt.TopLevelMixin:
+    """Horizontal bars of ``label, contribution`` (points of the score), largest effect first;
+    rises blue with ▲, falls orange with ▼ (direction read from the word too, not colour
+    alone), the value printed at the bar's end."""
+    data = _frame(frame, ("label", "contribution"))
+    rise, fall = t("chart.rise", lang), t("chart.fall", lang)
+    data = data.assign(
+        direction=[rise if c >= 0 else fall for c in data["contribution"]],
+        caption=[("▲ " if c >= 0 else "▼ ") + str(lbl)
+                 for lbl, c in zip(data["label"], data["contribution"], strict=True)],
+        order=-data["contribution"].abs(),
+    )
+    vt = value_title or t("chart.points", lang)
+    base = alt.Chart(data).encode(
+        y=alt.Y("caption:N", sort=alt.SortField("order"), title=None),
+        x=alt.X("contribution:Q", title=vt, axis=alt.Axis(format="+,.2f")),
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color("direction:N", title=None, legend=alt.Legend(orient="bottom"),
+                        scale=alt.Scale(domain=[rise, fall], range=[RISE_COLOUR, FALL_COLOUR])),
+        tooltip=[alt.Tooltip("label:N", title=t("col.name", lang)),
+                 alt.Tooltip("contribution:Q", format="+,.3f", title=vt)],
+    )
+    text = base.mark_text(align="left", dx=3).encode(
+        text=alt.Text("contribution:Q", format="+,.2f"))
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#4d4d4d").encode(x="x:Q")
+    return finish(alt.layer(bars, text, zero).properties(title=title, width=width,
+                                                         height=alt.Step(22)), lang)
 
 
 # --- frame adapters: view-model tables -> the chart frames above (pure, no statistics) -------
 
 
-def label_units(frame: pd.DataFrame, regions: pd.DataFrame, *, value: str = "value",
-                scale: float = 1.0, home: str | None = None) -> pd.DataFrame:
+def label_units(
+    frame: pd.DataFrame,
+    regions: pd.DataFrame,
+    *,
+    value: str = "value",
+    scale: float = 1.0,
+    home: str | None = None,
+) -> pd.DataFrame:
     """``label, lat, lon, value, highlight`` from a table with ``unit`` and a ``value`` column."""
     reg = regions[["unit", "name", "lat", "lon"]].drop_duplicates("unit")
     out = frame.merge(reg, on="unit", how="left", suffixes=("_src", ""))
-    return pd.DataFrame({"unit": out["unit"], "label": out["name"].fillna(out["unit"]),
-                         "lat": out["lat"], "lon": out["lon"],
-                         "value": pd.to_numeric(out[value], errors="coerce") * scale,
-                         "highlight": out["unit"] == home})
+    return pd.DataFrame(
+        {
+            "unit": out["unit"],
+            "label": out["name"].fillna(out["unit"]),
+            "lat": out["lat"],
+            "lon": out["lon"],
+            "value": pd.to_numeric(out[value], errors="coerce") * scale,
+            "highlight": out["unit"] == home,
+        }
+    )
 
 
 def long_measures(frame: pd.DataFrame, measures: dict[str, str]) -> pd.DataFrame:
@@ -269,8 +453,9 @@ def long_measures(frame: pd.DataFrame, measures: dict[str, str]) -> pd.DataFrame
     return out.dropna(subset=["value"]).reset_index(drop=True)
 
 
-def peer_frame(scores: pd.DataFrame, regions: pd.DataFrame, *, city: str, year: int,
-               names: dict[str, str]) -> pd.DataFrame:
+def peer_frame(
+    scores: pd.DataFrame, regions: pd.DataFrame, *, city: str, year: int, names: dict[str, str]
+) -> pd.DataFrame:
     """``label, city, value, is_home`` for the peer dot plot from ``unit, year, code, score``
     rows (``names``: code -> display label, in display order)."""
     s = scores[(scores["year"] == year) & scores["code"].isin(list(names))]
@@ -278,4 +463,5 @@ def peer_frame(scores: pd.DataFrame, regions: pd.DataFrame, *, city: str, year: 
     out = out.assign(city=out["label"], label=out["code"].map(names), is_home=out["highlight"])
     order = {name: i for i, name in enumerate(names.values())}
     return out.sort_values("label", key=lambda c: c.map(order))[
-        ["label", "city", "value", "is_home"]].reset_index(drop=True)
+        ["label", "city", "value", "is_home"]
+    ].reset_index(drop=True)

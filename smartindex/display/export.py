@@ -1,24 +1,27 @@
 """Tables to CSV, XLSX and Parquet bytes, safe to open in a spreadsheet.
 
-Text cells that begin with ``=``, ``+``, ``-``, ``@`` (or a tab / carriage return) are
-prefixed with an apostrophe in the spreadsheet formats (CSV, XLSX), so a spreadsheet shows
-them as text instead of running them as formulas (OWASP "CSV injection").  Numbers are never
-touched.  Parquet is a typed format that spreadsheets do not evaluate: it keeps the values
-exactly.  Used by the app's download buttons and by the CLI.
+Text that begins with ``=``, ``+``, ``-``, ``@`` (or a tab / carriage return, or a full-width
+``＝ ＋ － ＠``) is prefixed with an apostrophe in the spreadsheet formats (CSV, XLSX), so a
+spreadsheet shows it as text instead of running it as a formula (OWASP "CSV injection"). That
+holds for every cell of every text-like dtype (object, string, pyarrow string, category),
+for column headers and for index labels and names (a named index is written as columns).
+Numbers are never touched. Parquet is a typed format that spreadsheets do not evaluate: it
+keeps the values exactly. Used by the app's download buttons and by the CLI.
 """
 
 from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from smartindex.errors import SmartIndexError
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 MIME = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -42,16 +45,44 @@ def _plain(value: object) -> object:
     return value
 
 
-def _is_text(col: pd.Series) -> bool:
-    return col.dtype == object or isinstance(col.dtype, pd.StringDtype)
+def _is_text(col: pd.Series[Any]) -> bool:
+    dtype = col.dtype
+    return bool(
+        pd.api.types.is_object_dtype(dtype)
+        or pd.api.types.is_string_dtype(dtype)
+        or isinstance(dtype, pd.CategoricalDtype)
+    )
+
+
+def _label(value: object) -> object:
+    """A header or index label: tuples (MultiIndex) element by element."""
+    if isinstance(value, tuple):
+        return tuple(neutralise_cell(v) for v in value)
+    return neutralise_cell(value)
+
+
+def _with_index_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """A named index is data: it becomes ordinary columns (an unnamed one is dropped)."""
+    if any(name is not None for name in frame.index.names):
+        return frame.reset_index()
+    return frame
 
 
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` whose text cells cannot start a spreadsheet formula."""
-    out = frame.copy()
-    for name in out.columns:
-        if _is_text(out[name]):
-            out[name] = out[name].map(lambda v: neutralise_cell(_plain(v)), na_action="ignore")
+    """A copy of ``frame`` whose text cells, headers and index labels cannot start a
+    spreadsheet formula."""
+    out = _with_index_columns(frame).copy()
+    for i in range(out.shape[1]):
+        col = out.iloc[:, i]
+        if _is_text(col):
+            safe = col.astype(object).map(lambda v: neutralise_cell(_plain(v)), na_action="ignore")
+            out.isetitem(i, safe.to_numpy(dtype=object))
+    labels = [_label(c) for c in out.columns]
+    out.columns = (
+        pd.MultiIndex.from_tuples([tuple(c) for c in labels])  # type: ignore[arg-type]
+        if isinstance(out.columns, pd.MultiIndex)
+        else pd.Index(labels, dtype=object)
+    )
     return out
 
 
@@ -89,7 +120,10 @@ def to_parquet(frame: pd.DataFrame) -> bytes:
 
 
 EXPORTERS: dict[str, Callable[[pd.DataFrame], bytes]] = {
-    "csv": to_csv, "xlsx": to_xlsx, "parquet": to_parquet}
+    "csv": to_csv,
+    "xlsx": to_xlsx,
+    "parquet": to_parquet,
+}
 
 
 def export_bytes(frame: pd.DataFrame, fmt: str) -> bytes:
@@ -112,20 +146,46 @@ def export_tables(tables: Mapping[str, pd.DataFrame], fmt: str) -> dict[str, byt
     return {name: export_bytes(frame, fmt) for name, frame in tables.items()}
 
 
-def _evidence_text(evidence: object) -> str:
-    items = list(evidence or [])
-    return " | ".join("; ".join(f"{k}={v}" for k, v in dict(e).items() if k != "severity")
-                      for e in items)
+def _evidence_text(evidence: Iterable[Mapping[str, object]] | None) -> str:
+    return " | ".join(
+        "; ".join(f"{k}={v}" for k, v in dict(e).items() if k != "severity")
+        for e in (evidence or [])
+    )
 
 
-def recommendations_frame(recs: object) -> pd.DataFrame:
+def recommendations_frame(recs: Iterable[Any] | None) -> pd.DataFrame:
     """One row per recommendation (rank, priority, dimension, area, agencies, text, evidence)
-    from :func:`smartindex.analysis.recommend.recommend` output (any objects with those attributes)."""
-    cols = ["rank", "rule_id", "priority", "severity", "dimension", "area", "scope_kind",
-            "scope", "agencies", "text", "evidence"]
-    rows = [{"rank": i, "rule_id": r.rule_id, "priority": r.priority, "severity": r.severity,
-             "dimension": r.dimension, "area": r.area, "scope_kind": r.scope_kind,
-             "scope": r.scope, "agencies": "; ".join(r.agencies), "text": r.text,
-             "evidence": _evidence_text(r.evidence)}
-            for i, r in enumerate(recs or [], 1)]  # type: ignore[attr-defined]
+    from :func:`smartindex.analysis.recommend.recommend` output (any objects with those
+    attributes)."""
+    cols = [
+        "rank",
+        "rule_id",
+        "priority",
+        "severity",
+        "dimension",
+        "area",
+        "scope_kind",
+        "scope",
+        "agencies",
+        "text",
+        "evidence",
+    ]
+    rows = [
+        {
+            "rank": i,
+            "rule_id": r.rule_id,
+            "priority": r.priority,
+            "severity": r.severity,
+            "dimension": r.dimension,
+            "area": r.area,
+            "scope_kind": r.scope_kind,
+            "scope": r.scope,
+            "agencies": "; ".join(r.agencies),
+            "text": r.text,
+            "evidence": " | ".join((r.target_text, *r.evidence_text))
+            if hasattr(r, "evidence_text")  # a RecView: the target and evidence sentences
+            else _evidence_text(r.evidence),
+        }
+        for i, r in enumerate(recs or [], 1)
+    ]
     return pd.DataFrame(rows, columns=cols)

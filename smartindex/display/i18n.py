@@ -33,10 +33,29 @@ from smartindex.display.numbers import (
 from smartindex.indicators.catalogue import Catalogue
 
 __all__ = [
-    "DEFAULT_LANG", "LANGS", "LANG_NAMES", "MISSING", "band_light", "check_lang", "d3_locale",
-    "dimension_name", "dimension_short", "format_count", "format_measure", "format_number",
-    "format_percent", "format_signed", "format_value", "has", "language_name",
-    "locale_strings", "month_name", "rank_text", "t", "trend_text", "vega_locale",
+    "DEFAULT_LANG",
+    "LANGS",
+    "LANG_NAMES",
+    "MISSING",
+    "band_light",
+    "check_lang",
+    "d3_locale",
+    "dimension_name",
+    "dimension_short",
+    "format_count",
+    "format_measure",
+    "format_number",
+    "format_percent",
+    "format_signed",
+    "format_value",
+    "has",
+    "language_name",
+    "locale_strings",
+    "month_name",
+    "rank_text",
+    "t",
+    "trend_text",
+    "vega_locale",
     "verdict_name",
 ]
 TIME_FORMATS = {"dateTime": "%A, %e %B %Y %X", "time": "%H:%M:%S", "periods": ["AM", "PM"]}
@@ -70,9 +89,14 @@ LANG_NAMES: dict[str, str] = {lang: language_name(lang) for lang in LANGS}
 
 def _time_locale(lang: str) -> dict[str, Any]:
     cal = locale(lang).calendar
-    return {**TIME_FORMATS, "date": str(cal["date"]), "days": list(cal["days"]),
-            "shortDays": [d[:3] for d in cal["days"]], "months": list(cal["months"]),
-            "shortMonths": list(cal["short_months"])}
+    return {
+        **TIME_FORMATS,
+        "date": str(cal["date"]),
+        "days": list(cal["days"]),
+        "shortDays": [d[:3] for d in cal["days"]],
+        "months": list(cal["months"]),
+        "shortMonths": list(cal["short_months"]),
+    }
 
 
 def d3_locale(lang: str = DEFAULT_LANG) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -113,8 +137,9 @@ def verdict_name(verdict: str, lang: str = DEFAULT_LANG) -> str:
 LIGHTS = (("▲", "green"), ("▲", "green"), ("■", "orange"), ("▼", "red"), ("▼", "red"))
 
 
-def band_light(band: object, legend: Sequence[str], *, markdown: bool = False,
-               lang: str = DEFAULT_LANG) -> str:
+def band_light(
+    band: object, legend: Sequence[str], *, markdown: bool = False, lang: str = DEFAULT_LANG
+) -> str:
     """Status shape + word for a band label by its position in the best-first ``legend``
     (▲ good, ■ middle, ▼ poor); ``markdown`` adds Streamlit colour (never colour alone)."""
     if not isinstance(band, str) or band not in legend:
@@ -124,13 +149,15 @@ def band_light(band: object, legend: Sequence[str], *, markdown: bool = False,
     return f":{colour}[{shape} {band}]" if markdown else f"{shape} {band}"
 
 
-def trend_text(arrow: object, verdict: object, significant: object,
-               lang: str = DEFAULT_LANG) -> str:
+def trend_text(
+    arrow: object, verdict: object, significant: object, lang: str = DEFAULT_LANG
+) -> str:
     """``↑ Membaik (signifikan)``: arrow, translated verdict and the significance word."""
     if not isinstance(verdict, str):
         return MISSING
-    sig = "trend.significant" if significant is True or significant == 1 else \
-        "trend.not_significant"
+    sig = (
+        "trend.significant" if significant is True or significant == 1 else "trend.not_significant"
+    )
     text = f"{arrow or ''} {verdict_name(verdict, lang)}".strip()
     return text if verdict == "insufficient data" else f"{text} ({t(sig, lang)})"
 
@@ -141,8 +168,3 @@ def rank_text(rank: object, n: object, lang: str = DEFAULT_LANG) -> str:
     if r is None or total is None:
         return MISSING
     return t("overview.rank", lang, rank=int(r), n=int(total))
-
-
-def labels(keys: dict[str, str], lang: str = DEFAULT_LANG) -> dict[str, str]:
-    """Column renaming map ``{column: translated label}`` from ``{column: string key}``."""
-    return {col: t(key, lang) for col, key in keys.items()}

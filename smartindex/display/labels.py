@@ -10,7 +10,8 @@ follows the browser, not the app's language switch.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 from pandas.io.formats.style import Styler
@@ -18,7 +19,15 @@ from pandas.io.formats.style import Styler
 from smartindex.analysis.districts import district_values, inequality
 from smartindex.analysis.trends import indicator_meta
 from smartindex.display.i18n import dimension_name, has, t
-from smartindex.display.numbers import MISSING, format_field, number_locale
+from smartindex.display.markdown import escape_markdown
+from smartindex.display.numbers import (
+    MISSING,
+    as_number,
+    format_field,
+    format_number,
+    is_missing,
+    number_locale,
+)
 from smartindex.indicators.catalogue import Catalogue
 from smartindex.scoring.results import Results
 
@@ -30,13 +39,15 @@ def inequality_history(results: Results, *, code: str, until: int | None = None)
     ``until``): ``code, year, n, mean, gini, theil, cv, best_worst_ratio, best_unit,
     worst_unit`` (empty when the indicator has no district values)."""
     meta = indicator_meta(results.catalogue)
-    values = district_values(results.indicator_values, results.regions, city=results.city,
-                             code=code)
+    values = district_values(
+        results.indicator_values, results.regions, city=results.city, code=code
+    )
     if until is not None:
         values = values[values["year"] <= until]
     if values["value"].notna().sum() == 0:
-        return pd.DataFrame(columns=["code", "year", "n", "mean", *INEQUALITY_MEASURES,
-                                     "best_unit", "worst_unit"])
+        return pd.DataFrame(
+            columns=["code", "year", "n", "mean", *INEQUALITY_MEASURES, "best_unit", "worst_unit"]
+        )
     dirs = dict(zip(meta["code"], meta["direction"], strict=True))
     return inequality(values, dirs).sort_values("year").reset_index(drop=True)
 
@@ -66,8 +77,14 @@ def evidence_lines(evidence: Iterable[Mapping[str, object]], lang: str) -> list[
     ``lang``'s format (:func:`~smartindex.display.numbers.format_field`: years plain).  Text,
     not a table: a record is one short row, and a table per recommendation makes the page
     slow."""
-    return [" · ".join(f"**{column_label(k, lang)}:** {format_field(k, x, lang)}"
-                       for k, x in dict(e).items() if x is not None) for e in evidence]
+    return [
+        " · ".join(
+            f"**{column_label(k, lang)}:** {escape_markdown(format_field(k, x, lang))}"
+            for k, x in dict(e).items()
+            if x is not None
+        )
+        for e in evidence
+    ]
 
 
 def choice_label(kind: str, key: str, lang: str) -> str:
@@ -77,16 +94,26 @@ def choice_label(kind: str, key: str, lang: str) -> str:
     return key if text == name else text
 
 
-def number_format(lang: str, decimals: int) -> dict[str, object]:
+def number_format(lang: str, decimals: int) -> dict[str, Any]:
     """``Styler.format`` keywords for ``lang``: decimal mark, thousands mark, precision."""
     number = number_locale(lang)
-    return {"decimal": number["decimal"], "thousands": number["thousands"],
-            "precision": decimals, "na_rep": MISSING}
+    return {
+        "decimal": number["decimal"],
+        "thousands": number["thousands"],
+        "precision": decimals,
+        "na_rep": MISSING,
+    }
 
 
-def display_table(frame: pd.DataFrame, lang: str, *, labels: Mapping[str, str] | None = None,
-                  decimals: Mapping[str, int] | None = None, default_decimals: int = 1,
-                  plain: Iterable[str] = ("year",)) -> Styler:
+def display_table(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    labels: Mapping[str, str] | None = None,
+    decimals: Mapping[str, int] | None = None,
+    default_decimals: int = 1,
+    plain: Iterable[str] = ("year",),
+) -> Styler:
     """``frame`` (only the ``labels`` columns, renamed, when given) as a Styler for display.
 
     Numeric columns stay numeric; their text uses ``lang``'s marks with ``decimals[col]``
@@ -103,7 +130,34 @@ def display_table(frame: pd.DataFrame, lang: str, *, labels: Mapping[str, str] |
             styler = styler.format("{:.0f}", subset=[shown], na_rep=MISSING)
         elif kind in "iuf":
             places = decimals.get(col, 0 if kind in "iu" else default_decimals)
-            styler = styler.format(subset=[shown], **number_format(lang, places))
+            styler = styler.format(_fixed(lang, places), subset=[shown])
+        elif kind == "M":
+            styler = styler.format(_timestamp, subset=[shown])
         else:
-            styler = styler.format(subset=[shown], na_rep=MISSING)
+            styler = styler.format(_text, subset=[shown])
     return styler.hide(axis="index")
+
+
+def _fixed(lang: str, places: int) -> Callable[[object], str]:
+    """A number with ``places`` in ``lang``; a value that rounds to zero never reads ``-0,00``."""
+
+    def fmt(x: object) -> str:
+        value = as_number(x)
+        return MISSING if value is None else format_number(round(value, places) + 0.0, lang,
+                                                           places)
+
+    return fmt
+
+
+def _timestamp(x: object) -> str:
+    """A timestamp to the second (no microseconds); missing → en dash."""
+    return MISSING if is_missing(x) or x is pd.NaT else pd.Timestamp(x).strftime(  # type: ignore[arg-type]
+        "%Y-%m-%d %H:%M:%S")
+
+
+def _text(x: object) -> str:
+    """Text as it is; missing (None, NaN, the literal ``None``) → en dash; a yes/no flag as
+    ✓ / ✗ (no English ``True``/``False`` in a Bahasa table)."""
+    if isinstance(x, bool) or type(x).__name__ == "bool_":
+        return "✓" if x else "✗"
+    return MISSING if is_missing(x) or x is pd.NaT or str(x) in ("None", "nan") else str(x)

@@ -1,8 +1,8 @@
 """The locale files, parsed once: ``locales/<lang>.toml`` for every language in ``LANGS``.
 
 Each file holds flat string keys (``"page.overview" = "Ringkasan"``), a ``[calendar]`` table
-(month and day names, the date format) and a ``[number]`` table (d3's number locale: decimal mark, thousands
-mark, grouping, currency). A third language is one more file; no code changes.
+(month and day names, the date format) and a ``[number]`` table (d3's number locale: decimal
+mark, thousands mark, grouping, currency). A third language is one more file; no code changes.
 """
 
 from __future__ import annotations

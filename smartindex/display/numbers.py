@@ -60,8 +60,9 @@ def _marks(lang: str, typeset: bool) -> dict[int, str]:
     return str.maketrans({",": thousands, ".": str(number["decimal"])})
 
 
-def format_number(x: object, lang: str = DEFAULT_LANG, decimals: int = 1, *,
-                  typeset: bool = False) -> str:
+def format_number(
+    x: object, lang: str = DEFAULT_LANG, decimals: int = 1, *, typeset: bool = False
+) -> str:
     """``x`` with ``decimals`` places and ``lang``'s marks; missing → en dash.
 
     ``typeset``: text set by the PDF engine, where a space thousands mark becomes a no-break
@@ -102,8 +103,9 @@ def format_signed(x: object, lang: str = DEFAULT_LANG, decimals: int = 1) -> str
     return SIGNS[(value > 0) - (value < 0) + 1] + format_number(abs(value), lang, decimals)
 
 
-def format_measure(x: object, unit: object, lang: str = DEFAULT_LANG, *,
-                   typeset: bool = False) -> str:
+def format_measure(
+    x: object, unit: object, lang: str = DEFAULT_LANG, *, typeset: bool = False
+) -> str:
     """A value and its unit of measure: ``12,5%`` or ``3,88 per 100 000``."""
     unit = "" if is_missing(unit) else str(unit)
     space = "" if unit in ("", "%") else " "
@@ -118,5 +120,5 @@ def format_field(key: str, x: object, lang: str = DEFAULT_LANG) -> str:
     if math.isnan(float(x)):
         return MISSING
     if key.endswith("year"):
-        return str(int(x))
+        return str(int(float(x)))
     return format_number(x, lang, 0 if float(x).is_integer() else 2)

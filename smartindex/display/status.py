@@ -23,7 +23,7 @@ import pandas as pd
 from smartindex.analysis.recommend import Recommendation
 from smartindex.analysis.scorecard import Scorecard
 from smartindex.analysis.status import Phrase
-from smartindex.display.i18n import dimension_name, t
+from smartindex.display.i18n import t
 from smartindex.display.numbers import MISSING, as_number, format_number, format_value
 from smartindex.errors import MethodError
 
@@ -54,32 +54,41 @@ def _range(lower: float, upper: float, lang: str) -> str:
 
 def scale_text(bands: pd.DataFrame, lang: str) -> str:
     """The grade scale with its bounds: ``Sangat tinggi ≥ 91%, Tinggi 76–90%, …``."""
-    return ", ".join(t("status.scale_item", lang, grade=grade_word(r["key"], lang),
-                       range=_range(float(r["lower"]), float(r["upper"]), lang))
-                     for r in bands.to_dict("records"))
+    return ", ".join(
+        t(
+            "status.scale_item",
+            lang,
+            grade=grade_word(r["key"], lang),
+            range=_range(float(r["lower"]), float(r["upper"]), lang),
+        )
+        for r in bands.to_dict("records")
+    )
+
+
+def _number_text(key: str, number: float, lang: str) -> str:
+    """A numeric parameter: p-values as ``= 0,012`` / ``< 0,001``, years and counts plain,
+    small slopes with two significant digits, other numbers by size."""
+    if key == "p_value":
+        small = number < 0.001
+        return ("< " if small else "= ") + format_number(0.001 if small else number, lang, 3)
+    if key in INTEGER_KEYS:
+        return str(int(number))
+    if key == "slope" and 0 < abs(number) < 0.1:
+        return format_number(number, lang, 1 - int(np.floor(np.log10(abs(number)))))
+    return format_value(number, lang)
 
 
 def param_text(key: str, value: object, lang: str) -> str:
-    """One sentence parameter in ``lang``: grade and group keys translated, dimension codes
-    named, years and counts plain, p-values as ``= 0,012`` / ``< 0,001``, numbers by size."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return MISSING
-    if key == "grade":
+    """One sentence parameter in ``lang``: grade and group keys translated, text as given,
+    numbers by :func:`_number_text`; missing values as an en dash."""
+    if key == "grade" and isinstance(value, str):
         return grade_word(value, lang)
-    if key == "group":
+    if key == "group" and isinstance(value, str):
         return t(f"status.group.{value}", lang)
-    if key in ("dimension", "dimensions"):
-        items = value if isinstance(value, list | tuple) else [value]
-        return ", ".join(dimension_name(str(v), lang) for v in items)
     number = None if isinstance(value, bool | str) else as_number(value)
     if number is None:
-        return str(value)
-    if key == "p_value":
-        return "< " + format_number(0.001, lang, 3) if number < 0.001 else \
-            "= " + format_number(number, lang, 3)
-    if key in INTEGER_KEYS:
-        return str(int(number))
-    return format_value(number, lang)
+        return MISSING if value is None or isinstance(value, float) else str(value)
+    return _number_text(key, number, lang)
 
 
 def _tidy(text: str) -> str:
@@ -94,8 +103,9 @@ def phrase_text(phrase: Phrase | Sequence[Any], lang: str) -> str:
     percent = params.get("unit") == "%"
     text = {k: param_text(k, v, lang) for k, v in params.items()}
     if percent:
-        text = {k: (v + "%" if k in PERCENT_KEYS and v != MISSING else v)
-                for k, v in text.items()} | {"unit": ""}
+        text = {
+            k: (v + "%" if k in PERCENT_KEYS and v != MISSING else v) for k, v in text.items()
+        } | {"unit": ""}
     return _tidy(t(str(key), lang, **text))
 
 
@@ -113,15 +123,29 @@ def compliance_text(row: Mapping[str, Any], lang: str) -> str:
     """The legal standard of an indicator row and whether it is met (empty when none)."""
     if not isinstance(row.get("standard_id"), str):
         return ""
-    word = t(f"status.compliance.{row['compliance']}", lang) if isinstance(
-        row.get("compliance"), str) else MISSING
+    word = (
+        t(f"status.compliance.{row['compliance']}", lang)
+        if isinstance(row.get("compliance"), str)
+        else MISSING
+    )
     if row.get("standard_kind") == "bands":
-        std = t("status.standard_band", lang, minimum=row.get("standard_minimum") or MISSING,
-                band=row.get("standard_band") or MISSING, citation=row["standard_citation"])
+        std = t(
+            "status.standard_band",
+            lang,
+            minimum=row.get("standard_minimum") or MISSING,
+            band=row.get("standard_band") or MISSING,
+            citation=row["standard_citation"],
+        )
     else:
         op = "≤" if int(row.get("direction", 1)) < 0 else "≥"
-        std = t("status.standard", lang, op=op, value=format_value(row["standard_value"], lang),
-                unit=row.get("unit") or "", citation=row["standard_citation"])
+        std = t(
+            "status.standard",
+            lang,
+            op=op,
+            value=format_value(row["standard_value"], lang),
+            unit=row.get("unit") or "",
+            citation=row["standard_citation"],
+        )
     return _tidy(f"{std}: {word}")
 
 
@@ -133,33 +157,51 @@ def localise_scorecard(card: Scorecard, lang: str | None = None) -> Scorecard:
     ``label_id``/``label_en``, ``band_note`` is the printed scale note, and dimensions and the
     overall record gain ``headline_text`` and ``tone_word``."""
     lang = lang or card.lang
-    bands = card.bands.assign(**{f"label_{x}": [grade_word(k, x) for k in card.bands["key"]]
-                                 for x in ("id", "en")})
+    bands = card.bands.assign(
+        **{f"label_{x}": [grade_word(k, x) for k in card.bands["key"]] for x in ("id", "en")}
+    )
 
     def words(frame: pd.DataFrame) -> pd.DataFrame:
         if "band" not in frame or frame.empty:
             return frame
-        return frame.assign(band=[grade_word(b, lang) if isinstance(b, str) else None
-                                  for b in frame["band"]])
+        shown = pd.Series(
+            [grade_word(b, lang) if isinstance(b, str) else None for b in frame["band"]],
+            index=frame.index,
+            dtype=object,
+        )
+        return frame.assign(band=shown)
 
     dims = words(card.dimensions)
     if "headline" in dims:
         dims = dims.assign(
-            headline_text=[headline_text(h, bool(c), lang) for h, c in
-                           zip(dims["headline"], dims["contrast"], strict=True)],
-            tone_word=[tone_word(x, lang) for x in dims["tone"]])
+            headline_text=[
+                headline_text(h, bool(c), lang)
+                for h, c in zip(dims["headline"], dims["contrast"], strict=True)
+            ],
+            tone_word=[tone_word(x, lang) for x in dims["tone"]],
+        ).drop(columns=["headline"])  # phrases stay in the analysis card; tables need text
     overall = dict(card.overall)
     if isinstance(overall.get("band"), str):
         overall["band"] = grade_word(overall["band"], lang)
     if "headline" in overall:
-        overall["headline_text"] = headline_text(overall["headline"],  # type: ignore[arg-type]
-                                                 bool(overall.get("contrast")), lang)
+        overall["headline_text"] = headline_text(
+            overall["headline"],  # type: ignore[arg-type]
+            bool(overall.get("contrast")),
+            lang,
+        )
         overall["tone_word"] = tone_word(overall.get("tone"), lang)
     return dataclasses.replace(
-        card, lang=lang, overall=overall, dimensions=dims, indicators=words(card.indicators),
-        strengths=words(card.strengths), risks=words(card.risks),
-        attention=words(card.attention), bands=bands,
-        band_note=t(card.band_note, lang, scale=scale_text(card.bands, lang)))
+        card,
+        lang=lang,
+        overall=overall,
+        dimensions=dims,
+        indicators=words(card.indicators),
+        strengths=words(card.strengths),
+        risks=words(card.risks),
+        attention=words(card.attention),
+        bands=bands,
+        band_note=t(card.band_note, lang, scale=scale_text(card.bands, lang)),
+    )
 
 
 # --- recommendations ---------------------------------------------------------------------
@@ -213,13 +255,27 @@ def rec_view(rec: Recommendation, lang: str | None = None) -> RecView:
     """One recommendation in words."""
     lang = lang or rec.lang
     return RecView(
-        rank=rec.rank, headline=rec.headline, priority=rec.priority, rule_id=rec.rule_id,
-        area=rec.area, dimension=rec.dimension, lead_agency=rec.lead_agency,
-        agencies=rec.agencies, unit=rec.unit, unit_name=rec.unit_name, year=rec.year,
-        text=phrase_text(rec.action, lang), target_text=target_text(rec.target, lang),
+        rank=rec.rank,
+        headline=rec.headline,
+        priority=rec.priority,
+        rule_id=rec.rule_id,
+        area=rec.area,
+        dimension=rec.dimension,
+        lead_agency=rec.lead_agency,
+        agencies=rec.agencies,
+        unit=rec.unit,
+        unit_name=rec.unit_name,
+        year=rec.year,
+        text=phrase_text(rec.action, lang),
+        target_text=target_text(rec.target, lang),
         evidence_text=tuple(phrase_text(p, lang) for p in rec.sentences),
-        evidence=rec.evidence, indicators=rec.indicators, scope_kind=rec.scope_kind,
-        scope=rec.scope, severity=rec.severity, lang=lang)
+        evidence=rec.evidence,
+        indicators=rec.indicators,
+        scope_kind=rec.scope_kind,
+        scope=rec.scope,
+        severity=rec.severity,
+        lang=lang,
+    )
 
 
 def localise_recommendations(recs: Iterable[Recommendation], lang: str) -> list[RecView]:
@@ -238,31 +294,42 @@ def _markdown(views: Sequence[RecView], lang: str) -> str:
     for i, r in enumerate(views):
         if i == 0 or views[i - 1].headline != r.headline:
             lines += [f"## {t('rec.headline' if r.headline else 'rec.more', lang)}", ""]
-        lines += [f"### {r.rank}. {r.text}", "",
-                  f"*{t('rec.for_unit', lang, unit_name=r.unit_name, year=r.year)} · "
-                  f"{_agencies(r, lang)}*", "", f"**{r.target_text}**", "",
-                  *[f"- {e}" for e in r.evidence_text], ""]
+        lines += [
+            f"### {r.rank}. {r.text}",
+            "",
+            f"*{t('rec.for_unit', lang, unit_name=r.unit_name, year=r.year)} · "
+            f"{_agencies(r, lang)}*",
+            "",
+            f"**{r.target_text}**",
+            "",
+            *[f"- {e}" for e in r.evidence_text],
+            "",
+        ]
     return "\n".join(lines)
 
 
 def _table(views: Sequence[RecView], lang: str) -> str:
     head = [t(f"rec.col.{k}", lang) for k in ("rank", "priority", "lead", "action", "target")]
     rows = [" | ".join(head)]
-    rows += [" | ".join([str(r.rank), str(r.priority), r.lead_agency, r.text, r.target_text])
-             for r in views]
+    rows += [
+        " | ".join([str(r.rank), str(r.priority), r.lead_agency, r.text, r.target_text])
+        for r in views
+    ]
     return "\n".join(rows)
 
 
 def _json(views: Sequence[RecView], lang: str) -> str:
-    return json.dumps([dataclasses.asdict(r) for r in views], ensure_ascii=False, indent=2,
-                      default=str)
+    return json.dumps(
+        [dataclasses.asdict(r) for r in views], ensure_ascii=False, indent=2, default=str
+    )
 
 
 FORMATS = {"table": _table, "md": _markdown, "json": _json}
 
 
-def format_recommendations(recs: Iterable[Recommendation | RecView], fmt: str = "table",
-                           lang: str = "id") -> str:
+def format_recommendations(
+    recs: Iterable[Recommendation | RecView], fmt: str = "table", lang: str = "id"
+) -> str:
     """Render recommendations as ``table`` (plain text), ``json`` or ``md`` in ``lang``."""
     if fmt not in FORMATS:
         raise MethodError(f"unknown format {fmt!r}; choose from {sorted(FORMATS)}")

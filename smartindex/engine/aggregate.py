@@ -3,7 +3,7 @@
 Signature ``f(x, w, **params) -> ndarray``: ``x`` is rows x children (NaN = missing),
 ``w`` a children x parents weight matrix (0 where a child does not belong to the
 parent).  Both may carry leading batch axes (replications): ``x @ w`` broadcasts.
-Missing children are skipped and weights renormalised over present ones (Griffinger's
+Missing children are skipped and weights renormalised over present ones (Giffinger's
 mean of available values; COINr's ``a_amean`` with NA dropped).
 
 ``copeland`` compares units with each other, so it must see one cross-section (one

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+import math
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -277,6 +278,27 @@ def _overrides(raw: object) -> dict[str, NodeOverride]:
     }
 
 
+MAX_SETTING = 1e15  # larger magnitudes overflow (hi - lo = inf) and yield NULL scores
+
+
+def check_numeric_settings(raw: Mapping[str, Any], where: str = "") -> None:
+    """Every number of a method mapping is finite and within +-MAX_SETTING, and a ``lo`` /
+    ``hi`` pair has lo < hi; else one MethodError naming the setting (issue 16)."""
+    for key, value in raw.items():
+        name = f"{where}.{key}" if where else str(key)
+        if isinstance(value, Mapping):
+            check_numeric_settings(value, name)
+        elif isinstance(value, list):
+            check_numeric_settings({str(i): v for i, v in enumerate(value)}, name)
+        elif isinstance(value, int | float) and not isinstance(value, bool) and not (
+                math.isfinite(value) and abs(value) <= MAX_SETTING):
+            raise MethodError(f"{name} = {value!r}: numeric settings must be finite numbers "
+                              f"within +-{MAX_SETTING:g}")
+    lo, hi = raw.get("lo"), raw.get("hi")
+    if isinstance(lo, int | float) and isinstance(hi, int | float) and not lo < hi:
+        raise MethodError(f"{where or 'method'}: lo ({lo!r}) must be below hi ({hi!r})")
+
+
 @dataclass(frozen=True)
 class MethodSpec:
     """Complete method: one sub-spec per stage (see module docstring)."""
@@ -298,6 +320,7 @@ class MethodSpec:
         ``[uncertainty]`` and ``[evaluate]`` are analysis settings, read by
         :func:`smartindex.engine.evaluate.read_method_file`; they do not change the build.
         """
+        check_numeric_settings(d)
         for key in d:
             if key not in SECTIONS and key not in (*ANALYSIS_SECTIONS, "overrides"):
                 allowed = ", ".join([*SECTIONS, "overrides", *ANALYSIS_SECTIONS[2:]])

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from openpyxl import Workbook
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SHEET_LIMIT = 31
@@ -76,22 +75,15 @@ def write_json(payload: Mapping[str, Any], path: Path) -> Path:
     return path
 
 
-def _cell(value: Any) -> Any:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    return value.item() if hasattr(value, "item") else value
-
-
 def write_workbook(sheets: Mapping[str, pd.DataFrame], path: Path) -> Path:
-    """One sheet per table (streamed, write-only); names cut to 31 characters."""
-    wb = Workbook(write_only=True)
-    for name, frame in sheets.items():
-        safe = neutralise(_flat(frame))
-        ws = wb.create_sheet(title=name[:SHEET_LIMIT])
-        ws.append([str(c) for c in safe.columns])
-        for row in safe.astype(object).itertuples(index=False, name=None):
-            ws.append([_cell(v) for v in row])
-    wb.save(path)
+    """One sheet per table (names cut to 31 characters); missing values are empty cells.
+
+    Written through pandas' Excel writer, so the engine imports no spreadsheet library.
+    """
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            safe = neutralise(_flat(frame))
+            safe.to_excel(writer, sheet_name=name[:SHEET_LIMIT], index=False)
     return path
 
 

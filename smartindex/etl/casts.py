@@ -37,8 +37,10 @@ def _lit(pattern: str) -> str:
 def _zoned(raw: str, typ: str) -> str:
     """``raw`` with an offset or zone name, as local time in the session zone (NULL if bad)."""
     local = f"CAST(TRY_CAST({raw} AS TIMESTAMPTZ) AS TIMESTAMP)"
-    bad_offset = (f"regexp_matches({raw}, {_lit(NUMERIC_OFFSET)}) "
-                  f"AND NOT regexp_matches({raw}, {_lit(VALID_OFFSET)})")
+    bad_offset = (
+        f"regexp_matches({raw}, {_lit(NUMERIC_OFFSET)}) "
+        f"AND NOT regexp_matches({raw}, {_lit(VALID_OFFSET)})"
+    )
     value = local if typ == "TIMESTAMP" else f"CAST({local} AS DATE)"
     return f"CASE WHEN {bad_offset} THEN NULL ELSE {value} END"
 
@@ -46,13 +48,17 @@ def _zoned(raw: str, typ: str) -> str:
 def strict_cast(raw: str, typ: str) -> str:
     """SQL casting the text expression ``raw`` to ``typ`` strictly (NULL when it does not)."""
     if typ in INTEGERS:
-        return f"CASE WHEN regexp_full_match({raw}, {_lit(INTEGER_TEXT)}) " \
-               f"THEN TRY_CAST({raw} AS {typ}) END"
+        return (
+            f"CASE WHEN regexp_full_match({raw}, {_lit(INTEGER_TEXT)}) "
+            f"THEN TRY_CAST({raw} AS {typ}) END"
+        )
     if typ in FLOATS:
         return f"CASE WHEN isfinite(TRY_CAST({raw} AS DOUBLE)) THEN TRY_CAST({raw} AS {typ}) END"
     if typ in TEMPORAL:
-        return (f"CASE WHEN regexp_matches(substr({raw}, 12), {_lit(ZONE_HINT)}) "
-                f"THEN {_zoned(raw, typ)} ELSE TRY_CAST({raw} AS {typ}) END")
+        return (
+            f"CASE WHEN regexp_matches(substr({raw}, 12), {_lit(ZONE_HINT)}) "
+            f"THEN {_zoned(raw, typ)} ELSE TRY_CAST({raw} AS {typ}) END"
+        )
     return f"TRY_CAST({raw} AS {typ})"
 
 
@@ -61,11 +67,15 @@ def must_cast(raw: str, typ: str) -> str:
     the statement fails (the typed fast path then falls back to the reporting path)."""
     if typ == "VARCHAR":
         return raw
-    return (f"CASE WHEN {raw} IS NULL THEN NULL ELSE coalesce({strict_cast(raw, typ)}, "
-            f"error('smartindex: value does not cast')) END")
+    return (
+        f"CASE WHEN {raw} IS NULL THEN NULL ELSE coalesce({strict_cast(raw, typ)}, "
+        f"error('smartindex: value does not cast')) END"
+    )
 
 
 def finite_or_error(expr: str) -> str:
     """``expr`` (a typed DOUBLE/FLOAT) unchanged, or an error when it is nan or infinite."""
-    return f"CASE WHEN {expr} IS NULL OR isfinite({expr}) THEN {expr} " \
-           f"ELSE error('smartindex: value does not cast') END"
+    return (
+        f"CASE WHEN {expr} IS NULL OR isfinite({expr}) THEN {expr} "
+        f"ELSE error('smartindex: value does not cast') END"
+    )

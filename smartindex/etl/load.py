@@ -43,6 +43,23 @@ VIEWS = {
     "kecamatan": "SELECT * FROM region WHERE level = 'kecamatan'",
     "kelurahan": "SELECT * FROM region WHERE level = 'kelurahan'",
 }
+# The current state of every file, one row each (load_manifest is the history): status, error
+# and time of its latest load; rows and checksum of the latest successful load, which is what
+# the warehouse holds (0 rows when no load of the file ever succeeded).
+LOAD_CURRENT = """
+    WITH latest AS (
+        SELECT source_file, table_name, status, finished_at, error, warnings FROM load_manifest
+        QUALIFY row_number() OVER (PARTITION BY source_file ORDER BY finished_at DESC) = 1),
+    good AS (
+        SELECT source_file, load_id, sha256, rows_read, rows_loaded, rows_quarantined
+        FROM load_manifest WHERE status IN ('loaded', 'replaced')
+        QUALIFY row_number() OVER (PARTITION BY source_file ORDER BY finished_at DESC) = 1)
+    SELECT l.source_file, l.table_name, l.status, coalesce(g.rows_read, 0) AS rows_read,
+           coalesce(g.rows_loaded, 0) AS rows_loaded,
+           coalesce(g.rows_quarantined, 0) AS rows_quarantined, l.finished_at, l.error,
+           l.warnings, g.load_id, g.sha256
+    FROM latest l LEFT JOIN good g USING (source_file)
+    ORDER BY l.source_file"""
 
 
 @dataclass(frozen=True)
@@ -123,6 +140,7 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
     if table_exists(con, "region"):
         for name, sql in VIEWS.items():
             con.execute(f'CREATE OR REPLACE VIEW "{name}" AS {sql}')
+    con.execute(f"CREATE OR REPLACE VIEW load_current AS {LOAD_CURRENT}")
 
 
 def _validate(con: duckdb.DuckDBPyConnection, f: RawFile, checks: list[Check],
@@ -153,7 +171,7 @@ def _write(con: duckdb.DuckDBPyConnection, f: RawFile, load_id: str) -> tuple[in
 
 
 def _manifest(con: duckdb.DuckDBPyConnection, f: RawFile, rep: FileReport, load_id: str,
-              started: dt.datetime, extracted_at: dt.datetime | None = None) -> None:
+              started: dt.datetime, *, extracted_at: dt.datetime | None = None) -> None:
     con.execute("INSERT INTO load_manifest (load_id, source_file, sha256, size_bytes, "
                 "table_name, rows_read, rows_loaded, rows_quarantined, started_at, finished_at, "
                 "status, error, warnings, extracted_at) "
@@ -188,7 +206,7 @@ def load_file(con: duckdb.DuckDBPyConnection, f: RawFile, checks: list[Check], g
             raise SmartIndexError(f"{f.path}: internal error: {rep.rows_read} rows read but "
                                   f"{rep.rows_loaded} loaded + {rep.rows_quarantined} "
                                   "quarantined; nothing was written")
-        _manifest(con, f, rep, load_id, started, extract_time(con, f))
+        _manifest(con, f, rep, load_id, started, extracted_at=extract_time(con, f))
         con.execute("COMMIT")
     except BaseException:
         _rollback(con)

@@ -44,6 +44,7 @@ class EtlReport:
     files: list[FileReport] = field(default_factory=list)
     db_path: Path | None = None
     leftovers_removed: int = 0   # scratch / temporary files of an interrupted run, deleted
+    notes: list[str] = field(default_factory=list)  # warnings not tied to a raw file (boundaries)
 
     @property
     def ok(self) -> bool:
@@ -57,13 +58,15 @@ class EtlReport:
 
     @property
     def warnings(self) -> list[str]:
-        return [f"warning: {f.path}: {w}" for f in self.files for w in f.warnings]
+        return [f"warning: {f.path}: {w}" for f in self.files for w in f.warnings] + [
+            f"warning: {n}" for n in self.notes]
 
     def summary_table(self) -> str:
         """A plain aligned text table, one line per file plus a total line."""
         head = ("file", "table", "status", "read", "loaded", "quarantined")
-        rows = [(str(f.path), f.table, f.status, f"{f.rows_read:,}", f"{f.rows_loaded:,}",
-                 f"{f.rows_quarantined:,}") for f in self.files]
+        rows: list[tuple[str, ...]] = [
+            (str(f.path), f.table, f.status, f"{f.rows_read:,}", f"{f.rows_loaded:,}",
+             f"{f.rows_quarantined:,}") for f in self.files]
         tot = [sum(getattr(f, a) for f in self.files)
                for a in ("rows_read", "rows_loaded", "rows_quarantined")]
         rows.append((f"total: {len(self.files)} files", "", "failed" if not self.ok else "ok",

@@ -25,6 +25,7 @@ import pyarrow as pa
 from smartindex.etl.casts import strict_cast
 from smartindex.etl.registry import NUMERIC, TEMPORAL, Source
 from smartindex.etl.validate import Check, GxSession, expectation_name
+from smartindex.etl.within import resolve_within, within_failures
 from smartindex.warehouse.connection import table_exists
 
 CHUNK_ROWS = 1_000_000   # rows per GX frame; 2 M cost ~200 MB more peak RSS at 10 M rows
@@ -84,8 +85,8 @@ def row_json_sql(source: Source, alias: str) -> str:
                                   for c in source.all_columns) + "})"
 
 
-def _insert_bad(con: duckdb.DuckDBPyConnection, select_sql: str, params: list | None = None
-                ) -> None:
+def _insert_bad(con: duckdb.DuckDBPyConnection, select_sql: str,
+                params: list[object] | None = None) -> None:
     con.execute(f"INSERT INTO _bad {select_sql}", params or []).fetchall()
 
 
@@ -138,11 +139,14 @@ def resolve_references(con: duckdb.DuckDBPyConnection, source: Source, checks: l
     (and, for a self-reference, in this file too)."""
     out = []
     for c in checks:
+        if c.kind == "within":
+            out.append(resolve_within(con, c))
+            continue
         if c.kind != "references":
             out.append(c)
             continue
         table, col = c.params["table"], c.params["column"]
-        values: set = set()
+        values: set[object] = set()
         if table_exists(con, table):
             rows = con.execute(f"SELECT DISTINCT {_q(col)} FROM main.{_q(table)} "
                                f"WHERE {_q(col)} IS NOT NULL AND _source_file <> ?",
@@ -266,10 +270,14 @@ def expectation_failures(con: duckdb.DuckDBPyConnection, source: Source, checks:
     if n_rows == 0 or not checks:
         return
     single = list(dict.fromkeys(c.columns[0] for c in checks
-                                if c.where is None and c.kind not in {"order", "unique"}))
+                                if c.where is None and c.kind not in {"order", "unique",
+                                                                       "within"}))
     many = _high_cardinality(con, single, n_rows)
     row_checks = [c for c in checks if c.kind in {"order", "unique"}
                   or (c.where is None and c.columns[0] in many)]
+    for c in checks:
+        if c.kind == "within":
+            _record(con, source, c, within_failures(con, c, gx))
     unique = [c for c in row_checks if c.kind == "unique"]
     chunked = [c for c in row_checks if c.kind != "unique"]
     if chunked:
@@ -279,7 +287,7 @@ def expectation_failures(con: duckdb.DuckDBPyConnection, source: Source, checks:
     groups: dict[str | None, list[Check]] = {}
     row_ids = {id(c) for c in row_checks}
     for c in checks:
-        if id(c) not in row_ids:
+        if id(c) not in row_ids and c.kind != "within":
             groups.setdefault(c.where, []).append(c)
     for where, group in groups.items():
         _run_distinct(con, source, where, group, gx)

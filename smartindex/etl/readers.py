@@ -13,17 +13,12 @@ personal value is ever stored in any table. Empty strings become NULL.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
-import os
 import re
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 import duckdb
 import openpyxl
@@ -32,14 +27,10 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from smartindex.errors import DataFileError
 from smartindex.etl.casts import FLOATS, READ_AS_TEXT, finite_or_error, must_cast
+from smartindex.etl.csvtext import MAX_LINE, csv_error, sniff_csv, transcoded
 from smartindex.etl.pseudonymise import hash_sql
 from smartindex.etl.quarantine import staging_select
-from smartindex.etl.registry import Source
-from smartindex.etl.scan import open_bytes, scan_text
-
-MAX_LINE = 8 * 1024 * 1024   # DuckDB's CSV buffer is 16x this per thread: keep it modest
-IN_MEMORY_TRANSCODE = 1 << 29  # re-encoded copies up to ~512 MB stay in RAM (memfd), never on disk
-_SIGNATURES = {b"PK\x03\x04": "an XLSX/ZIP archive", b"PAR1": "a Parquet file"}
+from smartindex.etl.registry import IDENT, Source
 
 
 @dataclass
@@ -77,114 +68,16 @@ def check_header(path: Path, header: list[str], source: Source) -> None:
                             line=1, column=missing[0])
     for name in header:
         if header.count(name) > 1:
-            raise DataFileError(path, "column appears twice in the header", line=1, column=name)
+            raise DataFileError(path, "column appears twice in the header", line=1,
+                                column=name if IDENT.match(name) else None)
     extra = [c for c in header if c not in source.all_columns]
-    if extra:
-        raise DataFileError(path, f"unexpected column(s) {', '.join(extra)} (not in the "
-                            f"registry for {source.name!r})", line=1, column=extra[0])
-
-
-def _sniff_csv(path: Path, source: Source) -> tuple[list[str], bool]:
-    """Header names and whether the first line is valid UTF-8; rejects non-text files, NUL
-    bytes anywhere and damaged gzip streams (scan.py)."""
-    try:
-        with open_bytes(path) as fh:
-            head = fh.read(1 << 16)
-    except (OSError, EOFError) as exc:
-        scan_text(path)  # a damaged gzip stream: names the line where the data end
-        raise DataFileError(path, f"cannot read file: {exc}", line=1) from exc
-    if not head.strip(b"\xef\xbb\xbf \r\n\t"):
-        raise DataFileError(path, "empty file (no header line)", line=1)
-    for sig, what in _SIGNATURES.items():
-        if head.startswith(sig):
-            raise DataFileError(path, f"not the declared format csv: looks like {what}", line=1)
-    scan_text(path)
-    first = head.split(b"\n", 1)[0].rstrip(b"\r").removeprefix(b"\xef\xbb\xbf")
-    enc = source.encoding or "utf-8"
-    try:
-        text, utf8 = first.decode(enc), True
-    except UnicodeDecodeError:
-        text, utf8 = first.decode("cp1252", errors="replace"), False
-    names = next(csv.reader([text], delimiter=source.delimiter), [])
-    return [n.strip() for n in names], utf8
-
-
-def _decode_to(path: Path, encoding: str, dst: IO[str]) -> None:
-    """Stream ``path`` from ``encoding`` into ``dst`` (cp1252 gaps map as Latin-1)."""
-    dec = codecs.getincrementaldecoder("latin-1" if encoding == "latin-1" else "cp1252")
-    decoder = dec(errors="strict")
-    with open_bytes(path) as src:
-        while block := src.read(1 << 22):
-            try:
-                dst.write(decoder.decode(block))
-            except UnicodeDecodeError:  # the 5 bytes cp1252 leaves undefined
-                dst.write(block.decode("latin-1"))
-        dst.write(decoder.decode(b"", final=True))
-
-
-@contextmanager
-def _transcoded(path: Path, encoding: str, scratch: Path) -> Iterator[Path]:
-    """A UTF-8 copy of ``path`` for DuckDB, deleted on exit. The copy holds raw personal
-    values, so it lives in memory (an anonymous ``memfd``, gone even after ``kill -9``) when
-    the system allows and the file is not huge; otherwise in the scratch directory, which the
-    next run cleans if this one is killed."""
-    size = path.stat().st_size * (10 if path.suffix.lower() == ".gz" else 1)
-    if hasattr(os, "memfd_create") and Path("/proc/self/fd").is_dir() \
-            and size <= IN_MEMORY_TRANSCODE:
-        fd = os.memfd_create("smartindex-transcoded", os.MFD_CLOEXEC)
-        try:
-            with open(fd, "w", encoding="utf-8", newline="", closefd=False) as dst:
-                _decode_to(path, encoding, dst)
-            yield Path(f"/proc/self/fd/{fd}")
-        finally:
-            os.close(fd)
-        return
-    scratch.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", suffix=".csv",
-                                     dir=scratch) as dst:
-        _decode_to(path, encoding, dst)
-        dst.flush()
-        yield Path(dst.name)
-
-
-# DuckDB CSV error -> the kind of problem. DuckDB's message quotes the raw record ("Original
-# Line: ..."), which may hold personal data: only these phrases ever reach a message.
-_CSV_PROBLEMS = (
-    ("unterminated quote", "unterminated quoted field (a stray '\"'?)"),
-    ("unicode", "not valid UTF-8"),
-    ("maximum line size", f"line longer than {MAX_LINE:,} bytes"),
-    ("quote", "misplaced quote character"),
-    ("escape", "misplaced escape character"),
-    ("gzip", "damaged gzip stream"),
-)
-
-
-def _quote_column(text: str, header: list[str], delimiter: str) -> str | None:
-    """The column in which DuckDB's quoted original line opens its first quote."""
-    m = re.search(r"Original Line: ?(.*)", text)
-    if not m or '"' not in m.group(1):
-        return None
-    index = m.group(1)[: m.group(1).index('"')].count(delimiter)
-    return header[index] if index < len(header) else None
-
-
-def _csv_error(path: Path, exc: duckdb.Error, header: list[str], delimiter: str = ","
-               ) -> DataFileError:
-    """One line naming file, line, column and the kind of problem from DuckDB's multi-line CSV
-    error; never a raw value (the error text quotes the record, which may be personal)."""
-    text = str(exc)
-    line_m = re.search(r"CSV Error on Line: (\d+)", text)
-    low = text.lower()
-    reason = next((r for needle, r in _CSV_PROBLEMS if needle in low), "malformed CSV record")
-    column = _quote_column(text, header, delimiter) if "quote" in low else None
-    found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
-    if found and int(found.group(2)) < int(found.group(1)):
-        column = header[int(found.group(2))]
-        reason = f"truncated or ragged line: {found.group(2)} of {found.group(1)} fields"
-    elif found:
-        reason = f"ragged line: {found.group(2)} fields, header has {found.group(1)}"
-    return DataFileError(path, reason, line=int(line_m.group(1)) if line_m else None,
-                         column=column)
+    named = [c for c in extra if IDENT.match(c)]
+    if named:
+        raise DataFileError(path, f"unexpected column(s) {', '.join(named)} (not in the "
+                            f"registry for {source.name!r})", line=1, column=named[0])
+    if extra:  # values, not names: a record or a stray value on the header line
+        raise DataFileError(path, f"{len(extra)} unexpected column(s) that are not column "
+                            "names (data on the header line?)", line=1)
 
 
 def _csv_from(path: Path, header: list[str], source: Source, *, typed: bool = False) -> str:
@@ -222,7 +115,7 @@ def _create_stage(con: duckdb.DuckDBPyConnection, from_sql: str, header: list[st
                 {"key": key} if source.pseudonymise else None)
     con.execute("CREATE TEMP VIEW _typed AS SELECT rowid + 2 AS _row_number, * "
                 "FROM temp._typed_t")
-    return con.execute("SELECT count(*) FROM temp._typed_t").fetchall()[0][0]
+    return int(con.execute("SELECT count(*) FROM temp._typed_t").fetchall()[0][0])
 
 
 def _drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
@@ -272,7 +165,7 @@ def _create_stage_typed(con: duckdb.DuckDBPyConnection, path: Path, header: list
         return None
     con.execute("CREATE TEMP VIEW _typed AS SELECT rowid + 2 AS _row_number, * "
                 "FROM temp._typed_t")
-    return con.execute("SELECT count(*) FROM temp._typed_t").fetchall()[0][0]
+    return int(con.execute("SELECT count(*) FROM temp._typed_t").fetchall()[0][0])
 
 
 def _stage_csv_from(con: duckdb.DuckDBPyConnection, target: Path, header: list[str],
@@ -286,33 +179,34 @@ def _stage_csv_from(con: duckdb.DuckDBPyConnection, target: Path, header: list[s
 
 def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, source: Source, key: str,
                scratch: Path) -> Staged:
-    header, utf8 = _sniff_csv(path, source)
+    header, utf8 = sniff_csv(path, source)
     check_header(path, header, source)
     warnings: list[str] = []
     with ExitStack() as stack:
         target = path
         if source.encoding in {"cp1252", "latin-1"}:
-            target = stack.enter_context(_transcoded(path, source.encoding, scratch))
+            target = stack.enter_context(transcoded(path, source.encoding, scratch))
         try:
             if not utf8 and source.encoding is None:
                 raise duckdb.InvalidInputException("Invalid unicode in header")
             rows = _stage_csv_from(con, target, header, source, key)
         except duckdb.Error as exc:
             if "unicode" not in str(exc).lower() or source.encoding is not None:
-                raise _csv_error(path, exc, header, source.delimiter) from exc
+                raise csv_error(path, exc, header, source.delimiter) from exc
             where = re.search(r"CSV Error on Line: (\d+)", str(exc))
             warnings.append(f"not valid UTF-8 (first at line {where.group(1) if where else 1}); "
                             "read as cp1252")
-            target = stack.enter_context(_transcoded(path, "cp1252", scratch))
+            target = stack.enter_context(transcoded(path, "cp1252", scratch))
             try:
                 rows = _create_stage(con, _csv_from(target, header, source), header, source,
                                      key)
             except duckdb.Error as exc2:
-                raise _csv_error(path, exc2, header, source.delimiter) from exc2
+                raise csv_error(path, exc2, header, source.delimiter) from exc2
     return Staged(rows, header, warnings)
 
 
-def _stage_parquet(con, path: Path, source: Source, key: str, scratch: Path) -> Staged:
+def _stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, source: Source, key: str,
+                   scratch: Path) -> Staged:
     from_sql = f"read_parquet('{_sql_path(path)}')"
     try:
         header = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {from_sql}").fetchall()]
@@ -367,7 +261,8 @@ def _xlsx_table(path: Path, source: Source) -> tuple[list[str], pa.Table]:
         {h: pa.array([], pa.string()) for h in header})
 
 
-def _stage_xlsx(con, path: Path, source: Source, key: str, scratch: Path) -> Staged:
+def _stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, source: Source, key: str,
+                scratch: Path) -> Staged:
     header, table = _xlsx_table(path, source)
     check_header(path, header, source)
     con.register("_xlsx_src", table)

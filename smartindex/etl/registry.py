@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from collections.abc import Mapping
@@ -17,7 +18,7 @@ TOP_KEYS = {"version", "bbox", "source"}
 SOURCE_KEYS = {"name", "description", "pattern", "format", "delimiter", "decimal", "encoding",
                "sheet", "primary_key", "pseudonymise", "columns", "optional", "expect", "bbox_when"}
 EXPECT_KEYS = {"not_null", "between", "in_set", "regex", "unique", "order", "references",
-               "not_future"}
+               "not_future", "not_before", "within"}
 TYPES = {"VARCHAR", "BOOLEAN", "SMALLINT", "INTEGER", "BIGINT", "DOUBLE", "FLOAT", "DATE",
          "TIMESTAMP"}
 NUMERIC = {"SMALLINT", "INTEGER", "BIGINT", "DOUBLE", "FLOAT"}
@@ -39,6 +40,12 @@ class Expect:
     order: tuple[tuple[str, str], ...] = ()
     references: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     not_future: tuple[str, ...] = ()
+    not_before: Mapping[str, dt.date] = field(default_factory=dict)
+    # child column -> (parent column, referenced table, its parent column, date column or
+    # None): the row of the child's code in that table (found through ``references``) names
+    # the parent code; records dated before the parent unit's valid_from are exempt (a
+    # kelurahan of a kecamatan created by a split lay in another kecamatan before)
+    within: Mapping[str, tuple[str, str, str, str | None]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -126,14 +133,53 @@ def _parse_expect(name: str, raw: Mapping[str, Any], cols: Mapping[str, str]) ->
         regex=dict(raw.get("regex", {})),
         unique=tuple(tuple(u) for u in raw.get("unique", ())),
         order=tuple(_pair(name, o, "order item") for o in raw.get("order", ())),
-        references=refs, not_future=tuple(raw.get("not_future", ())))
+        references=refs, not_future=tuple(raw.get("not_future", ())),
+        not_before={c: _date(name, c, v) for c, v in raw.get("not_before", {}).items()},
+        within=_within(name, raw.get("within", {}), refs))
     used = [*ex.not_null, *ex.between, *ex.in_set, *ex.regex, *ex.references, *ex.not_future,
+            *ex.not_before, *ex.within, *(w[0] for w in ex.within.values()),
+            *(w[3] for w in ex.within.values() if w[3]),
             *(c for u in ex.unique for c in u), *(c for o in ex.order for c in o)]
     _need_cols(name, cols, used, "[source.expect]")
-    for c in ex.not_future:
-        if cols[c] not in TEMPORAL:
-            raise _fail(name, f"not_future column {c!r} must be DATE or TIMESTAMP")
+    for key, temporal in (("not_future", ex.not_future), ("not_before", ex.not_before)):
+        for c in temporal:
+            if cols[c] not in TEMPORAL:
+                raise _fail(name, f"{key} column {c!r} must be DATE or TIMESTAMP")
+    unbounded = [c for c, t in cols.items() if t in TEMPORAL and c not in ex.not_before]
+    if unbounded:
+        raise _fail(name, f"date/time column(s) {', '.join(unbounded)} need a plausible lower "
+                          "bound in not_before (e.g. the year the records start)")
     return ex
+
+
+def _date(name: str, col: str, value: object) -> dt.date:
+    """A ``not_before`` bound: a TOML date or an ISO date string."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise _fail(name, f"not_before.{col} must be a date (YYYY-MM-DD), got {value!r}"
+                    ) from None
+
+
+def _within(name: str, raw: Mapping[str, Any], refs: Mapping[str, tuple[str, str]]
+            ) -> dict[str, tuple[str, str, str, str | None]]:
+    """``within = { child = ["parent", "table.parent_column", "date_column"?] }``; the child
+    needs a reference into that table."""
+    out = {}
+    for child, v in raw.items():
+        if not (isinstance(v, list) and len(v) in {2, 3}):
+            raise _fail(name, f"within.{child} must be [parent, 'table.column', date?], got {v!r}")
+        parent, target, *when = v
+        table, _, tcol = str(target).partition(".")
+        if child not in refs or refs[child][0] != table or not tcol:
+            raise _fail(name, f"within.{child} needs references.{child} into {table!r} and a "
+                              f"'table.column' target, got {target!r}")
+        out[child] = (str(parent), table, tcol, str(when[0]) if when else None)
+    return out
 
 
 def _check_types(name: str, cols: Mapping[str, str]) -> None:
@@ -174,7 +220,9 @@ def _parse_source(raw: Mapping[str, Any]) -> Source:
     _check_options(name, raw, cols)
     expect = _parse_expect(name, raw.get("expect", {}), cols)
     personal = set(raw.get("pseudonymise", ()))
-    hashed = personal & {*expect.between, *expect.in_set, *expect.regex, *expect.references}
+    within = {c for child, w in expect.within.items() for c in (child, w[0])}
+    hashed = personal & {*expect.between, *expect.in_set, *expect.regex, *expect.references,
+                         *within}
     if hashed:
         raise _fail(name, f"value checks on pseudonymised column(s) {sorted(hashed)} would "
                           "see hashes; only not_null/unique/order apply to personal columns")
@@ -198,6 +246,9 @@ def _check_references(sources: tuple[Source, ...]) -> None:
                 raise _fail(s.name, f"references.{col} points at unknown or later table {table!r}")
             if tcol not in seen[table].all_columns:
                 raise _fail(s.name, f"references.{col}: table {table!r} has no column {tcol!r}")
+        for col, (_, table, tcol, _) in s.expect.within.items():
+            if tcol not in seen[table].all_columns:
+                raise _fail(s.name, f"within.{col}: table {table!r} has no column {tcol!r}")
 
 
 def parse_registry(doc: Mapping[str, Any]) -> Registry:

@@ -9,6 +9,7 @@ import duckdb
 
 from smartindex.config import Settings
 from smartindex.errors import DataFileError, WarehouseError
+from smartindex.etl.boundaries import load_boundaries, plan_boundaries
 from smartindex.etl.load import (
     RawFile,
     create_views,
@@ -22,8 +23,8 @@ from smartindex.etl.progress import EtlReport, FileReport, progress_bar
 from smartindex.etl.registry import Registry, load_registry
 from smartindex.etl.validate import GxSession, build_checks
 from smartindex.warehouse import swap_write
-from smartindex.warehouse.swap import clean_leftovers, scratch_dir
 from smartindex.warehouse.connection import connect
+from smartindex.warehouse.swap import clean_leftovers, scratch_dir
 
 MEMORY_LIMIT = "2GB"   # DuckDB spills to disk beyond this; keeps the peak RSS bounded
 
@@ -119,11 +120,14 @@ def run_etl(settings: Settings, *, raw_dir: Path | None = None,
     todo = [f for f in files if f.rel not in done]
     reports: dict[str, FileReport] = {}
     leftovers: list[int] = []
-    if todo:
+    shapes = plan_boundaries(settings.db_path, settings.boundaries_path, registry.bbox)
+    notes = list(shapes.notes)  # boundary problems are warnings: maps then show no shapes
+    if todo or shapes.due:
         settings.db_path.parent.mkdir(parents=True, exist_ok=True)
         with swap_write(settings.db_path, on_leftovers=leftovers.append) as con:
-            reports = _load_all(con, settings, registry, todo, progress, gx=gx)
+            reports = _load_all(con, settings, registry, todo, progress, gx=gx) if todo else {}
+            notes = load_boundaries(con, settings.boundaries_path, registry.bbox)
     elif settings.db_path.parent.is_dir():
         leftovers.append(clean_leftovers(settings.db_path))
     return EtlReport([reports.get(f.rel) or _skipped(f) for f in files],
-                     db_path=settings.db_path, leftovers_removed=sum(leftovers))
+                     db_path=settings.db_path, leftovers_removed=sum(leftovers), notes=notes)

@@ -17,14 +17,14 @@ from typing import BinaryIO
 from smartindex.errors import DataFileError
 
 BLOCK = 1 << 22
-GZ_CHUNK = 1 << 16   # compressed bytes per step: a corrupt stream is located within ~0.5 MB
+GZ_CHUNK = 1 << 12  # compressed bytes per step: corruption is located within ~40 KB of text
 
 
-class _Truncated(Exception):
+class _TruncatedError(Exception):
     """The gzip stream ended before its end-of-member marker."""
 
 
-def open_bytes(path: Path) -> BinaryIO:
+def open_bytes(path: Path) -> BinaryIO | gzip.GzipFile:
     """The file's bytes, decompressed when it ends in ``.gz``."""
     if path.suffix.lower() == ".gz":
         return gzip.open(path, "rb")
@@ -47,7 +47,7 @@ def _gzip_blocks(fh: BinaryIO) -> Iterator[bytes]:
             if d.eof:
                 chunk, d, started = d.unused_data, zlib.decompressobj(31), False
     if started and not d.eof:
-        raise _Truncated
+        raise _TruncatedError
 
 
 def scan_text(path: Path) -> int:
@@ -57,17 +57,26 @@ def scan_text(path: Path) -> int:
     gz = path.suffix.lower() == ".gz"
     try:
         with open(path, "rb") as fh:
-            for block in (_gzip_blocks(fh) if gz else _plain_blocks(fh)):
+            for block in _gzip_blocks(fh) if gz else _plain_blocks(fh):
                 nul = block.find(b"\x00")
                 if nul >= 0:
-                    raise DataFileError(path, "NUL byte: binary data or UTF-16 in a text file "
-                                        "(expected UTF-8 text)",
-                                        line=lines + block.count(b"\n", 0, nul) + 1)
+                    raise DataFileError(
+                        path,
+                        "wrong encoding: NUL byte (UTF-16 or binary data?), expected UTF-8 text",
+                        line=lines + block.count(b"\n", 0, nul) + 1,
+                    )
                 lines += block.count(b"\n")
-    except (_Truncated, zlib.error) as exc:
-        what = "truncated" if isinstance(exc, _Truncated) else "corrupt"
-        raise DataFileError(path, f"{what} gzip stream: the data end inside line {lines + 1} "
-                            f"(after {lines:,} complete lines)", line=lines + 1) from exc
+    except _TruncatedError as exc:
+        raise DataFileError(
+            path,
+            f"truncated gzip stream: the data end inside line {lines + 1} "
+            f"(after {lines:,} complete lines)",
+            line=lines + 1,
+        ) from exc
+    except zlib.error as exc:
+        raise DataFileError(
+            path, f"corrupt gzip stream: unreadable after about {lines:,} lines", line=lines + 1
+        ) from exc
     except OSError as exc:
         raise DataFileError(path, f"cannot read file: {exc.strerror or exc}") from exc
     return lines

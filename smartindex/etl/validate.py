@@ -24,7 +24,6 @@ from smartindex.errors import SmartIndexError
 from smartindex.etl.registry import Source
 
 
-
 def city_zone(name: str) -> ZoneInfo:
     """The IANA time zone ``name`` (``Settings.timezone``); "future" is judged in it."""
     try:
@@ -62,6 +61,9 @@ _REASONS: dict[str, Callable[[Check], str]] = {
     "references": lambda c: f"no matching {c.params['table']}.{c.params['column']}",
     "regex": lambda c: f"does not match {c.params['regex']}",
     "not_future": lambda c: "date/time in the future",
+    "not_before": lambda c: f"before {c.params['min']} (implausibly early)",
+    "within": lambda c: (f"{c.columns[0]} does not lie in {c.columns[1]} "
+                         f"(per {c.params['table']}.{c.params['parent']})"),
     "order": lambda c: f"{c.columns[1]} before {c.columns[0]}",
     "unique": lambda c: f"duplicate value(s) of unique {'+'.join(c.columns)} (every copy)",
 }
@@ -75,6 +77,7 @@ def _value_checks(source: Source) -> list[Check]:
     checks += [Check("in_set", (c,), {"values": v}) for c, v in ex.in_set.items()]
     checks += [Check("regex", (c,), {"regex": rx}) for c, rx in ex.regex.items()]
     checks += [Check("not_future", (c,)) for c in ex.not_future]
+    checks += [Check("not_before", (c,), {"min": d.isoformat()}) for c, d in ex.not_before.items()]
     checks += [Check("references", (c,), {"table": t, "column": tc})
                for c, (t, tc) in ex.references.items()]
     return checks
@@ -87,6 +90,9 @@ def build_checks(source: Source, bbox: Mapping[str, tuple[float, float]]) -> lis
         checks += [Check("bbox", (c,), {"min": lo, "max": hi}, where=source.bbox_when)
                    for c, (lo, hi) in bbox.items()]
     checks += [Check("order", (a, b)) for a, b in source.expect.order]
+    checks += [Check("within", (child, parent), {"table": t, "parent": tcol, "date": when,
+                                                 "key": source.expect.references[child][1]})
+               for child, (parent, t, tcol, when) in source.expect.within.items()]
     checks += [Check("unique", tuple(u)) for u in source.expect.unique]
     return checks
 
@@ -114,11 +120,22 @@ _BUILDERS: dict[str, Callable[[Any, Check, int], Any]] = {
         column=c.columns[0], regex=c.params["regex"]),
     "not_future": lambda gxe, c, now: gxe.ExpectColumnValuesToBeBetween(
         column=c.columns[0], max_value=now),
+    "not_before": lambda gxe, c, now: gxe.ExpectColumnValuesToBeBetween(
+        column=c.columns[0], min_value=_epoch_us(c.params["min"])),
+    "within": lambda gxe, c, now: gxe.ExpectColumnPairValuesToBeInSet(
+        column_A=c.columns[0], column_B=c.columns[1], value_pairs_set=list(c.params["pairs"]),
+        ignore_row_if="either_value_is_missing"),
     "order": lambda gxe, c, now: gxe.ExpectColumnPairValuesAToBeGreaterThanB(
         column_A=c.columns[1], column_B=c.columns[0], or_equal=True,
         ignore_row_if="either_value_is_missing"),
     "unique": _unique,
 }
+
+
+def _epoch_us(day: str) -> int:
+    """Microseconds since 1970 of a date (how temporal columns reach GX)."""
+    return (dt.datetime.fromisoformat(day) - dt.datetime(1970, 1, 1)) \
+        // dt.timedelta(microseconds=1)
 
 
 def expectation_name(check: Check) -> str:
@@ -130,6 +147,8 @@ def expectation_name(check: Check) -> str:
             "references": "expect_column_values_to_be_in_set",
             "regex": "expect_column_values_to_match_regex",
             "not_future": "expect_column_values_to_be_between",
+            "not_before": "expect_column_values_to_be_between",
+            "within": "expect_column_pair_values_to_be_in_set",
             "order": "expect_column_pair_values_a_to_be_greater_than_b",
             "unique": ("expect_column_values_to_be_unique" if len(check.columns) == 1
                        else "expect_compound_columns_to_be_unique")}[check.kind]
@@ -172,8 +191,11 @@ class GxSession:
     def _definition(self) -> Any:
         with self._lock:
             if self._batch_def is None:
-                import great_expectations as gx
-                from great_expectations.data_context.types.base import ProgressBarsConfig
+                # GX takes seconds to import: only when a file is validated (see warm_up)
+                import great_expectations as gx  # noqa: PLC0415
+                from great_expectations.data_context.types.base import (  # noqa: PLC0415
+                    ProgressBarsConfig,
+                )
                 ctx = gx.get_context(mode="ephemeral")
                 ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
                 asset = ctx.data_sources.add_pandas("smartindex_etl").add_dataframe_asset("frame")
@@ -182,8 +204,8 @@ class GxSession:
 
     def failures(self, frame: Any, checks: Sequence[Check]) -> list[tuple[Check, list[int]]]:
         """Run ``checks`` on ``frame`` (RangeIndex); failing positions per check."""
-        import great_expectations as gx
-        import great_expectations.expectations as gxe
+        import great_expectations as gx  # noqa: PLC0415 - see _definition
+        import great_expectations.expectations as gxe  # noqa: PLC0415
         batch_def = self._definition()
         self._n += 1
         suite = gx.ExpectationSuite(name=f"etl_{self._n}")

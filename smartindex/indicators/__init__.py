@@ -4,7 +4,7 @@ indicator_values). Each dimension package (``economy`` … ``living``) exposes `
 
 from __future__ import annotations
 
-from smartindex.indicators import (  # noqa: E402 - the dimension packages use the engine above
+from smartindex.indicators import (
     economy,
     environment,
     governance,
@@ -41,15 +41,15 @@ __all__ = [
     "Factor",
     "Indicator",
     "catalogue_from_dict",
+    "economy",
+    "environment",
+    "governance",
     "install_calendar",
+    "living",
     "load_catalogue",
     "measure",
     "measure_dimension",
     "measure_indicator_values",
-    "economy",
-    "environment",
-    "governance",
-    "living",
     "mobility",
     "people",
     "targets_frame",

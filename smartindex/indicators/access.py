@@ -41,7 +41,7 @@ def haversine_m(lat1: object, lon1: object, lat2: object, lon2: object) -> np.nd
     dphi = p2 - p1
     dlmb = np.radians(np.asarray(lon2, float)) - np.radians(np.asarray(lon1, float))
     h = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    return np.asarray(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))))
 
 
 def active_in(start: pd.Series, end: pd.Series, year: int) -> np.ndarray:
@@ -64,7 +64,7 @@ def within_reach(points: pd.DataFrame, assets: pd.DataFrame, radius_m: float,
     for i in range(0, len(plat), chunk):
         d = haversine_m(plat[i:i + chunk, None], plon[i:i + chunk, None], alat[None], alon[None])
         out[i:i + chunk] = d.min(axis=1) <= radius_m  # NaN points: False
-    return out & ~(np.isnan(plat) | np.isnan(plon))
+    return np.asarray(out & ~(np.isnan(plat) | np.isnan(plon)), dtype=bool)
 
 
 def kelurahan_population(regions: pd.DataFrame, population: pd.DataFrame, year: int,

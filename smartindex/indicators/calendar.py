@@ -35,41 +35,59 @@ WEEK_HOURS = 37.5
 DAY_MINUTES = 450
 """Working minutes in every working day (7.5 h; 5 x 7.5 h = :data:`WEEK_HOURS`)."""
 SCHEDULE: dict[str, tuple[tuple[int, int], ...]] = {
-    "mon_thu": ((450, 720), (780, 960)),   # 07:30-12:00, 13:00-16:00
-    "fri": ((450, 690), (780, 990)),       # 07:30-11:30, 13:00-16:30
+    "mon_thu": ((450, 720), (780, 960)),  # 07:30-12:00, 13:00-16:00
+    "fri": ((450, 690), (780, 990)),  # 07:30-11:30, 13:00-16:30
 }
 """Working intervals per day type, in minutes after midnight (local time)."""
 
 DECREES: dict[int, tuple[str, ...]] = {
     2016: ("SKB Menag 150/2015, Menaker 2/SKB/MEN/VI/2015, MenPANRB 01/2015",),
-    2017: ("SKB Menag 135/2016, Menaker SKB 109/2016, MenPANRB 01/SKB/MENPANRB/04/2016",
-           "amended by SKB 684/2016, 302/2016, SKB/02/MENPAN-RB/11/2016 (adds 1 June, "
-           "cuti bersama 2 Jan and 27-30 Jun instead of 23, 27, 28 Jun)",
-           "Pilkada 15 Feb 2017 declared a holiday by Keppres"),
-    2018: ("SKB Menag 707/2017, Menaker 256/2017, MenPANRB 01/SKB/MENPAN-RB/09/2017",
-           "amended by SKB 223/2018, 46/2018, 13/2018 (cuti bersama Idul Fitri 11-14, 18-20 Jun)",
-           "Pilkada 27 Jun 2018 declared a holiday by Keppres"),
-    2019: ("SKB Menag 617/2018, Menaker 262/2018, MenPANRB 16/2018",
-           "Pemilu 17 Apr 2019 declared a holiday by Keppres"),
-    2020: ("SKB Menag 728/2019, Menaker 213/2019, MenPANRB 01/2019",
-           "amended four times, incl. SKB 391/2020, 02/2020, 02/2020 (Idul Fitri cuti bersama "
-           "moved to 28-31 Dec; 28 Oct added), SKB 440/2020, 03/2020, 03/2020 and SKB "
-           "744/2020, 05/2020, 06/2020 (28-30 Dec removed; 24 and 31 Dec remain)",
-           "Pilkada 9 Dec 2020 declared a holiday by Keppres"),
-    2021: ("SKB Menag 642/2020, Menaker 4/2020, MenPANRB 4/2020",
-           "amended by SKB 281/2021, 1/2021, 1/2021 (cuti bersama only 12 May and 24 Dec)",
-           "amended by SKB 712/2021, 1/2021, 3/2021 (Tahun Baru Islam 11 Aug, Maulid 20 Oct, "
-           "cuti bersama 24 Dec removed)"),
-    2022: ("SKB Menag 963/2021, Menaker 3/2021, MenPANRB 4/2021",
-           "amended by SKB 375/2022, 1/2022, 1/2022 (cuti bersama 29 Apr, 4-6 May; no cuti "
-           "bersama at Christmas)"),
-    2023: ("SKB Menag 1066/2022, Menaker 3/2022, MenPANRB 3/2022",
-           "amended by SKB 327/2023, 1/2023, 1/2023 (cuti bersama Idul Fitri 19-21, 24-25 Apr)",
-           "amended by SKB 624/2023, 2/2023, 2/2023 (cuti bersama Idul Adha 28 and 30 Jun)"),
-    2024: ("SKB Menag 855/2023, Menaker 3/2023, MenPANRB 4/2023",
-           "Pemilu 14 Feb 2024 and Pilkada 27 Nov 2024 declared holidays by Keppres"),
-    2025: ("SKB Menag 1017/2024, Menaker 2/2024, MenPANRB 2/2024",
-           "amended by SKB 933/2025, 1/2025, 3/2025 (cuti bersama 18 Aug, 80th anniversary)"),
+    2017: (
+        "SKB Menag 135/2016, Menaker SKB 109/2016, MenPANRB 01/SKB/MENPANRB/04/2016",
+        "amended by SKB 684/2016, 302/2016, SKB/02/MENPAN-RB/11/2016 (adds 1 June, "
+        "cuti bersama 2 Jan and 27-30 Jun instead of 23, 27, 28 Jun)",
+        "Pilkada 15 Feb 2017 declared a holiday by Keppres",
+    ),
+    2018: (
+        "SKB Menag 707/2017, Menaker 256/2017, MenPANRB 01/SKB/MENPAN-RB/09/2017",
+        "amended by SKB 223/2018, 46/2018, 13/2018 (cuti bersama Idul Fitri 11-14, 18-20 Jun)",
+        "Pilkada 27 Jun 2018 declared a holiday by Keppres",
+    ),
+    2019: (
+        "SKB Menag 617/2018, Menaker 262/2018, MenPANRB 16/2018",
+        "Pemilu 17 Apr 2019 declared a holiday by Keppres",
+    ),
+    2020: (
+        "SKB Menag 728/2019, Menaker 213/2019, MenPANRB 01/2019",
+        "amended four times, incl. SKB 391/2020, 02/2020, 02/2020 (Idul Fitri cuti bersama "
+        "moved to 28-31 Dec; 28 Oct added), SKB 440/2020, 03/2020, 03/2020 and SKB "
+        "744/2020, 05/2020, 06/2020 (28-30 Dec removed; 24 and 31 Dec remain)",
+        "Pilkada 9 Dec 2020 declared a holiday by Keppres",
+    ),
+    2021: (
+        "SKB Menag 642/2020, Menaker 4/2020, MenPANRB 4/2020",
+        "amended by SKB 281/2021, 1/2021, 1/2021 (cuti bersama only 12 May and 24 Dec)",
+        "amended by SKB 712/2021, 1/2021, 3/2021 (Tahun Baru Islam 11 Aug, Maulid 20 Oct, "
+        "cuti bersama 24 Dec removed)",
+    ),
+    2022: (
+        "SKB Menag 963/2021, Menaker 3/2021, MenPANRB 4/2021",
+        "amended by SKB 375/2022, 1/2022, 1/2022 (cuti bersama 29 Apr, 4-6 May; no cuti "
+        "bersama at Christmas)",
+    ),
+    2023: (
+        "SKB Menag 1066/2022, Menaker 3/2022, MenPANRB 3/2022",
+        "amended by SKB 327/2023, 1/2023, 1/2023 (cuti bersama Idul Fitri 19-21, 24-25 Apr)",
+        "amended by SKB 624/2023, 2/2023, 2/2023 (cuti bersama Idul Adha 28 and 30 Jun)",
+    ),
+    2024: (
+        "SKB Menag 855/2023, Menaker 3/2023, MenPANRB 4/2023",
+        "Pemilu 14 Feb 2024 and Pilkada 27 Nov 2024 declared holidays by Keppres",
+    ),
+    2025: (
+        "SKB Menag 1017/2024, Menaker 2/2024, MenPANRB 2/2024",
+        "amended by SKB 933/2025, 1/2025, 3/2025 (cuti bersama 18 Aug, 80th anniversary)",
+    ),
     2026: ("SKB Menag 1497/2025, Menaker 2/2025, MenPANRB 5/2025",),
 }
 """Decrees behind each year's holidays (2015 and 2027 are not verified: no decree cited)."""
@@ -213,10 +231,12 @@ from marked
 order by date
 """
 
+
 def _day_minutes_sql(intervals: tuple[tuple[int, int], ...]) -> str:
     """SQL: working minutes of the day of ``p_ts`` up to ``p_ts``, for one day type."""
-    return " + ".join(f"least(greatest(minute_of_day(p_ts) - {a}, 0), {b - a})"
-                      for a, b in intervals)
+    return " + ".join(
+        f"least(greatest(minute_of_day(p_ts) - {a}, 0), {b - a})" for a, b in intervals
+    )
 
 
 # Friday (isodow 5) has its own schedule.
@@ -249,8 +269,9 @@ def holiday_rows() -> list[tuple[date, str, str, bool]]:
     return rows
 
 
-def install_calendar(con: duckdb.DuckDBPyConnection, *, start_year: int = START_YEAR,
-                     end_year: int = END_YEAR) -> None:
+def install_calendar(
+    con: duckdb.DuckDBPyConnection, *, start_year: int = START_YEAR, end_year: int = END_YEAR
+) -> None:
     """Create the temporary ``calendar_days`` table and the working-time macros.
 
     Macros: ``working_hours_between(a, b)`` (working hours of :data:`SCHEDULE` on working
@@ -260,9 +281,13 @@ def install_calendar(con: duckdb.DuckDBPyConnection, *, start_year: int = START_
     Timestamps outside the calendar years give NULL.
     """
     rows = holiday_rows()
-    params = [f"{start_year}-01-01", f"{end_year}-12-31", [r[0] for r in rows],
-              [r[1] for r in rows], [r[2] + (" (belum terverifikasi)" if r[3] else "")
-                                     for r in rows]]
+    params = [
+        f"{start_year}-01-01",
+        f"{end_year}-12-31",
+        [r[0] for r in rows],
+        [r[1] for r in rows],
+        [r[2] + (" (belum terverifikasi)" if r[3] else "") for r in rows],
+    ]
     con.execute(_CALENDAR_SQL.format(day=DAY_MINUTES), params)
     for macro in _MACROS:
         con.execute(macro)

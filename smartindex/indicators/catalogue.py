@@ -12,10 +12,10 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from smartindex.errors import CatalogueError
@@ -305,7 +305,7 @@ def _bands(raw: object, where: str) -> tuple[Band, ...]:
     if not ok or not isinstance(raw, list):
         raise CatalogueError(f"{where}: standard_bands must be [[lo, hi, grade, label], ...]")
     bands = tuple(Band(float(b[0]), float(b[1]), b[2], b[3]) for b in sorted(raw))
-    if any(a.hi >= b.lo for a, b in zip(bands, bands[1:], strict=False)):
+    if any(a.hi >= b.lo for a, b in pairwise(bands)):
         raise CatalogueError(f"{where}: standard_bands overlap")
     return bands
 
@@ -318,7 +318,7 @@ def _standard(entry: Mapping[str, Any], where: str) -> dict[str, Any]:
         if not _number(value) or op not in STANDARD_OPS:
             raise CatalogueError(f"{where}: standard_value needs a number and standard_op "
                                  f"one of {list(STANDARD_OPS)}")
-        out |= {"standard_value": float(value), "standard_op": op}
+        out |= {"standard_value": float(value or 0.0), "standard_op": op}
     if "standard_bands" in entry:
         out["standard_bands"] = _bands(entry["standard_bands"], where)
     if "ticket_limit" in entry:

@@ -45,10 +45,14 @@ Each `sql` returns exactly `unit, year, value, numerator, denominator` and optio
 - For ratios `value = k · numerator / denominator`, `k` given by the unit (100 for %, 1 000 for
   "per 1 000" …); `numerator`/`denominator` are NULL otherwise.
 - `n_obs` = records behind the value; `n_valid` = those carrying the data the value needs.
+- Optional `official_share` (0–1, the share of those records that are official figures) and
+  `sources` (publisher, document, year): the `stat_*` macros return both row by row; other
+  queries inherit them from their first input table.
 
 Queries use shared macros declared in the catalogue (`[[macro]]`: `stat_value`, `stat_per_capita`,
 `stat_ratio`, `stat_latest`, `kecamatan_units`, `home_units`, `complaint_records`, `sla_tickets`,
-`respondents`, `kelurahan_population`, `haversine_km`, `active_at` …) and the working-time macros
+`complaint_cutoffs`, `reporter_homes`, `pm25_daily`, `pm25_complete_years`, `respondents`,
+`kelurahan_population`, `haversine_km`, `active_at` …) and the working-time macros
 of `calendar.py`. Record-level data (tickets, respondents, transactions, assets, sensors) is
 attributed to its kecamatan and, through `kecamatan_units()`, also to the kota, so the city value
 is computed from the records (a median or weighted share is not an average of kecamatan values)."""
@@ -62,23 +66,50 @@ carry `min_n = 30`: a value resting on fewer valid respondents is dropped."""
 CALENDAR = """\
 ## Working time and the complaint KPIs
 
+**Working time** (Perpres 21/2023 on the working days and hours of government agencies and
+ASN): Monday–Friday, 37.5 hours a week excluding breaks, from 07:30 local time. smartindex uses
+one fixed schedule: Monday–Thursday 07:30–12:00 and 13:00–16:00, Friday 07:30–11:30 and
+13:00–16:30, i.e. **7.5 working hours per working day** (the shorter Ramadan week is not
+modelled).
+
 **Calendar** (`smartindex/indicators/calendar.py`): national public holidays (hari libur nasional,
-incl. election days) and cuti bersama 2015–2027 from the yearly SKB 3 Menteri; dates marked
-uncertain in the module (2020/2022 revisions, 2026, all of 2027) should be checked against the
-published SKB. `calendar_days(date, is_working_day, holiday_name, holiday_kind, working_day_no,
+incl. election days declared holidays by Keppres) and cuti bersama 2015–2027. Every date of
+2016–2026 follows the year's SKB of the Minister of Religious Affairs, the Minister of Manpower
+and the MenPANRB, as last amended (`DECREES` cites each; a test compares the calendar with a
+table of the decrees); the 2015 and 2027 lists and 21 Aug 2020 are not verified and are marked
+so. `calendar_days(date, is_working_day, holiday_name, holiday_kind, working_day_no,
 work_minutes_before)` is built set-based (one row per day, running sums).
 
-- *Jam kerja*: 08:00–16:00 WIB, Monday–Friday, excluding libur nasional and cuti bersama.
 - `working_hours_between(a, b)` = (working minutes up to `b` − working minutes up to `a`) / 60,
-  each a look-up of `work_minutes_before` for the day plus the clipped minutes of that day.
+  each a look-up of `work_minutes_before` (450 per working day) plus the minutes of that day's
+  schedule before the timestamp.
 - `working_days_between(a, b)` = working days after the day of `a` up to and including the day
   of `b` (the day of receipt is not counted). "Within n working days" means `≤ n`.
 
-**Population of tickets.** Year = year of `created_at`. Tickets with status `rejected` or
-`returned` ("bukan wewenang") are excluded from every rate (reported apart by
-`excluded_complaints(con, cat)`). `as_of` = the latest timestamp in the complaint extract; a
-ticket enters an SLA rate only when its window has ended before `as_of`. A missing timestamp
-counts as a breach."""
+**Population of tickets.** Year = year of `created_at`. Tickets with status `rejected`
+(rejected / incomplete), `returned` ("bukan wewenang", not our authority) or `duplicate` are
+outcomes of their own: they are not in the rates, and `complaint_outcomes` reports every ticket
+received by outcome, with shares of all received, so the completion rate over the tickets
+handled never hides how many were turned away.
+
+**Right-censoring per extract.** Each raw file is an extract cut at a moment: the ETL records
+its cut-off in `load_manifest.extracted_at` (the latest timestamp the file holds; the extract
+cannot be older) and `complaint_cutoffs()` gives every ticket the cut-off of its own file
+(`as_of`; the file's latest timestamp when the manifest lacks it). A ticket enters an SLA rate
+only when its window ended before that cut-off; a late-December ticket of a yearly file is
+censored, not breached. A missing timestamp after the window counts as a breach.
+
+**SP4N-LAPOR!** (Perpres 76/2013 on public-service complaint handling; PermenPANRB 62/2018, the
+national technical guideline for SP4N-LAPOR!): verification **and forwarding** to the agency
+within 3 working days of receipt (GOV_VERIFIED_3WD); the agency's follow-up within 5 working
+days of dispatch (GOV_FOLLOWUP_5WD). The 3-working-day (22.5 working hours) limit belongs to
+verification, not to the first response: the reporter's first response (GOV_FIRST_RESPONSE_WH,
+a median) is due at the latest after 3 + 5 = 8 working days (60 working hours).
+
+**Jakarta CRM** publishes *means* per stage (coordination ≤ 6 hours, completion ≤ 7 days).
+`complaint_stage_stats` reports, for every stage (verification, verification + forwarding,
+coordination, follow-up, completion), the median, the P90 and the share within the stage's limit;
+the mean only for coordination and completion, where it is compared with Jakarta."""
 OTHER_METHODS = """\
 ## Other methods
 
@@ -91,9 +122,21 @@ OTHER_METHODS = """\
   sites on air (their nominal `coverage_radius_km`, 2 km when missing). Kelurahan-centroid
   approximation: a kelurahan is wholly served or not. Population-weighted with the kelurahan's own
   population row where present, else the kecamatan's population shared by kelurahan area.
-- **Air quality**: a sensor-day is valid when `qc_flag = 'ok'`, `n_hours ≥ 18` and PM2.5 present;
-  a unit's daily value is the mean of its valid sensors; ENV_PM25 = mean of daily values;
-  ENV_GOOD_AIR_DAYS = share of those days ≤ 55 µg/m³.
+- **Air quality**: a sensor-day is valid when `qc_flag = 'ok'`, `n_hours ≥ 18` (75 % of hours)
+  and PM2.5 present. A unit's daily value is the mean of its valid reference-grade sensors; only
+  on a day without one, the mean of its valid low-cost sensors divided by 1.20 (their
+  documented ~20 % positive bias). A unit-year is published only when it has a daily value on
+  ≥ 75 % of the days of every quarter (the completeness rule of air-quality agencies);
+  coverage = valid days / days of the year. ENV_PM25 = mean of daily values (legal limit: annual
+  15 µg/m³, PP 22/2021 Lampiran VII); ENV_GOOD_AIR_DAYS = share of those days ≤ 55 µg/m³ (the
+  24-hour limit).
+- **Civic reporters**: each reporter counts once a year, in one home kecamatan (where they
+  filed the most tickets; ties: the kecamatan of their earliest ticket, then the lower code), so
+  the kecamatan numerators add up to the city's.
+- **Standards as data**: `standard_value` / `standard_op` (PM2.5 ≤ 15, LAPOR! shares ≥ 100 %),
+  `standard_bands` (IKM A–D, PermenPANRB 14/2017) and `ticket_limit` (LAPOR! 3 and 5 working
+  days) on the indicator; `Indicator.meets_standard(value)` and `Indicator.band(value)` apply
+  them.
 - **Elections** (PEO_VOTER_TURNOUT, GOV_WOMEN_COUNCIL): the latest result holds for up to five
   years (`stat_latest`).
 - **Peers**: the same formulas on `official_stats`; `peer_indicator_values` only fills gaps.
@@ -116,7 +159,14 @@ OUTPUT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("is_reported",
      "true when the value comes from `peer_indicator_values` (used only where "
      "the query gave no value for that code, unit and year)"),
+    ("is_synthetic",
+     "true unless the value rests wholly on official figures"),
+    ("official_share",
+     "share (0–1) of the records behind the value that are official figures "
+     "(`is_synthetic = false` in the raw data)"),
     ("sources",
+     "publisher, document and year of those records (the raw `source` texts)"),
+    ("inputs",
      "the catalogue `inputs` (tables read), comma-joined"),
     ("load_ids",
      "distinct `_load_id` values (ids of `load_manifest`) found in those "
@@ -128,8 +178,9 @@ COMPLAINT_KPIS: tuple[tuple[str, str], ...] = (
      "median of `working_hours_between(created_at, first_response_at)` over "
      "tickets with a first response (coverage = responded / all)"),
     ("GOV_VERIFIED_3WD",
-     "100 · #{`working_days_between(created_at, verified_at) ≤ 3`} / "
-     "#{`working_days_between(created_at, as_of) > 3`} (LAPOR!)"),
+     "100 · #{verified and `working_days_between(created_at, dispatched_at) ≤ 3`} / "
+     "#{`working_days_between(created_at, as_of) > 3`} (LAPOR!: verification and "
+     "forwarding)"),
     ("GOV_FOLLOWUP_5WD",
      "100 · #{`working_days_between(dispatched_at, first_response_at) ≤ 5`} / "
      "#{dispatched, `working_days_between(dispatched_at, as_of) > 5`} (LAPOR!)"),
@@ -140,8 +191,8 @@ COMPLAINT_KPIS: tuple[tuple[str, str], ...] = (
      "100 · #{`resolved_at ≤ created_at + 30 days`} / #{`created_at + 30 days "
      "≤ as_of`}; calendar days"),
     ("PEO_CIVIC_REPORTERS",
-     "1 000 · distinct `reporter_id` (all statuses, anonymous excluded) / "
-     "population"),
+     "1 000 · reporters whose home kecamatan (`reporter_homes()`) is the unit "
+     "(all statuses, anonymous excluded) / population"),
     ("ENV_FLOOD_REPORTS",
      "100 000 · distinct locations of `banjir_drainase` tickets (not rejected) "
      "/ population; location = lat/lon rounded to 0.001° (~110 m), else "
@@ -150,6 +201,20 @@ COMPLAINT_KPIS: tuple[tuple[str, str], ...] = (
 """Formula of each complaint KPI (``code`` → formula): method text, not catalogue data."""
 INDICATOR_HEADER = ("code", "indicator", "factor", "unit", "dir", "tier", "source", "standard",
                     "target reference", "definition")
+
+
+def standard_cell(ind: Indicator) -> str:
+    """The standard's citation followed by what it requires, as data."""
+    parts = [ind.standard]
+    if ind.standard_value is not None:
+        parts.append(f"requires value {ind.standard_op} {ind.standard_value:g} {ind.unit_en}")
+    if ind.ticket_limit is not None:
+        unit = ind.ticket_limit.unit.replace("_", " ")
+        parts.append(f"per ticket ≤ {ind.ticket_limit.value:g} {unit}")
+    if ind.standard_bands:
+        parts.append("bands " + ", ".join(f"{b.grade} {b.label} {b.lo:g}–{b.hi:g}"
+                                          for b in reversed(ind.standard_bands)))
+    return "; ".join(p for p in parts if p)
 SIGNS = {1: "+", -1: "−"}
 
 
@@ -175,7 +240,7 @@ def indicator_row(ind: Indicator, factor_names: dict[str, str]) -> list[str]:
     """One indicator's row of the dimension table."""
     return [f"`{ind.code}`", _bilingual(ind.name_en, ind.name_id),
             factor_names.get(ind.factor, ind.factor), _bilingual(ind.unit_en, ind.unit_id),
-            SIGNS[ind.direction], ind.tier, ind.source_kind, ind.standard,
+            SIGNS[ind.direction], ind.tier, ind.source_kind, standard_cell(ind),
             ind.target_reference, ind.description]
 
 

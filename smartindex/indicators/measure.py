@@ -103,7 +103,8 @@ order by m.code, m.unit, m.year
 """
 
 
-def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
+def _frame(con: duckdb.DuckDBPyConnection, sql: str,
+           params: list[object] | None = None) -> pd.DataFrame:
     """Run ``sql`` with bound parameters into a pandas frame."""
     return con.execute(sql, params or []).df()
 
@@ -332,11 +333,12 @@ def targets_frame(con: duckdb.DuckDBPyConnection,
 
 
 def excluded_complaints(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> pd.DataFrame:
-    """Rejected and returned ('bukan wewenang') tickets per unit and year, reported apart."""
+    """Rejected, returned ('bukan wewenang') and duplicate tickets per unit and year, reported
+    apart (``complaints.outcomes`` gives every outcome with shares of all tickets received)."""
     prepare_connection(con, catalogue)
     return _frame(con, """
         select c.unit, c.year, c.status, count(*) as tickets
         from complaint_records() c
-        where c.status in ('rejected', 'returned')
+        where c.status in ('rejected', 'returned', 'duplicate')
         group by c.unit, c.year, c.status
         order by c.unit, c.year, c.status""")

@@ -68,34 +68,48 @@ def _clean(value: object) -> Any:
 
 @dataclass
 class EventBuilder:
-    """Collects event rows column by column and returns them as one Arrow table."""
+    """Collects event rows and returns them as one Arrow table (``EVENT_SCHEMA``)."""
 
     feed: str
     ingested_at: datetime
-    columns: dict[str, list[Any]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.columns = {name: [] for name in EVENT_SCHEMA.names}
+    rows: list[tuple[str, str, str, datetime]] = field(default_factory=list)
+    attrs: list[Mapping[str, Any] | None] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.columns["event_id"])
+        return len(self.rows)
 
-    def add(self, ticket_id: str, kind: str, ts: datetime,
-            attributes: Mapping[str, Any] | None = None) -> None:
+    def add(
+        self, ticket_id: str, kind: str, ts: datetime, attributes: Mapping[str, Any] | None = None
+    ) -> None:
         """Append one event (``attributes`` only for the ``attributes`` row)."""
-        attrs = attributes or {}
-        extra = repr(sorted(attrs.items())) if attrs else ""
-        row = {"event_id": event_id(ticket_id, kind, ts, extra), "ticket_id": ticket_id,
-               "kind": kind, "ts": ts, "feed": self.feed, "ingested_at": self.ingested_at}
-        for name, values in self.columns.items():
-            values.append(row[name] if name in row else attrs.get(name))
+        extra = repr(sorted(attributes.items())) if attributes else ""
+        self.rows.append((event_id(ticket_id, kind, ts, extra), ticket_id, kind, ts))
+        self.attrs.append(attributes)
 
     def table(self) -> pa.Table:
         """The rows collected so far."""
-        return pa.Table.from_pydict(self.columns, schema=EVENT_SCHEMA)
+        ids, tickets, kinds, times = (
+            (list(c) for c in zip(*self.rows, strict=True)) if (self.rows) else ([], [], [], [])
+        )
+        columns: dict[str, list[Any]] = {
+            "event_id": ids,
+            "ticket_id": tickets,
+            "kind": kinds,
+            "ts": times,
+            "feed": [self.feed] * len(ids),
+            "ingested_at": [self.ingested_at] * len(ids),
+        }
+        for name in ATTRIBUTE_COLUMNS:
+            columns[name] = [a.get(name) if a else None for a in self.attrs]
+        return pa.Table.from_pydict(columns, schema=EVENT_SCHEMA)
+
+
+TEXT_COLUMNS = frozenset(k for k, v in ATTRIBUTE_COLUMNS.items() if pa.types.is_string(v))
 
 
 def _typed_attribute(name: str, value: object) -> Any:
+    if type(value) is str and name in TEXT_COLUMNS:  # the common case, fast
+        return value if value.strip() else None
     value = _clean(value)
     if value is None:
         return None
@@ -112,8 +126,9 @@ def _typed_attribute(name: str, value: object) -> Any:
     return str(value)
 
 
-def _note_events(notes: object, when: Callable[[object, str], datetime]
-                 ) -> list[tuple[str, datetime]]:
+def _note_events(
+    notes: object, when: Callable[[object, str], datetime]
+) -> list[tuple[str, datetime]]:
     if not isinstance(notes, list):
         raise RecordError("notes: not a list")
     events = []
@@ -133,8 +148,13 @@ def _attributes(record: Mapping[str, Any]) -> dict[str, Any]:
     return attrs | {k: _typed_attribute(k, extended.get(k)) for k in EXTENDED}
 
 
-def record_events(record: Mapping[str, Any], builder: EventBuilder, *,
-                  latest: datetime, naive_is_local: bool = False) -> int:
+def record_events(
+    record: Mapping[str, Any],
+    builder: EventBuilder,
+    *,
+    latest: datetime,
+    naive_is_local: bool = False,
+) -> int:
     """Add the events of one GeoReport request to ``builder``; returns how many.
 
     Raises RecordError (the quarantine reason) before adding anything when the record has no
@@ -173,9 +193,14 @@ def record_events(record: Mapping[str, Any], builder: EventBuilder, *,
     return len(events) + (version is not None)
 
 
-def records_to_events(records: Iterable[Any], feed: str, ingested_at: datetime, *,
-                      latest: datetime, naive_is_local: bool = False
-                      ) -> tuple[pa.Table, list[Rejected]]:
+def records_to_events(
+    records: Iterable[Any],
+    feed: str,
+    ingested_at: datetime,
+    *,
+    latest: datetime,
+    naive_is_local: bool = False,
+) -> tuple[pa.Table, list[Rejected]]:
     """Events of many records; bad records become ``Rejected`` (with the reason) instead."""
     builder, rejected = EventBuilder(feed, ingested_at), []
     for record in records:
@@ -198,8 +223,11 @@ def _short(record: object) -> str:
 
 def complaint_timeline(row: Mapping[str, Any]) -> list[tuple[datetime, str]]:
     """The stage events of one complaint-table row, in time order (rejections last)."""
-    events = [(pd.Timestamp(row[col]).to_pydatetime(), kind)
-              for col, kind in STAGE_COLUMNS.items() if _clean(row.get(col)) is not None]
+    events = [
+        (_datetime(row[col]), kind)
+        for col, kind in STAGE_COLUMNS.items()
+        if _clean(row.get(col)) is not None
+    ]
     status = str(_clean(row.get("status")) or "")
     if status in TERMINAL_STATUS and events:
         events.append((max(ts for ts, _ in events), TERMINAL_STATUS[status]))
@@ -210,8 +238,15 @@ def _order(kind: str) -> int:
     return STAGE_KINDS[kind]
 
 
-def complaint_request(row: Mapping[str, Any], timeline: list[tuple[datetime, str]],
-                      until: datetime | None = None) -> dict[str, Any]:
+def _datetime(value: object) -> datetime:
+    if isinstance(value, datetime):
+        return value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
+    return datetime.fromisoformat(str(value))
+
+
+def complaint_request(
+    row: Mapping[str, Any], timeline: list[tuple[datetime, str]], until: datetime | None = None
+) -> dict[str, Any]:
     """A GeoReport request for a complaint row as it stood at ``until`` (default: at the end)."""
     shown = [(ts, k) for ts, k in timeline if until is None or ts <= until]
     kinds = {k for _, k in shown}
@@ -219,8 +254,7 @@ def complaint_request(row: Mapping[str, Any], timeline: list[tuple[datetime, str
     return {
         "service_request_id": _clean(row.get("ticket_id")),
         "status": "closed" if kinds & CLOSED_KINDS else "open",
-        "status_notes": _clean(row.get("status_raw")) if until is None or kinds & CLOSED_KINDS
-        else None,
+        "status_notes": _clean(row.get("status_raw")),
         "service_name": _clean(row.get("category")),
         "service_code": _clean(row.get("category")),
         "description": _clean(row.get("description")),
@@ -235,8 +269,9 @@ def complaint_request(row: Mapping[str, Any], timeline: list[tuple[datetime, str
         "lat": _clean(row.get("lat")),
         "long": _clean(row.get("lon")),
         "media_url": None,
-        "notes": [{"datetime": iso_wib(ts), "type": k, "summary": k} for ts, k in shown
-                  if k != "received"],
+        "notes": [
+            {"datetime": iso_wib(ts), "type": k, "summary": k} for ts, k in shown if k != "received"
+        ],
         "extended_attributes": {k: _json_value(row.get(k)) for k in EXTENDED},
     }
 
@@ -250,7 +285,7 @@ def _json_value(value: object) -> Any:
 
 def complaint_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """GeoReport requests (final state) for every row of a complaint-table frame."""
-    rows: list[dict[str, Any]] = [{str(k): v for k, v in r.items()}
-                                  for r in frame.to_dict("records")]
+    rows: list[dict[str, Any]] = [
+        {str(k): v for k, v in r.items()} for r in frame.to_dict("records")
+    ]
     return [complaint_request(row, complaint_timeline(row)) for row in rows]
-

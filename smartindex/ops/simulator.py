@@ -33,8 +33,14 @@ from smartindex.ops.model import WIB, iso_wib
 CLOCK_HEADER = "X-Smartindex-Clock"
 MAX_PAGE_SIZE = 5000
 DEFAULT_PAGE_SIZE = 1000
-TIMESTAMP_COLUMNS = ("created_at", "verified_at", "dispatched_at", "first_response_at",
-                     "resolved_at", "closed_at")
+TIMESTAMP_COLUMNS = (
+    "created_at",
+    "verified_at",
+    "dispatched_at",
+    "first_response_at",
+    "resolved_at",
+    "closed_at",
+)
 
 
 class ApiError(Exception):
@@ -86,10 +92,13 @@ class Tickets:
     """The tickets served, with an index of their event times."""
 
     def __init__(self, frame: pd.DataFrame) -> None:
+        frame = frame.astype(object).where(frame.notna(), None)
         for col in TIMESTAMP_COLUMNS:
-            frame[col] = pd.to_datetime(frame[col], errors="coerce")
-        self.rows: list[dict[str, Any]] = [{str(k): v for k, v in r.items()}
-                                           for r in frame.to_dict("records")]
+            stamps = pd.to_datetime(frame[col], errors="coerce")
+            frame[col] = [None if pd.isna(v) else v.to_pydatetime() for v in stamps]
+        self.rows: list[dict[str, Any]] = [
+            {str(k): v for k, v in r.items()} for r in frame.to_dict("records")
+        ]
         self.timelines = [complaint_timeline(r) for r in self.rows]
         pairs = sorted((ts, i) for i, tl in enumerate(self.timelines) for ts, _ in tl)
         self.event_times = [ts for ts, _ in pairs]
@@ -97,10 +106,14 @@ class Tickets:
         created = sorted((tl[0][0], i) for i, tl in enumerate(self.timelines) if tl)
         self.created_times = [ts for ts, _ in created]
         self.created_ticket = [i for _, i in created]
-        self.by_id = {str(r["ticket_id"]): i for i, r in enumerate(self.rows)
-                      if isinstance(r.get("ticket_id"), str)}
-        self.categories = sorted({str(r["category"]) for r in self.rows
-                                  if isinstance(r.get("category"), str)})
+        self.by_id = {
+            str(r["ticket_id"]): i
+            for i, r in enumerate(self.rows)
+            if isinstance(r.get("ticket_id"), str)
+        }
+        self.categories = sorted(
+            {str(r["category"]) for r in self.rows if isinstance(r.get("category"), str)}
+        )
 
     @classmethod
     def from_csv(cls, paths: list[Path]) -> Tickets:
@@ -108,8 +121,7 @@ class Tickets:
         frames = []
         for path in paths:
             try:
-                frames.append(pd.read_csv(path, dtype=str, keep_default_na=False,
-                                          na_values=[""]))
+                frames.append(pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""]))
             except (OSError, ValueError) as exc:
                 raise DataFileError(path, f"cannot read complaint CSV: {exc}") from None
         if not frames:
@@ -119,17 +131,14 @@ class Tickets:
     def first_time(self) -> datetime:
         return self.created_times[0] if self.created_times else datetime(2024, 1, 1)
 
-    def last_update(self, i: int, until: datetime) -> datetime | None:
-        shown = [ts for ts, _ in self.timelines[i] if ts <= until]
-        return max(shown) if shown else None
-
     def updated(self, after: datetime | None, until: datetime) -> list[int]:
         """Tickets with an event in (after, until], by their last update time then id."""
         lo = 0 if after is None else bisect.bisect_right(self.event_times, after)
         hi = bisect.bisect_right(self.event_times, until)
-        chosen = set(self.event_ticket[lo:hi])
-        return sorted(chosen, key=lambda i: (self.last_update(i, until),
-                                             str(self.rows[i].get("ticket_id"))))
+        last: dict[int, datetime] = {}
+        for k in range(lo, hi):  # event times ascend: the last seen is the latest
+            last[self.event_ticket[k]] = self.event_times[k]
+        return sorted(last, key=lambda i: (last[i], str(self.rows[i].get("ticket_id"))))
 
     def created_between(self, start: datetime, end: datetime) -> list[int]:
         lo = bisect.bisect_left(self.created_times, start)
@@ -170,9 +179,18 @@ class Simulator:
     jurisdiction: str = "palembang.go.id"
 
     def services(self) -> list[dict[str, Any]]:
-        return [{"service_code": c, "service_name": c, "description": c, "metadata": False,
-                 "type": "realtime", "keywords": "", "group": "complaints"}
-                for c in self.tickets.categories]
+        return [
+            {
+                "service_code": c,
+                "service_name": c,
+                "description": c,
+                "metadata": False,
+                "type": "realtime",
+                "keywords": "",
+                "group": "complaints",
+            }
+            for c in self.tickets.categories
+        ]
 
     def requests(self, query: dict[str, list[str]], now: datetime) -> list[dict[str, Any]]:
         until = min(now, _time_param(query, "updated_before") or now)
@@ -184,19 +202,24 @@ class Simulator:
             end = min(end or until, until)
             chosen = self.tickets.created_between(start or end - timedelta(days=90), end)
         if after is not None and (start or end):
-            chosen = [i for i in chosen
-                      if (start is None or self.tickets.timelines[i][0][0] >= start)
-                      and (end is None or self.tickets.timelines[i][0][0] <= end)]
-        records = [self.tickets.request(i, until) for i in chosen]
-        if "status" in query:
-            wanted = set(query["status"][0].split(","))
-            records = [r for r in records if r["status"] in wanted]
+            chosen = [
+                i
+                for i in chosen
+                if (start is None or self.tickets.timelines[i][0][0] >= start)
+                and (end is None or self.tickets.timelines[i][0][0] <= end)
+            ]
         if "service_code" in query:
             codes = set(query["service_code"][0].split(","))
-            records = [r for r in records if r["service_code"] in codes]
+            chosen = [i for i in chosen if self.tickets.rows[i].get("category") in codes]
         size = _int_param(query, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
         page = _int_param(query, "page", 1, 10**9)
-        return records[(page - 1) * size: page * size]
+        if "status" in query:  # open/closed depends on the time: build every record first
+            wanted = set(query["status"][0].split(","))
+            records = [
+                r for r in (self.tickets.request(i, until) for i in chosen) if r["status"] in wanted
+            ]
+            return records[(page - 1) * size : page * size]
+        return [self.tickets.request(i, until) for i in chosen[(page - 1) * size : page * size]]
 
     def request_by_id(self, ticket_id: str, now: datetime) -> list[dict[str, Any]]:
         i = self.tickets.by_id.get(ticket_id)
@@ -228,7 +251,7 @@ def respond(sim: Simulator, raw_path: str, now: datetime) -> tuple[int, bytes, d
                 return 200, b'[{"service_request_id": "broken", ', {}
             payload = sim.requests(query, now)
         elif path.startswith("/requests/") and path.endswith(".json"):
-            payload = sim.request_by_id(path[len("/requests/"):-len(".json")], now)
+            payload = sim.request_by_id(path[len("/requests/") : -len(".json")], now)
         else:
             raise ApiError(404, f"no such resource: {path}")
     except ApiError as exc:

@@ -20,7 +20,6 @@ import pandas as pd
 
 from smartindex.errors import DataFileError
 from smartindex.indicators.calendar import install_calendar
-from smartindex.ops.model import STAGE_KINDS
 
 DEFAULT_SLA = Path(__file__).with_name("sla.toml")
 UNITS = ("working_days", "clock_hours", "calendar_days")
@@ -74,19 +73,25 @@ class SlaTable:
 def _stage(path: Path, i: int, raw: dict[str, Any]) -> Stage:
     where = f"stage {i + 1} ({raw.get('key', '?')})"
     try:
-        stage = Stage(key=str(raw["key"]), profile=str(raw["profile"]), start=str(raw["start"]),
-                      end=str(raw["end"]), unit=str(raw["unit"]),
-                      limit=float(raw["limit"]) if "limit" in raw else None,
-                      default_limit=float(raw["default_limit"]) if "default_limit" in raw
-                      else None, citation=str(raw.get("citation", "")))
+        stage = Stage(
+            key=str(raw["key"]),
+            profile=str(raw["profile"]),
+            start=str(raw["start"]),
+            end=str(raw["end"]),
+            unit=str(raw["unit"]),
+            limit=float(raw["limit"]) if "limit" in raw else None,
+            default_limit=float(raw["default_limit"]) if "default_limit" in raw else None,
+            citation=str(raw.get("citation", "")),
+        )
     except KeyError as exc:
         raise DataFileError(path, f"{where}: missing {exc.args[0]!r}") from None
     if stage.unit not in UNITS:
         raise DataFileError(path, f"{where}: unit {stage.unit!r} is not one of {UNITS}")
     for name in (stage.start, stage.end):
         if name not in EVENT_COLUMN:
-            raise DataFileError(path, f"{where}: {name!r} is not a stage event "
-                                      f"({sorted(EVENT_COLUMN)})")
+            raise DataFileError(
+                path, f"{where}: {name!r} is not a stage event ({sorted(EVENT_COLUMN)})"
+            )
     if (stage.limit is None) == (stage.default_limit is None):
         raise DataFileError(path, f"{where}: give exactly one of limit and default_limit")
     return stage
@@ -160,21 +165,37 @@ create or replace temp table _wd_first as
 select working_day_no, min(date) as first_date
 from calendar_days where is_working_day group by working_day_no
 """
+# Working-minute positions are looked up once per distinct time (starts repeat rarely, due
+# times are mostly midnights shared by many tickets), not three times per instance.
+_WORKING_MINUTES = """
+create or replace temp table _wm as
+select ts, working_minute_of(ts) as wm
+from (select start_at as ts from stage_instances
+      where end_at is null and unit = 'working_days'
+      union
+      select due_at from stage_instances where end_at is null and unit = 'working_days'
+      union
+      select $now::timestamp)
+where ts is not null
+"""
 _RISK = """
 create or replace temp table open_instances as
 select i.*,
        case when i.unit = 'working_days'
-            then (working_minute_of($now) - working_minute_of(i.start_at))
-                 / nullif(working_minute_of(i.due_at) - working_minute_of(i.start_at), 0)
+            then (n.wm - s.wm) / nullif(d.wm - s.wm, 0)
             else epoch($now - i.start_at) / nullif(epoch(i.due_at - i.start_at), 0)
        end as elapsed_share
 from stage_instances i
+left join _wm s on s.ts = i.start_at
+left join _wm d on d.ts = i.due_at
+left join _wm n on n.ts = $now::timestamp
 where i.end_at is null
 """
 
 
-def install_stages(con: duckdb.DuckDBPyConnection, sla: SlaTable, *, tickets: str,
-                   now: datetime) -> None:
+def install_stages(
+    con: duckdb.DuckDBPyConnection, sla: SlaTable, *, tickets: str, now: datetime
+) -> None:
     """Create ``stage_instances`` (every stage of every counted ticket) and ``open_instances``
     (those not ended, with ``elapsed_share`` of their limit) for the tickets in ``tickets``.
 
@@ -183,9 +204,9 @@ def install_stages(con: duckdb.DuckDBPyConnection, sla: SlaTable, *, tickets: st
     install_calendar(con)
     con.execute(_FIRST_WORKING_DAY)
     stages = sla.stage_frame()
-    limits = pd.DataFrame([(s, c, v) for (s, c), v in sla.limits.items()],
-                          columns=["stage", "category", "limit"]).astype(
-                              {"stage": "string", "category": "string", "limit": "float64"})
+    limits = pd.DataFrame(
+        [(s, c, v) for (s, c), v in sla.limits.items()], columns=["stage", "category", "limit"]
+    ).astype({"stage": "string", "category": "string", "limit": "float64"})
     con.register("_sla_stage_df", stages)
     con.register("_sla_limit_df", limits)
     con.execute("create or replace temp table _sla_stage as select * from _sla_stage_df")
@@ -199,9 +220,5 @@ def install_stages(con: duckdb.DuckDBPyConnection, sla: SlaTable, *, tickets: st
 
     sql = _INSTANCES.format(tickets=tickets, start_case=case("start"), end_case=case('"end"'))
     con.execute(sql, {"now": now})
+    con.execute(_WORKING_MINUTES, {"now": now})
     con.execute(_RISK, {"now": now})
-
-
-def stage_kinds() -> tuple[str, ...]:
-    """Event kinds a stage may start or end at."""
-    return tuple(k for k in STAGE_KINDS if k in EVENT_COLUMN)

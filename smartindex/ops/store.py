@@ -37,7 +37,9 @@ from smartindex.errors import SmartIndexError
 from smartindex.etl.pseudonymise import hash_sql
 from smartindex.ops.model import (
     ATTRIBUTE_COLUMNS,
+    CLOSED_KINDS,
     EVENT_SCHEMA,
+    OPEN_FOREVER,
     PERSONAL,
     STAGE_KINDS,
     STATUS_OF_KIND,
@@ -46,10 +48,30 @@ from smartindex.ops.model import (
 
 T = TypeVar("T")
 COMPLAINT_COLUMNS = (
-    "ticket_id", "ticket_code", "channel", "category", "description", "kelurahan_code",
-    "kecamatan_code", "lat", "lon", "agency", "status_raw", "status", "reporter_id",
-    "reporter_name", "reporter_phone", "created_at", "verified_at", "dispatched_at",
-    "first_response_at", "resolved_at", "closed_at", "reopen_count", "rating", "source",
+    "ticket_id",
+    "ticket_code",
+    "channel",
+    "category",
+    "description",
+    "kelurahan_code",
+    "kecamatan_code",
+    "lat",
+    "lon",
+    "agency",
+    "status_raw",
+    "status",
+    "reporter_id",
+    "reporter_name",
+    "reporter_phone",
+    "created_at",
+    "verified_at",
+    "dispatched_at",
+    "first_response_at",
+    "resolved_at",
+    "closed_at",
+    "reopen_count",
+    "rating",
+    "source",
     "is_synthetic",
 )
 
@@ -97,8 +119,7 @@ class Store:
 def open_store(root: Path | str) -> Store:
     """The store at ``root`` (its folders are created when missing)."""
     store = Store(Path(root))
-    for folder in (store.batches, store.compacted, store.quarantine_dir, store.state,
-                   store.alerts):
+    for folder in (store.batches, store.compacted, store.quarantine_dir, store.state, store.alerts):
         folder.mkdir(parents=True, exist_ok=True)
     return store
 
@@ -181,9 +202,11 @@ def pseudonymise(table: pa.Table, key: str) -> pa.Table:
     con = duckdb.connect()
     try:
         con.register("_batch", table)
-        select = ", ".join(f"{hash_sql(name)} as {name}" if name in PERSONAL else name
-                           for name in EVENT_SCHEMA.names)
-        result = con.execute(f"select {select} from _batch", {"key": key}).to_arrow_table()
+        select = ", ".join(
+            f"{hash_sql(name)} as {name}" if name in PERSONAL else name
+            for name in EVENT_SCHEMA.names
+        )
+        result = con.sql(f"select {select} from _batch", params={"key": key}).to_arrow_table()
         if result is None:
             raise SmartIndexError("pseudonymise: DuckDB returned no table")
         return result.cast(EVENT_SCHEMA)
@@ -206,8 +229,10 @@ def add_quarantine(store: Store, rejected: list[Rejected], *, at: str) -> Path |
     """Write rejected records (feed, reason, record, at) as one JSON-lines file."""
     if not rejected:
         return None
-    lines = [json.dumps({"feed": r.feed, "reason": r.reason, "record": r.record, "at": at})
-             for r in rejected]
+    lines = [
+        json.dumps({"feed": r.feed, "reason": r.reason, "record": r.record, "at": at})
+        for r in rejected
+    ]
     path = store.quarantine_dir / f"q-{_stamp()}.jsonl"
     write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"))
     return path
@@ -221,8 +246,11 @@ def _files(paths: list[Path]) -> str:
 
 
 _KIND_LIST = "[" + ", ".join(f"'{k}'" for k in STAGE_KINDS) + "]"
-_STATUS_CASE = "case t.last_kind " + " ".join(
-    f"when '{k}' then '{v}'" for k, v in STATUS_OF_KIND.items()) + " end"
+_STATUS_CASE = (
+    "case t.last_kind "
+    + " ".join(f"when '{k}' then '{v}'" for k, v in STATUS_OF_KIND.items())
+    + " end"
+)
 _ATTRS = "struct_pack(" + ", ".join(f"{c} := {c}" for c in ATTRIBUTE_COLUMNS) + ")"
 _PARTS = f"""
 select ticket_id,
@@ -241,15 +269,21 @@ select ticket_id,
        ingested_at as first_ingested_at, ingested_at as last_ingested_at
 from {{source}}
 """
-_FOLD = """
+_FOLD = f"""
 select ticket_id, min(created_at) as created_at, min(verified_at) as verified_at,
        min(dispatched_at) as dispatched_at, min(first_response_at) as first_response_at,
        max(resolved_at) as resolved_at, max(closed_at) as closed_at,
        max(status_key) as status_key, arg_max(last_kind, status_key) as last_kind,
        max(attr_key) as attr_key, arg_max(attrs, attr_key) as attrs,
        list_sort(list_distinct(flatten(list(reopen_at)))) as reopen_at,
-       min(first_ingested_at) as first_ingested_at, max(last_ingested_at) as last_ingested_at
-from ({parts}) p
+       min(first_ingested_at) as first_ingested_at, max(last_ingested_at) as last_ingested_at,
+       case when min(created_at) is null
+                 or arg_max(last_kind, status_key) not in {CLOSED_KINDS}
+            then timestamp '{OPEN_FOREVER}'
+            else greatest(min(created_at), min(verified_at), min(dispatched_at),
+                          min(first_response_at), max(resolved_at), max(closed_at))
+       end as sort_at
+from ({{parts}}) p
 group by ticket_id
 """
 _COMPLAINTS = f"""
@@ -264,7 +298,7 @@ select t.ticket_id, {", ".join(f"t.attrs.{c} as {c}" for c in COMPLAINT_COLUMNS[
            as reopen_count,
        t.attrs.rating as rating, t.attrs.source as source, t.attrs.is_synthetic as is_synthetic,
        'ops' as _load_id, 'ops' as _source_file, null::bigint as _row_number
-from ops_tickets t
+from {{tickets}} t
 where t.created_at is not null
 """
 
@@ -290,11 +324,14 @@ def fold_sql(con: duckdb.DuckDBPyConnection, store: Store) -> str:
     # Usual case: one compacted state; re-fold only the tickets the new batches touch.
     return f"""
         with delta as ({delta}), touched as (select distinct ticket_id from delta)
-        select * from {state} s where s.ticket_id not in (select ticket_id from touched)
+        select s.* from {state} s anti join touched using (ticket_id)
         union all by name
-        {_FOLD.format(parts=f"select * from {state} s2 where s2.ticket_id in "
-                            f"(select ticket_id from touched) union all by name "
-                            f"select * from delta")}
+        {
+        _FOLD.format(
+            parts=f"select s2.* from {state} s2 semi join touched using (ticket_id) "
+            f"union all by name select * from delta"
+        )
+    }
     """
 
 
@@ -303,6 +340,16 @@ def events_sql(con: duckdb.DuckDBPyConnection, store: Store) -> str:
     files = store.compacted_event_files() + store.batch_files()
     return f"""select * from {_event_source(con, files)}
                qualify row_number() over (partition by event_id order by ingested_at) = 1"""
+
+
+def status_sql() -> str:
+    """SQL of the canonical status of a folded ticket ``t`` (from its latest event)."""
+    return _STATUS_CASE
+
+
+def complaints_sql(tickets: str) -> str:
+    """SQL of the complaint-table rows of the folded tickets in relation ``tickets``."""
+    return _COMPLAINTS.format(tickets=tickets)
 
 
 def attach(con: duckdb.DuckDBPyConnection, store: Store) -> None:
@@ -314,7 +361,7 @@ def attach(con: duckdb.DuckDBPyConnection, store: Store) -> None:
     """
     con.execute(f"create or replace temp view ops_tickets as {fold_sql(con, store)}")
     con.execute(f"create or replace temp view ops_events as {events_sql(con, store)}")
-    con.execute(f"create or replace temp view complaints as {_COMPLAINTS}")
+    con.execute(f"create or replace temp view complaints as {complaints_sql('ops_tickets')}")
 
 
 def with_retry(read: Callable[[], T], attempts: int = 4) -> T:
@@ -377,10 +424,16 @@ def compact(store: Store) -> Compaction:
         for name, sql in (("events", events_sql(con, store)), ("state", fold_sql(con, store))):
             path = store.compacted / f"{name}-{stamp}.parquet"
             tmp = _tmp(path)
-            con.execute(f"copy ({sql}) to '{tmp}' (format parquet, compression zstd)")
+            order = "order by sort_at" if name == "state" else ""
+            con.execute(
+                f"copy ({sql} {order}) to '{tmp}' "
+                "(format parquet, compression zstd, row_group_size 16384)"
+            )
             targets.append((tmp, path))
-        counts = [con.execute(f"select count(*) from read_parquet('{tmp}')").fetchone()
-                  for tmp, _ in targets]
+        counts = [
+            con.execute(f"select count(*) from read_parquet('{tmp}')").fetchone()
+            for tmp, _ in targets
+        ]
     finally:
         con.close()
     for tmp, path in targets:
@@ -388,4 +441,3 @@ def compact(store: Store) -> Compaction:
     for old in [*states, *old_events, *batches]:
         old.unlink(missing_ok=True)
     return Compaction(len(batches), int((counts[1] or (0,))[0]), int((counts[0] or (0,))[0]))
-

@@ -12,4 +12,11 @@ from smartindex.report.build import (
     compile_typst,
 )
 
-__all__ = ["FONT_DIR", "REQUIRED_FONTS", "ReportError", "build_report", "check_fonts", "compile_typst"]
+__all__ = [
+    "FONT_DIR",
+    "REQUIRED_FONTS",
+    "ReportError",
+    "build_report",
+    "check_fonts",
+    "compile_typst",
+]

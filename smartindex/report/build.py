@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import re
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -26,8 +28,12 @@ FONT_DIR = PACKAGE_DIR / "fonts"
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
 TEMPLATE = "annual_report.typ"
 FONT_FAMILY = "DejaVu Sans"
-REQUIRED_FONTS = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansCondensed.ttf",
-                  "DejaVuSansCondensed-Bold.ttf")
+REQUIRED_FONTS = (
+    "DejaVuSans.ttf",
+    "DejaVuSans-Bold.ttf",
+    "DejaVuSansCondensed.ttf",
+    "DejaVuSansCondensed-Bold.ttf",
+)
 CHART_THREADS = 4
 _FATAL_WARNINGS = ("unknown font family", "failed to load", "file not found")
 
@@ -36,15 +42,68 @@ class ReportError(SmartIndexError):
     """The report could not be rendered (missing font, template or chart problem)."""
 
 
-def build_report(results: Results, *, year: int, lang: str = "id",
-                 out_dir: Path = Path("reports"), city_slug: str = "palembang") -> Path:
-    """Write ``<out_dir>/<city_slug>-<year>-<lang>.pdf`` for ``year`` and return its path."""
+def build_report(
+    results: Results,
+    *,
+    year: int,
+    lang: str = "id",
+    out_dir: Path = Path("reports"),
+    city_slug: str = "palembang",
+) -> Path:
+    """Write ``<out_dir>/<city_slug>-<year>-<lang>.pdf`` for ``year`` and return its path.
+
+    Fails before any work when ``year`` has no data for the city or ``out_dir`` cannot take
+    the file (:class:`ReportError`, one line naming the year or the path)."""
+    check_year(results, year)
+    out = Path(out_dir) / f"{city_slug}-{year}-{lang}.pdf"
+    check_output(out)
     model, charts = report_model(results, year=year, lang=lang)
     pdf = render_pdf(model, charts, lang=lang)
-    out = Path(out_dir) / f"{city_slug}-{year}-{lang}.pdf"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(pdf)
+    _write(out, pdf)
     return out
+
+
+def check_year(results: Results, year: int) -> None:
+    """Refuse a year without indicator values for the home city."""
+    years = results.years
+    if year not in years:
+        have = f"{years[0]}–{years[-1]}" if years else "none"
+        raise ReportError(
+            f"{year}: no data for {results.unit_name(results.city)} (years with data: {have})"
+        )
+
+
+def check_output(out: Path) -> None:
+    """Create the output folder and prove a file can be written there, before the slow work."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if out.exists() and not out.is_file():
+            raise IsADirectoryError(21, "is a folder", str(out))
+        with tempfile.NamedTemporaryFile(dir=out.parent, prefix=".smartindex-", suffix=".tmp"):
+            pass
+    except OSError as exc:
+        raise ReportError(
+            f"{_os_path(exc, out.parent)}: cannot write the report: {_reason(exc)}"
+        ) from exc
+
+
+def _write(out: Path, pdf: bytes) -> None:
+    """Write ``pdf`` to ``out`` through a temporary file (never a half-written report)."""
+    tmp = out.with_name(f".{out.name}.tmp")
+    try:
+        tmp.write_bytes(pdf)
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ReportError(f"{_os_path(exc, out)}: cannot write the report: {_reason(exc)}") from exc
+
+
+def _os_path(exc: OSError, fallback: Path) -> str:
+    return str(exc.filename) if exc.filename is not None else str(fallback)
+
+
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).lower()
 
 
 def render_pdf(model: dict[str, Any], charts: dict[str, Any], *, lang: str) -> bytes:
@@ -60,7 +119,17 @@ def render_pdf(model: dict[str, Any], charts: dict[str, Any], *, lang: str) -> b
             for name, svg in zip(charts, svgs, strict=True):
                 (root / "charts" / f"{name}.svg").write_text(svg, "utf-8")
         (root / "data.json").write_text(json.dumps(model, ensure_ascii=False), "utf-8")
-        return compile_typst(root / TEMPLATE, root)
+        return tidy_pdf(compile_typst(root / TEMPLATE, root))
+
+
+_SUSPECTS = re.compile(rb"(/MarkInfo\s*<<\s*/Marked\s+true)(\s*/Suspects\s+false)")
+
+
+def tidy_pdf(pdf: bytes) -> bytes:
+    """Blank typst's ``/Suspects false`` in the catalogue's MarkInfo (false is the PDF default):
+    poppler (pdfinfo, pdffonts < 23) reports a present-but-false entry as "Syntax Error:
+    Suspects object is wrong type (boolean)". Same-length blanking keeps every xref offset."""
+    return _SUSPECTS.sub(lambda m: m.group(1) + b" " * len(m.group(2)), pdf, count=1)
 
 
 def compile_typst(source: Path, root: Path) -> bytes:
@@ -69,7 +138,8 @@ def compile_typst(source: Path, root: Path) -> bytes:
 
     try:
         pdf, warnings = typst.compile_with_warnings(
-            str(source), root=str(root), font_paths=[str(FONT_DIR)], ignore_system_fonts=True)
+            str(source), root=str(root), font_paths=[str(FONT_DIR)], ignore_system_fonts=True
+        )
     except Exception as exc:  # typst raises its own error type with the diagnostics
         raise ReportError(f"{source.name}: typst failed: {exc}") from exc
     fatal = [w.message for w in warnings if any(k in w.message for k in _FATAL_WARNINGS)]

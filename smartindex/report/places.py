@@ -21,6 +21,7 @@ from smartindex.analysis.scorecard import (
 from smartindex.display import charts, narrative
 from smartindex.display.i18n import dimension_name, dimension_short, t
 from smartindex.display.numbers import MISSING, format_number, format_percent, format_signed
+from smartindex.report.provenance import source_line
 from smartindex.report.sections import table
 from smartindex.scoring.results import INDEX_CODE, Results
 
@@ -28,73 +29,122 @@ ACCESS_RADIUS_M = 500.0
 ASSETS = ("wifi_hotspots", "transit_stops")  # column labels: report.asset.<name>
 
 
-def _district_index_table(results: Results, card: Scorecard) -> tuple[dict, pd.DataFrame]:
+def _district_index_table(results: Results, card: Scorecard) -> tuple[dict[str, Any], pd.DataFrame]:
     lang = card.lang
     dt = district_table(results, year=card.year)
     idx = dt[dt["code"] == INDEX_CODE].sort_values(["rank", "name"])
-    wide = dt[dt["code"] != INDEX_CODE].pivot_table(index="unit", columns="code",
-                                                    values="score", aggfunc="first")
+    wide = dt[dt["code"] != INDEX_CODE].pivot_table(
+        index="unit", columns="code", values="score", aggfunc="first"
+    )
     dims = [c for c in card.dimensions["code"] if c in wide.columns]
-    header = [t("col.rank", lang), t("sidebar.kecamatan", lang), t("level.index", lang),
-              *[dimension_short(results.catalogue, c, lang) for c in dims]]
-    rows = [[format_number(r["rank"], lang, 0), str(r["name"]), {"t": format_number(r["score"], lang, 1), "b": True},
-             *[format_number(wide.at[r["unit"], c], lang, 1) if r["unit"] in wide.index else MISSING
-               for c in dims]] for r in idx.to_dict("records")]
-    return table(header, rows, [0.6, 2.0, 0.9, *[1.35] * len(dims)],
-                 "rlr" + "r" * len(dims)), idx
+    header = [
+        t("col.rank", lang),
+        t("sidebar.kecamatan", lang),
+        t("level.index", lang),
+        *[dimension_short(results.catalogue, c, lang) for c in dims],
+    ]
+    rows = [
+        [
+            format_number(r["rank"], lang, 0),
+            str(r["name"]),
+            {"t": format_number(r["score"], lang, 1), "b": True},
+            *[
+                format_number(wide.at[r["unit"], c], lang, 1)
+                if r["unit"] in wide.index
+                else MISSING
+                for c in dims
+            ],
+        ]
+        for r in idx.to_dict("records")
+    ]
+    return table(header, rows, [0.6, 2.0, 0.9, *[1.35] * len(dims)], "rlr" + "r" * len(dims)), idx
 
 
-def _inequality_table(results: Results, card: Scorecard) -> tuple[dict, pd.DataFrame]:
+def _inequality_table(results: Results, card: Scorecard) -> tuple[dict[str, Any], pd.DataFrame]:
     lang = card.lang
     ineq = inequality_table(results, year=card.year)
     dim = ineq[ineq["level"] == "dimension"]
-    header = [t(k, lang) for k in ("col.dimension", "ineq.gini", "ineq.theil", "report.cv",
-                                   "report.score_sd")]
-    rows = [[dimension_name(results.catalogue, r["code"], lang), format_number(r["gini"], lang, 3), format_number(r["theil"], lang, 3),
-             format_number(r["cv"], lang, 3), format_number(r.get("score_sd"), lang, 1)]
-            for r in dim.to_dict("records")]
+    header = [
+        t(k, lang)
+        for k in ("col.dimension", "ineq.gini", "ineq.theil", "report.cv", "report.score_sd")
+    ]
+    rows = [
+        [
+            dimension_name(results.catalogue, r["code"], lang),
+            format_number(r["gini"], lang, 3),
+            format_number(r["theil"], lang, 3),
+            format_number(r["cv"], lang, 3),
+            format_number(r.get("score_sd"), lang, 1),
+        ]
+        for r in dim.to_dict("records")
+    ]
     return table(header, rows, [3, 1, 1, 1, 1.2], "lrrrr"), dim
 
 
-def _access_table(results: Results, card: Scorecard) -> dict | None:
+def _access_table(results: Results, card: Scorecard) -> dict[str, Any] | None:
     acc = access_table(results, year=card.year, radius_m=ACCESS_RADIUS_M)
     if acc.empty:
         return None
-    wide = acc.pivot_table(index="unit", columns="asset", values="share", aggfunc="first")
+    wide = 100 * acc.pivot_table(index="unit", columns="asset", values="share", aggfunc="first")
     assets = [a for a in ASSETS if a in wide.columns]
-    header = [t("sidebar.kecamatan", card.lang), *[t(f"report.asset.{a}", card.lang)
-                                                   for a in assets]]
-    rows = [[results.unit_name(u), *[format_percent(wide.at[u, a] * 100, card.lang, 1)
-                                     for a in assets]]
-            for u in sorted(wide.index, key=results.unit_name)]
+    header = [
+        t("sidebar.kecamatan", card.lang),
+        *[t(f"report.asset.{a}", card.lang) for a in assets],
+    ]
+    rows = [
+        [results.unit_name(u), *[format_percent(wide.at[u, a], card.lang, 1) for a in assets]]
+        for u in sorted(wide.index, key=results.unit_name)
+    ]
     return table(header, rows, [3, *[1.5] * len(assets)], "l" + "r" * len(assets))
 
 
-def districts_section(results: Results, card: Scorecard, figures: dict[str, Any]
-                      ) -> dict[str, Any]:
+def districts_section(results: Results, card: Scorecard, figures: dict[str, Any]) -> dict[str, Any]:
     """District index, best and worst kecamatan, inequality and access."""
     lang = card.lang
     index_table, idx = _district_index_table(results, card)
+    access = _access_table(results, card)
+    if access is not None:
+        access["source"] = t("report.src.access", lang, year=card.year)
     ineq_table, dim = _inequality_table(results, card)
     ranked = idx.dropna(subset=["score"]).sort_values("score")
     best = (ranked["name"].iloc[-1], ranked["score"].iloc[-1]) if len(ranked) else None
     worst = (ranked["name"].iloc[0], ranked["score"].iloc[0]) if len(ranked) else None
     ineq_all = dim.dropna(subset=["gini"]).sort_values("gini")
-    most = ((dimension_name(results.catalogue, ineq_all["code"].iloc[-1], lang), ineq_all["gini"].iloc[-1])
-            if len(ineq_all) else None)
+    most = (
+        (
+            dimension_name(results.catalogue, ineq_all["code"].iloc[-1], lang),
+            ineq_all["gini"].iloc[-1],
+        )
+        if len(ineq_all)
+        else None
+    )
     text = narrative.district_sentences(
-        lang, best=best, worst=worst, gini=ineq_all["gini"].mean() if len(ineq_all) else None,
-        cv=ineq_all["cv"].mean() if len(ineq_all) else None, most_unequal=most)
+        lang,
+        best=best,
+        worst=worst,
+        gini=ineq_all["gini"].mean() if len(ineq_all) else None,
+        cv=ineq_all["cv"].mean() if len(ineq_all) else None,
+        most_unequal=most,
+    )
+    kec = list(idx["unit"])
+    scored = source_line(results, lang=lang, years=[card.year], units=kec, scores=True)
     ends = {b[0] for b in (best, worst) if b}
     figures["districts-index"] = charts.ranked_bars(
         idx.assign(label=idx["name"], value=idx["score"], highlight=idx["name"].isin(ends)),
-        lang, value_title=t("level.index", lang), width=400)
+        lang,
+        value_title=t("level.index", lang),
+        width=400,
+    )
     return {
-        "narrative": text, "chart": "charts/districts-index.svg",
+        "narrative": text,
+        "chart": "charts/districts-index.svg",
         "chart_caption": t("report.district_chart", lang, year=card.year),
-        "index_table": index_table, "inequality_text": [t("report.inequality_text", lang)],
-        "inequality_table": ineq_table,
-        "access_table": _access_table(results, card),
+        "chart_source": scored,
+        "index_table": index_table | {"source": scored},
+        "inequality_text": [t("report.inequality_text", lang)],
+        "inequality_table": ineq_table
+        | {"source": source_line(results, lang=lang, years=[card.year], units=kec)},
+        "access_table": access,
         "access_note": t("report.access_note", lang, radius=int(ACCESS_RADIUS_M)),
     }
 
@@ -102,11 +152,15 @@ def districts_section(results: Results, card: Scorecard, figures: dict[str, Any]
 def _peer_chart_frame(results: Results, card: Scorecard) -> pd.DataFrame:
     s = results.scores
     s = s[(s["comparison"] == "cities") & (s["level"] >= 3) & (s["year"] == card.year)]
-    return pd.DataFrame({
-        "label": s["code"].map(lambda c: dimension_name(results.catalogue, c, card.lang)),
-        "city": s["unit"].map(results.unit_name), "value": s["score"],
-        "is_home": s["unit"] == results.city, "level": s["level"]}).sort_values(
-        ["level", "label"], ascending=[False, True])
+    return pd.DataFrame(
+        {
+            "label": s["code"].map(lambda c: dimension_name(results.catalogue, c, card.lang)),
+            "city": s["unit"].map(results.unit_name),
+            "value": s["score"],
+            "is_home": s["unit"] == results.city,
+            "level": s["level"],
+        }
+    ).sort_values(["level", "label"], ascending=[False, True])
 
 
 def peers_section(results: Results, card: Scorecard, figures: dict[str, Any]) -> dict[str, Any]:
@@ -114,30 +168,54 @@ def peers_section(results: Results, card: Scorecard, figures: dict[str, Any]) ->
     lang = card.lang
     pt = peer_table(results, year=card.year)
     agg = pt[pt["level"].isin(["index", "dimension"])].copy()
-    agg["order"] = (agg["code"] != INDEX_CODE).astype(int)
+    chapter = {c: i + 1 for i, c in enumerate(card.dimensions["code"])}
+    agg["order"] = agg["code"].map(chapter).fillna(0)
     agg = agg.sort_values(["order", "code"])
-    header = [t("col.dimension", lang), t("col.score", lang), t("col.rank", lang),
-              t("report.peer_median", lang), t("report.gap", lang),
-              t("report.best_peer", lang)]
-    rows = [[dimension_name(results.catalogue, r["code"], lang), format_number(r["value"], lang, 1),
-             t("col.rank_of", lang, rank=format_number(r["rank"], lang, 0),
-               n=format_number(r["n"], lang, 0)), format_number(r["peer_median"], lang, 1),
-             format_signed(r["gap_median"], lang),
-             f"{results.unit_name(str(r['best_peer']))} ({format_number(r['best_value'], lang, 1)})"]
-            for r in agg.to_dict("records")]
+    header = [
+        t("col.dimension", lang),
+        t("col.score", lang),
+        t("col.rank", lang),
+        t("report.peer_median", lang),
+        t("report.gap", lang),
+        t("report.best_peer", lang),
+    ]
+    rows = [
+        [
+            dimension_name(results.catalogue, r["code"], lang),
+            format_number(r["value"], lang, 1),
+            t(
+                "col.rank_of",
+                lang,
+                rank=format_number(r["rank"], lang, 0),
+                n=format_number(r["n"], lang, 0),
+            ),
+            format_number(r["peer_median"], lang, 1),
+            format_signed(r["gap_median"], lang),
+            f"{results.unit_name(str(r['best_peer']))} ({format_number(r['best_value'], lang, 1)})",
+        ]
+        for r in agg.to_dict("records")
+    ]
     ind = pt[pt["level"] == "indicator"].dropna(subset=["gap_median"])
     index_row = agg[agg["code"] == INDEX_CODE]
     close = closest_peers(results, year=card.year)
     text = narrative.peer_sentences(
-        lang, city=card.unit_name,
+        lang,
+        city=card.unit_name,
         rank=int(index_row["rank"].iloc[0]) if len(index_row) else None,
         n=int(index_row["n"].iloc[0]) if len(index_row) else None,
         closest=results.unit_name(str(close["peer"].iloc[0])) if len(close) else None,
-        above=int((ind["gap_median"] > 0).sum()), below=int((ind["gap_median"] < 0).sum()))
+        above=int((ind["gap_median"] > 0).sum()),
+        below=int((ind["gap_median"] < 0).sum()),
+    )
     figures["peers"] = charts.peer_chart(_peer_chart_frame(results, card), lang, width=640)
+    units = sorted(set(results.scores.loc[results.scores["comparison"] == "cities", "unit"]))
+    peer_source = source_line(results, lang=lang, years=[card.year], units=units, scores=True)
     return {
-        "narrative": text, "chart": "charts/peers.svg",
+        "chart_source": peer_source,
+        "narrative": text,
+        "chart": "charts/peers.svg",
         "chart_caption": t("report.peer_chart", lang, year=card.year, city=card.unit_name),
-        "table": table(header, rows, [2.6, 1, 1, 1.3, 1.3, 2.6], "lrrrrl"),
+        "table": table(header, rows, [2.6, 1, 1, 1.3, 1.3, 2.6], "lrrrrl")
+        | {"source": peer_source},
         "note": t("report.peer_note", lang, city=card.unit_name),
     }

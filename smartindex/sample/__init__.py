@@ -95,16 +95,21 @@ def _write(path: Path, tbl: pa.Table) -> None:
         write_csv(tbl, path)
 
 
-def write_sample(out_dir: Path, *, scale: float = 1.0, seed: int = 2026,
-                 years: tuple[int, int] = (2016, 2025), compress: bool | None = None) -> list[Path]:
+def write_sample(
+    out_dir: Path,
+    *,
+    scale: float = 1.0,
+    seed: int = 2026,
+    years: tuple[int, int] = (2016, 2025),
+    compress: bool | None = None,
+) -> list[Path]:
     """Write the sample raw files into ``out_dir``; returns the paths written (manifest last).
 
     ``compress`` gzips the per-year complaint and e-gov transaction files (``.csv.gz``, mtime 0);
     the default compresses up to scale 2 (the bundled size budget) and writes plain CSV above.
     """
     spec = _check(scale, seed, years)
-    ext = ".csv.gz" if (scale <= COMPRESS_UP_TO_SCALE if compress is None else compress) else \
-        ".csv"
+    ext = ".csv.gz" if (scale <= COMPRESS_UP_TO_SCALE if compress is None else compress) else ".csv"
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     files: dict[str, dict[str, Any]] = {}
@@ -116,9 +121,12 @@ def write_sample(out_dir: Path, *, scale: float = 1.0, seed: int = 2026,
         _write(path, res.table)
         written.append(path)
         files[name] = {"rows": res.table.num_rows, "defects": res.defects} | (
-            {"notes": res.notes} if res.notes else {})
+            {"notes": res.notes} if res.notes else {}
+        )
     manifest = {
-        "generator": GENERATOR, "seed": spec.seed, "scale": spec.scale,
+        "generator": GENERATOR,
+        "seed": spec.seed,
+        "scale": spec.scale,
         "years": [spec.first, spec.last],
         "row_numbers": "1-based data rows (header excluded: file line = row + 1)",
         "files": files,

@@ -83,16 +83,18 @@ def add_working_hours(t: TimeArray, hours: FloatArray) -> TimeArray:
     t0 = to_working_time(np.where(nat, np.datetime64("2020-01-06T08:00:00"), t))
     day = t0.astype("M8[D]")
     span = (WORK_END_H - WORK_START_H) * 3600
-    total = (t0 - day).astype(np.int64) - WORK_START_H * 3600 + np.round(hours * 3600).astype(
-        np.int64)
+    total = (
+        (t0 - day).astype(np.int64) - WORK_START_H * 3600 + np.round(hours * 3600).astype(np.int64)
+    )
     days, rem = np.divmod(total, span)
     out_day = np.busday_offset(day, days, roll="forward", holidays=holidays())
     out = out_day.astype("M8[s]") + (rem + WORK_START_H * 3600).astype("m8[s]")
     return np.where(nat, np.datetime64("NaT", "s"), out)
 
 
-def lognormal(rng: np.random.Generator, median: FloatArray | float, sigma: float,
-              n: int) -> FloatArray:
+def lognormal(
+    rng: np.random.Generator, median: FloatArray | float, sigma: float, n: int
+) -> FloatArray:
     """Log-normal draws with the given median (long right tail)."""
     return cast(FloatArray, np.asarray(median) * np.exp(sigma * rng.standard_normal(n)))
 
@@ -105,8 +107,9 @@ def year_dates(rng: np.random.Generator, year: int, month: IntArray) -> TimeArra
     return cast(TimeArray, m0.astype("M8[s]") + secs.astype("m8[s]"))
 
 
-def jitter(rng: np.random.Generator, lat: FloatArray, lon: FloatArray,
-           sd: FloatArray | float) -> tuple[FloatArray, FloatArray]:
+def jitter(
+    rng: np.random.Generator, lat: FloatArray, lon: FloatArray, sd: FloatArray | float
+) -> tuple[FloatArray, FloatArray]:
     """Gaussian jitter (degrees) kept inside the city bounding box; 6 decimals."""
     la = np.clip(lat + sd * rng.standard_normal(lat.size), BBOX_LAT[0] + 0.005, BBOX_LAT[1] - 0.005)
     lo = np.clip(lon + sd * rng.standard_normal(lon.size), BBOX_LON[0] + 0.005, BBOX_LON[1] - 0.005)
@@ -173,6 +176,7 @@ def table(name: str, cols: dict[str, pa.Array | NDArray[np.generic]]) -> pa.Tabl
     missing = [c for c in order if c not in cols]
     if missing:
         raise KeyError(f"{name}: generator lacks columns {missing}")
-    data = [c if isinstance(c, pa.Array | pa.ChunkedArray) else arr(c) for c in
-            (cols[k] for k in order)]
+    data = [
+        c if isinstance(c, pa.Array | pa.ChunkedArray) else arr(c) for c in (cols[k] for k in order)
+    ]
     return pa.Table.from_arrays(data, names=order)

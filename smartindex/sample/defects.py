@@ -48,21 +48,24 @@ def counts(n: int, rate: float, kinds: list[str], minimum_rows: int = 40) -> dic
     return {k: max(1, round(n * rate)) for k in kinds}
 
 
-def set_cells(tbl: pa.Table, col: str, rows: IntArray, values: pa.Array | Sequence[object]
-              ) -> pa.Table:
+def set_cells(
+    tbl: pa.Table, col: str, rows: IntArray, values: pa.Array | Sequence[object]
+) -> pa.Table:
     """Replace tbl[col][rows] (rows sorted ascending) with values (nulls allowed)."""
     i = tbl.schema.get_field_index(col)
     column = tbl.column(i).combine_chunks()
     mask = np.zeros(len(column), dtype=bool)
     mask[rows] = True
     vals = values if isinstance(values, pa.Array) else pa.array(values, column.type)
-    return tbl.set_column(i, col, pc.replace_with_mask(column, pa.array(mask), vals.cast(
-        column.type)))
+    return tbl.set_column(
+        i, col, pc.replace_with_mask(column, pa.array(mask), vals.cast(column.type))
+    )
 
 
 def set_null(col: str) -> Apply:
-    return lambda t, rows, rng: set_cells(t, col, rows, pa.nulls(rows.size, t.schema.field(
-        col).type))
+    return lambda t, rows, rng: set_cells(
+        t, col, rows, pa.nulls(rows.size, t.schema.field(col).type)
+    )
 
 
 def not_null(col: str) -> Eligible:
@@ -71,6 +74,7 @@ def not_null(col: str) -> Eligible:
 
 def future_year(col: str) -> Apply:
     """Typo in the year (2025 -> 2052): a date far in the future."""
+
     def apply(t: pa.Table, rows: IntArray, rng: np.random.Generator) -> pa.Table:
         v = t.column(col).combine_chunks().take(pa.array(rows)).to_numpy(zero_copy_only=False)
         unit = np.datetime_data(v.dtype)[0]
@@ -79,6 +83,7 @@ def future_year(col: str) -> Apply:
         target = np.where(swapped > years + 5, swapped, years + 40)
         out = v + ((target - years) * 365.25 * 86400).astype("m8[s]").astype(f"m8[{unit}]")
         return set_cells(t, col, rows, pa.array(out))
+
     return apply
 
 
@@ -95,8 +100,9 @@ def _pick(tbl: pa.Table, kinds: dict[str, Kind], rng: np.random.Generator) -> di
     return chosen
 
 
-def inject(tbl: pa.Table, kinds: dict[str, Kind], rng: np.random.Generator,
-           key: list[str]) -> Result:
+def inject(
+    tbl: pa.Table, kinds: dict[str, Kind], rng: np.random.Generator, key: list[str]
+) -> Result:
     """Apply ``kinds`` to ``tbl``; returns the new table and what was injected where."""
     chosen = _pick(tbl, kinds, rng)
     for name, k in kinds.items():
@@ -123,9 +129,8 @@ def inject(tbl: pa.Table, kinds: dict[str, Kind], rng: np.random.Generator,
     for name in DUPLICATES:
         rows = chosen.get(name, np.array([], int))
         if name in kinds:
-            new = pos[offset: offset + rows.size]
-            out.defects[name] = _entry(full, new, key) | {
-                "original_rows": (pos[rows] + 1).tolist()}
+            new = pos[offset : offset + rows.size]
+            out.defects[name] = _entry(full, new, key) | {"original_rows": (pos[rows] + 1).tolist()}
         offset += rows.size
     for name, k in kinds.items():
         if name in DUPLICATES:
@@ -144,10 +149,15 @@ def _apply_of(kind: Kind, name: str) -> Apply:
 
 def _entry(tbl: pa.Table, positions: IntArray, key: list[str]) -> dict[str, Any]:
     sub = tbl.take(pa.array(positions, pa.int64()))
-    keys = [list(map(_plain, vals)) for vals in zip(*(sub.column(c).to_pylist() for c in key),
-                                                    strict=True)]
-    return {"count": int(positions.size), "rows": (positions + 1).tolist(),
-            "keys": [k[0] if len(k) == 1 else k for k in keys]}
+    keys = [
+        list(map(_plain, vals))
+        for vals in zip(*(sub.column(c).to_pylist() for c in key), strict=True)
+    ]
+    return {
+        "count": int(positions.size),
+        "rows": (positions + 1).tolist(),
+        "keys": [k[0] if len(k) == 1 else k for k in keys],
+    }
 
 
 def _plain(v: object) -> object:

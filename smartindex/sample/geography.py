@@ -27,8 +27,9 @@ HH_SIZE = {"pusat": 3.8, "pinggiran": 4.0}
 StrArray = NDArray[np.str_]
 # kode_wilayah, level, name, parent, is_home_city, zone, area, lat, lon, valid_from, valid_to,
 # source, is_synthetic
-RegionRow = tuple[str, str, str, str | None, bool, str | None, float, float, float, str | None,
-                  None, str, bool]
+RegionRow = tuple[
+    str, str, str, str | None, bool, str | None, float, float, float, str | None, None, str, bool
+]
 PopulationRow = tuple[str, int, int, int, str, bool]  # code, year, people, households, source, syn
 
 
@@ -73,16 +74,33 @@ def geo(seed: int) -> Geo:
         dist = radius * 0.65 * np.sqrt(rng.uniform(0.05, 1, n))
         weight = rng.dirichlet(np.full(n, 5.0))
         for j, kel_name in enumerate(names):
-            rows.append((f"{k.code}{j + 1:03d}", kel_name, i, round(k.area * share[j], 2),
-                         round(k.lat + dist[j] * np.sin(ang[j]), 6),
-                         round(k.lon + dist[j] * np.cos(ang[j]), 6), weight[j]))
+            rows.append(
+                (
+                    f"{k.code}{j + 1:03d}",
+                    kel_name,
+                    i,
+                    round(k.area * share[j], 2),
+                    round(k.lat + dist[j] * np.sin(ang[j]), 6),
+                    round(k.lon + dist[j] * np.cos(ang[j]), 6),
+                    weight[j],
+                )
+            )
     code, name, kec, area, lat, lon, w = (np.array(c) for c in zip(*rows, strict=True))
     return Geo(
-        kec_code=np.array([k.code for k in ks]), kec_name=np.array([k.name for k in ks]),
-        kec_zone=np.array([k.zone for k in ks]), kec_area=np.array([k.area for k in ks]),
-        kec_lat=np.array([k.lat for k in ks]), kec_lon=np.array([k.lon for k in ks]),
-        kel_code=code, kel_name=name, kel_kec=kec.astype(int), kel_area=area.astype(float),
-        kel_lat=lat.astype(float), kel_lon=lon.astype(float), kel_weight=w.astype(float))
+        kec_code=np.array([k.code for k in ks]),
+        kec_name=np.array([k.name for k in ks]),
+        kec_zone=np.array([k.zone for k in ks]),
+        kec_area=np.array([k.area for k in ks]),
+        kec_lat=np.array([k.lat for k in ks]),
+        kec_lon=np.array([k.lon for k in ks]),
+        kel_code=code,
+        kel_name=name,
+        kel_kec=kec.astype(int),
+        kel_area=area.astype(float),
+        kel_lat=lat.astype(float),
+        kel_lon=lon.astype(float),
+        kel_weight=w.astype(float),
+    )
 
 
 def kecamatan_at(codes: StrArray, year: int | IntArray) -> StrArray:
@@ -128,8 +146,12 @@ def kelurahan_population(g: Geo, year: int) -> IntArray:
     raw = kec[g.kel_kec] * g.kel_weight
     out: IntArray = np.floor(raw).astype(np.int64)
     short = kec - np.bincount(g.kel_kec, weights=out, minlength=kec.size).astype(np.int64)
-    first = np.array([np.flatnonzero(g.kel_kec == i)[np.argmax(g.kel_weight[g.kel_kec == i])]
-                      for i in range(kec.size)])
+    first = np.array(
+        [
+            np.flatnonzero(g.kel_kec == i)[np.argmax(g.kel_weight[g.kel_kec == i])]
+            for i in range(kec.size)
+        ]
+    )
     out[first] += short
     return out
 
@@ -137,32 +159,114 @@ def kelurahan_population(g: Geo, year: int) -> IntArray:
 def region_table(seed: int) -> pa.Table:
     """region.csv: Palembang, its 18 kecamatan and 107 kelurahan, and the six peers."""
     g = geo(seed)
-    rows: list[RegionRow] = [(facts.CITY, "kota", facts.CITY_NAME, None, True, None, facts.CITY_AREA,
-                          -2.976, 104.775, None, None,
-                          "BPS Kota Palembang, luas wilayah 400.61 km² (PP 23/1988)", False)]
+    rows: list[RegionRow] = [
+        (
+            facts.CITY,
+            "kota",
+            facts.CITY_NAME,
+            None,
+            True,
+            None,
+            facts.CITY_AREA,
+            -2.976,
+            104.775,
+            None,
+            None,
+            "BPS Kota Palembang, luas wilayah 400.61 km² (PP 23/1988)",
+            False,
+        )
+    ]
     for k in facts.KECAMATAN:
         frm = facts.SPLIT_DATE if k.code in facts.SPLIT_PARENT else None
         syn = k.area_src.startswith("synthetic")
-        rows.append((k.code, "kecamatan", k.name, facts.CITY, True, k.zone, k.area, k.lat, k.lon,
-                     frm, None, f"{k.area_src}; BPS code; centroid approximate, zone judgement",
-                     syn))
+        rows.append(
+            (
+                k.code,
+                "kecamatan",
+                k.name,
+                facts.CITY,
+                True,
+                k.zone,
+                k.area,
+                k.lat,
+                k.lon,
+                frm,
+                None,
+                f"{k.area_src}; BPS code; centroid approximate, zone judgement",
+                syn,
+            )
+        )
     for i in range(g.kel_code.size):
         kc = g.kec_code[g.kel_kec[i]]
-        provenance = "names: research notes" if kc in facts.NAMES_FROM_NOTES else \
-            "names: public gazetteers, unverified"
-        rows.append((g.kel_code[i], "kelurahan", g.kel_name[i], kc, True, g.kec_zone[g.kel_kec[i]],
-                     g.kel_area[i], g.kel_lat[i], g.kel_lon[i], None, None,
-                     f"{SYN} ({provenance}; code suffix, area split and centroid synthetic)", True))
+        provenance = (
+            "names: research notes"
+            if kc in facts.NAMES_FROM_NOTES
+            else "names: public gazetteers, unverified"
+        )
+        rows.append(
+            (
+                g.kel_code[i],
+                "kelurahan",
+                g.kel_name[i],
+                kc,
+                True,
+                g.kec_zone[g.kel_kec[i]],
+                g.kel_area[i],
+                g.kel_lat[i],
+                g.kel_lon[i],
+                None,
+                None,
+                f"{SYN} ({provenance}; code suffix, area split and centroid synthetic)",
+                True,
+            )
+        )
     for p in facts.PEERS:
         unsure = p.code == "3273"
         src = "area from memory, unverified" if unsure else "BPS / Wikipedia mirrors (area)"
-        rows.append((p.code, "kota", p.name, None, False, None, p.area, p.lat, p.lon, None, None,
-                     src, unsure))
+        rows.append(
+            (
+                p.code,
+                "kota",
+                p.name,
+                None,
+                False,
+                None,
+                p.area,
+                p.lat,
+                p.lon,
+                None,
+                None,
+                src,
+                unsure,
+            )
+        )
     cols = list(zip(*rows, strict=True))
-    names = ["kode_wilayah", "level", "name", "parent_kode", "is_home_city", "zone", "area_km2",
-             "lat", "lon", "valid_from", "valid_to", "source", "is_synthetic"]
-    types = [pa.string()] * 4 + [pa.bool_(), pa.string(), pa.float64(), pa.float64(),
-                                 pa.float64(), pa.date32(), pa.date32(), pa.string(), pa.bool_()]
+    names = [
+        "kode_wilayah",
+        "level",
+        "name",
+        "parent_kode",
+        "is_home_city",
+        "zone",
+        "area_km2",
+        "lat",
+        "lon",
+        "valid_from",
+        "valid_to",
+        "source",
+        "is_synthetic",
+    ]
+    types = [pa.string()] * 4 + [
+        pa.bool_(),
+        pa.string(),
+        pa.float64(),
+        pa.float64(),
+        pa.float64(),
+        pa.date32(),
+        pa.date32(),
+        pa.string(),
+        pa.bool_(),
+    ]
     data: dict[str, pa.Array] = {}
     for n, c, t in zip(names, cols, types, strict=True):
         data[n] = dates(list(c)) if t == pa.date32() else pa.array(list(c), t)
@@ -175,8 +279,11 @@ def _peer_population(p: facts.Peer, year: int) -> tuple[int, bool, str]:
     if year == 2024 and p.pop2024:
         return p.pop2024, True, facts.PEER_SRC_2024
     growth = (p.pop2024 / p.pop2020) ** 0.25 if p.pop2024 else 1.009
-    return round(p.pop2020 * growth ** (year - 2020)), False, \
-        f"{SYN} (geometric interpolation of SP2020 and Kemendagri 2024)"
+    return (
+        round(p.pop2020 * growth ** (year - 2020)),
+        False,
+        f"{SYN} (geometric interpolation of SP2020 and Kemendagri 2024)",
+    )
 
 
 def population_table(spec: Spec) -> pa.Table:
@@ -189,9 +296,12 @@ def population_table(spec: Spec) -> pa.Table:
         size = hh_k * (1 - 0.004 * (y - 2020))
         hh = np.round(kec / size).astype(np.int64)
         pop, official = city_population(y)
-        src = (f"{facts.CITY_POPULATION[y][1]}, {facts.CITY_POPULATION[y][2]}; households "
-               "synthetic (sum of kecamatan)" if official else
-               f"{SYN} (interpolated between official BPS figures)")
+        src = (
+            f"{facts.CITY_POPULATION[y][1]}, {facts.CITY_POPULATION[y][2]}; households "
+            "synthetic (sum of kecamatan)"
+            if official
+            else f"{SYN} (interpolated between official BPS figures)"
+        )
         rows.append((facts.CITY, y, pop, int(hh.sum()), src, not official))
         merged = kec.copy()
         hh_m = hh.copy()
@@ -203,21 +313,50 @@ def population_table(spec: Spec) -> pa.Table:
         for i, code in enumerate(g.kec_code):
             if y < 2018 and code in facts.SPLIT_PARENT:
                 continue
-            rows.append((code, y, int(merged[i]), int(hh_m[i]),
-                         f"{SYN} (city total allocated by area x density class)", True))
+            rows.append(
+                (
+                    code,
+                    y,
+                    int(merged[i]),
+                    int(hh_m[i]),
+                    f"{SYN} (city total allocated by area x density class)",
+                    True,
+                )
+            )
         kel = kelurahan_population(g, y)
         kel_hh = np.round(kel / size[g.kel_kec]).astype(np.int64)
         for i, code in enumerate(g.kel_code):
-            rows.append((code, y, int(kel[i]), int(kel_hh[i]),
-                         f"{SYN} (kecamatan total split by fixed kelurahan weights)", True))
+            rows.append(
+                (
+                    code,
+                    y,
+                    int(kel[i]),
+                    int(kel_hh[i]),
+                    f"{SYN} (kecamatan total split by fixed kelurahan weights)",
+                    True,
+                )
+            )
         for p in facts.PEERS:
             ppop, off, psrc = _peer_population(p, y)
-            rows.append((p.code, y, ppop, round(ppop / 3.6), psrc + ("; households synthetic"
-                         if off else ""), not off))
+            rows.append(
+                (
+                    p.code,
+                    y,
+                    ppop,
+                    round(ppop / 3.6),
+                    psrc + ("; households synthetic" if off else ""),
+                    not off,
+                )
+            )
     cols = list(zip(*rows, strict=True))
-    return table("population", {
-        "kode_wilayah": pa.array(cols[0], pa.string()), "year": pa.array(cols[1], pa.int32()),
-        "population": pa.array(cols[2], pa.int64()), "households": pa.array(cols[3], pa.int64()),
-        "source": pa.array(cols[4], pa.string()), "is_synthetic": pa.array(cols[5], pa.bool_()),
-    })
-
+    return table(
+        "population",
+        {
+            "kode_wilayah": pa.array(cols[0], pa.string()),
+            "year": pa.array(cols[1], pa.int32()),
+            "population": pa.array(cols[2], pa.int64()),
+            "households": pa.array(cols[3], pa.int64()),
+            "source": pa.array(cols[4], pa.string()),
+            "is_synthetic": pa.array(cols[5], pa.bool_()),
+        },
+    )

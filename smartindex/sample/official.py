@@ -27,13 +27,19 @@ STATS: dict[str, tuple[str, str, float, float, str, bool, bool]] = {
     "youth_unemployment_rate_pct": ("%", "BPS", 20.5, 17.0, "rate", True, False),
     "new_business_registrations": ("unit", "DPMPTSP", 4_000, 18_000, "count", False, True),
     "patents_registered": ("unit", "DJKI Kemenkumham", 40, 120, "count", False, False),
-    "investment_realised_idr_bn": ("Rp miliar", "DPMPTSP/BKPM", 3_500, 9_000, "count", False,
-                                   False),
+    "investment_realised_idr_bn": (
+        "Rp miliar",
+        "DPMPTSP/BKPM",
+        3_500,
+        9_000,
+        "count",
+        False,
+        False,
+    ),
     "qris_merchants": ("merchant", "Bank Indonesia", 0, 250_000, "count", False, True),
     "tertiary_educated_pct": ("%", "BPS", 14.0, 18.0, "rate", False, False),
     "mean_years_schooling": ("tahun", "BPS", 10.6, 11.2, "level", False, False),
-    "library_loans": ("peminjaman", "Dinas Perpustakaan", 120_000, 250_000, "count", False,
-                      False),
+    "library_loans": ("peminjaman", "Dinas Perpustakaan", 120_000, 250_000, "count", False, False),
     "creative_employment_pct": ("%", "BPS/Kemenparekraf", 6.5, 8.0, "rate", False, False),
     "voter_turnout_pct": ("%", "KPU Kota Palembang", 64.0, 58.5, "level", False, False),
     "hdi": ("indeks", "BPS", 77.0, 81.0, "level", False, False),
@@ -43,12 +49,26 @@ STATS: dict[str, tuple[str, str, float, float, str, bool, bool]] = {
     "spbe_index": ("indeks 1-5", "KemenPANRB", 1.9, 3.4, "level", False, False),
     "ombudsman_score": ("nilai 0-100", "Ombudsman RI", 60.0, 95.0, "level", False, False),
     "lppd_score": ("nilai 0-4", "Kemendagri", 2.8, 3.5, "level", False, False),
-    "women_council_seats_pct": ("%", "KPU / DPRD Kota Palembang", 20.0, 24.0, "level", False,
-                                False),
+    "women_council_seats_pct": (
+        "%",
+        "KPU / DPRD Kota Palembang",
+        20.0,
+        24.0,
+        "level",
+        False,
+        False,
+    ),
     "open_datasets_inventoried": ("dataset", "Diskominfo", 40, 600, "count", False, False),
     "open_datasets_published": ("dataset", "Diskominfo", 4, 420, "count", False, False),
-    "airport_passengers": ("penumpang", "PT Angkasa Pura II / BPS", 4_000_000, 3_500_000,
-                           "count", False, False),
+    "airport_passengers": (
+        "penumpang",
+        "PT Angkasa Pura II / BPS",
+        4_000_000,
+        3_500_000,
+        "count",
+        False,
+        False,
+    ),
     "households_internet_pct": ("%", "BPS (Susenas)", 55.0, 85.0, "rate", False, True),
     "road_deaths": ("jiwa", "Polrestabes Palembang", 150, 120, "count", True, False),
     "major_road_km": ("km", "Dinas PUPR", 180, 195, "count", False, False),
@@ -62,15 +82,28 @@ STATS: dict[str, tuple[str, str, float, float, str, bool, bool]] = {
     "physicians": ("orang", "Dinas Kesehatan", 1_300, 1_900, "count", False, True),
     "crimes_reported": ("kasus", "Polrestabes Palembang", 5_500, 4_800, "count", True, True),
     "adequate_housing_pct": ("%", "BPS (Susenas)", 85.0, 92.0, "rate", False, True),
-    "tourist_visits": ("kunjungan", "Dinas Pariwisata", 1_800_000, 2_600_000, "count", False,
-                       False),
-    "cultural_sports_facilities": ("unit", "Disbudpar / Dispora", 150, 210, "count", False,
-                                   True),
+    "tourist_visits": (
+        "kunjungan",
+        "Dinas Pariwisata",
+        1_800_000,
+        2_600_000,
+        "count",
+        False,
+        False,
+    ),
+    "cultural_sports_facilities": ("unit", "Disbudpar / Dispora", 150, 210, "count", False, True),
     "public_wifi_points": ("titik", "Diskominfo", 200, 50, "count", False, False),
 }
-SHOCK = {2020: {"economic_growth_pct": -0.9, "airport_passengers": 0.42, "tourist_visits": 0.35,
-                "unemployment_rate_pct": 1.25, "grdp_current_idr_bn": 0.97},
-         2021: {"airport_passengers": 0.4, "tourist_visits": 0.55}}
+SHOCK = {
+    2020: {
+        "economic_growth_pct": -0.9,
+        "airport_passengers": 0.42,
+        "tourist_visits": 0.35,
+        "unemployment_rate_pct": 1.25,
+        "grdp_current_idr_bn": 0.97,
+    },
+    2021: {"airport_passengers": 0.4, "tourist_visits": 0.55},
+}
 WIFI_ACTIVE = {2017: 170, 2018: 110, 2019: 50, 2020: 15, 2021: 0, 2022: 4, 2023: 8}
 DEV = {"3171": 1.35, "3578": 1.25, "3273": 1.15, "1275": 1.0, "7371": 1.05, "3374": 1.15}
 
@@ -133,22 +166,50 @@ def official_stats(spec: Spec) -> pa.Table:
             for i, y in enumerate(years):
                 o = off.get((unit, code, y))
                 if o:
-                    rows.append((unit, y, code, o.value, STATS[code][0], o.publisher,
-                                 f"{o.source} ({y})", False))
+                    rows.append(
+                        (
+                            unit,
+                            y,
+                            code,
+                            o.value,
+                            STATS[code][0],
+                            o.publisher,
+                            f"{o.source} ({y})",
+                            False,
+                        )
+                    )
                 else:
                     how = "anchored on official values" if anchors else "trend model"
-                    rows.append((unit, y, code, _round(code, s[i]), STATS[code][0],
-                                 STATS[code][1], f"{SYN} ({how})", True))
+                    rows.append(
+                        (
+                            unit,
+                            y,
+                            code,
+                            _round(code, s[i]),
+                            STATS[code][0],
+                            STATS[code][1],
+                            f"{SYN} ({how})",
+                            True,
+                        )
+                    )
         if STATS[code][6]:
-            rows += _kecamatan_rows(spec, code, years, [r for r in rows if r[0] == facts.CITY
-                                                        and r[2] == code])
+            rows += _kecamatan_rows(
+                spec, code, years, [r for r in rows if r[0] == facts.CITY and r[2] == code]
+            )
     cols = list(zip(*rows, strict=True))
-    return table("official_stats", {
-        "kode_wilayah": pa.array(cols[0]), "year": pa.array(cols[1], pa.int32()),
-        "stat_code": pa.array(cols[2]), "value": pa.array(cols[3], pa.float64()),
-        "unit": pa.array(cols[4]), "publisher": pa.array(cols[5]), "source": pa.array(cols[6]),
-        "is_synthetic": pa.array(cols[7], pa.bool_()),
-    })
+    return table(
+        "official_stats",
+        {
+            "kode_wilayah": pa.array(cols[0]),
+            "year": pa.array(cols[1], pa.int32()),
+            "stat_code": pa.array(cols[2]),
+            "value": pa.array(cols[3], pa.float64()),
+            "unit": pa.array(cols[4]),
+            "publisher": pa.array(cols[5]),
+            "source": pa.array(cols[6]),
+            "is_synthetic": pa.array(cols[7], pa.bool_()),
+        },
+    )
 
 
 def _peer_factor(unit: str, code: str, years: list[int]) -> FloatArray:
@@ -159,25 +220,27 @@ def _peer_factor(unit: str, code: str, years: list[int]) -> FloatArray:
     kind, lower = STATS[code][4], STATS[code][5]
     if kind == "count":
         size = peer.pop2020 / facts.CITY_POPULATION[2020][0]
-        return np.full(len(years), size * (dev if not lower else 1 / dev ** 0.5))
+        return np.full(len(years), size * (dev if not lower else 1 / dev**0.5))
     if code in {"spbe_index", "ombudsman_score", "lppd_score"}:
         return np.full(len(years), min(dev, 1.3) ** 0.6)
-    return np.full(len(years), 1 / dev if lower else min(dev ** 0.3, 99 / 90))
+    return np.full(len(years), 1 / dev if lower else min(dev**0.3, 99 / 90))
 
 
-def _kecamatan_rows(spec: Spec, code: str, years: list[int], city: list[StatRow]
-                    ) -> list[StatRow]:
+def _kecamatan_rows(spec: Spec, code: str, years: list[int], city: list[StatRow]) -> list[StatRow]:
     g = geo(spec.seed)
     lower, kind = STATS[code][5], STATS[code][4]
     rows = []
-    for (_, y, _, value, unit, publisher, _, _) in city:
+    for _, y, _, value, unit, publisher, _, _ in city:
         pop = kecamatan_population(y).astype(float)
         if kind == "count":
             w = pop * np.where(g.central, 1.3 if not lower else 0.8, 1.0)
             vals = np.round(value * w / w.sum())
         else:
-            vals = np.round(value * np.where(g.central, 1.08 if not lower else 0.85,
-                                             0.95 if not lower else 1.12), 2)
+            vals = np.round(
+                value
+                * np.where(g.central, 1.08 if not lower else 0.85, 0.95 if not lower else 1.12),
+                2,
+            )
         for i, kc in enumerate(g.kec_code):
             if y < 2018 and kc in facts.SPLIT_PARENT:
                 continue
@@ -185,8 +248,18 @@ def _kecamatan_rows(spec: Spec, code: str, years: list[int], city: list[StatRow]
             for child, parent in facts.SPLIT_PARENT.items():
                 if y < 2018 and kc == parent and kind == "count":
                     v += vals[g.kec_index(child)]
-            rows.append((kc, y, code, float(min(v, 100.0) if "pct" in code else v), unit,
-                         publisher, f"{SYN} (kecamatan breakdown of the city value)", True))
+            rows.append(
+                (
+                    kc,
+                    y,
+                    code,
+                    float(min(v, 100.0) if "pct" in code else v),
+                    unit,
+                    publisher,
+                    f"{SYN} (kecamatan breakdown of the city value)",
+                    True,
+                )
+            )
     return rows
 
 

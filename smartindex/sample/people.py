@@ -15,7 +15,7 @@ _M = np.uint64(0xFFFFFFFFFFFFFFFF)
 def mix(ids: IntArray, salt: int) -> NDArray[np.uint64]:
     """splitmix64 of (id, salt): a stable pseudo-random uint64 per person."""
     with np.errstate(over="ignore"):
-        z = (np.asarray(ids, dtype=np.uint64) + np.uint64(salt) * np.uint64(0x9E3779B97F4A7C15))
+        z = np.asarray(ids, dtype=np.uint64) + np.uint64(salt) * np.uint64(0x9E3779B97F4A7C15)
         z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
         z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
         return z ^ (z >> np.uint64(31))
@@ -27,8 +27,9 @@ def names(ids: IntArray, seed: int) -> pa.Array:
     first = (h % np.uint64(len(vocab.FIRST_NAMES))).astype(np.int64)
     last = ((h >> np.uint64(16)) % np.uint64(len(vocab.LAST_NAMES))).astype(np.int64)
     title = ((h >> np.uint64(32)) % np.uint64(len(vocab.TITLES))).astype(np.int64)
-    return concat(pick(vocab.TITLES, title), pick(vocab.FIRST_NAMES, first), " ",
-                  pick(vocab.LAST_NAMES, last))
+    return concat(
+        pick(vocab.TITLES, title), pick(vocab.FIRST_NAMES, first), " ", pick(vocab.LAST_NAMES, last)
+    )
 
 
 def phones(ids: IntArray, seed: int) -> pa.Array:
@@ -50,5 +51,11 @@ def niks(ids: IntArray, seed: int) -> pa.Array:
     month = ((h >> np.uint64(20)) % np.uint64(12)).astype(np.int64) + 1
     year = ((h >> np.uint64(28)) % np.uint64(60)).astype(np.int64) + 45
     serial = ((h >> np.uint64(36)) % np.uint64(9999)).astype(np.int64) + 1
-    return concat("1671", padded(kec, 2), padded(day + 40 * female, 2), padded(month, 2),
-                  padded(year % 100, 2), padded(serial, 4))
+    return concat(
+        "1671",
+        padded(kec, 2),
+        padded(day + 40 * female, 2),
+        padded(month, 2),
+        padded(year % 100, 2),
+        padded(serial, 4),
+    )

@@ -25,13 +25,13 @@ def write_csv(tbl: pa.Table, path: Path, *, delimiter: str = ",", decimal: str =
     if decimal == ",":
         tbl = _decimal_comma(tbl)
     header = (delimiter.join(tbl.column_names) + "\n").encode()
-    opts = pacsv.WriteOptions(include_header=False, delimiter=delimiter, quoting_style="needed",
-                              batch_size=65536)
+    opts = pacsv.WriteOptions(
+        include_header=False, delimiter=delimiter, quoting_style="needed", batch_size=65536
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as raw:
         if path.suffix == ".gz":
-            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
-                               compresslevel=6) as gz:
+            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz:
                 gz.write(header)
                 pacsv.write_csv(tbl, gz, opts)
         else:
@@ -43,6 +43,7 @@ def write_csv(tbl: pa.Table, path: Path, *, delimiter: str = ",", decimal: str =
 def write_parquet(tbl: pa.Table, path: Path) -> Path:
     """Write ``tbl`` as Parquet (zstd, no pandas metadata)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(tbl.replace_schema_metadata(None), path, compression="zstd",
-                   write_statistics=True)
+    pq.write_table(
+        tbl.replace_schema_metadata(None), path, compression="zstd", write_statistics=True
+    )
     return path

@@ -22,10 +22,12 @@ import pandas as pd
 from smartindex.config import Settings
 from smartindex.engine import Framework, MethodSpec, UncertaintySpec, audit, build_index
 from smartindex.engine import uncertainty as run_uncertainty
+from smartindex.engine.panel import rank_desc
 from smartindex.engine.pipeline import package_version
 from smartindex.errors import MethodError, WarehouseError
 from smartindex.indicators import load_catalogue, measure
 from smartindex.indicators.access import publish_access_shares
+from smartindex.indicators.complaints import publish_complaint_tables
 from smartindex.indicators.measure import targets_frame, write_indicator_values
 from smartindex.scoring.results import INDEX_CODE, LEVEL_NAMES
 from smartindex.warehouse import swap_write
@@ -90,6 +92,61 @@ def comparison_sets(con: duckdb.DuckDBPyConnection, city: str) -> dict[str, list
     return {"cities": sorted(cities), "kecamatan": sorted(districts)}
 
 
+def unit_years(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """unit, first, last: the years each region existed (``region.valid_from`` /
+    ``valid_to``; NULL = open-ended). A unit created on 1 Jan 2018 is first scored for 2018."""
+    return query_df(con, """
+        select kode_wilayah as unit, year(valid_from) as first,
+               year(valid_to - interval 1 day) as last
+        from region""")
+
+
+def existing_only(tables: dict[str, pd.DataFrame],
+                  years: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Drop every row of a unit in a year before it existed or after it ceased (the engine's
+    full unit x year grid would otherwise score and impute it); ranks are recomputed among the
+    units that existed."""
+    out = {}
+    for name, frame in tables.items():
+        if not {"unit", "year"} <= set(frame.columns):
+            out[name] = frame
+            continue
+        span = frame[["unit", "year"]].merge(years, on="unit", how="left")
+        first = pd.to_numeric(span["first"], errors="coerce")
+        last = pd.to_numeric(span["last"], errors="coerce")
+        alive = ((first.isna() | (span["year"] >= first))
+                 & (last.isna() | (span["year"] <= last))).to_numpy()
+        out[name] = frame[alive].reset_index(drop=True)
+    if "scores" in out and len(out["scores"]) < len(tables["scores"]):
+        scores = out["scores"].copy()
+        scores["rank"] = rank_desc(scores, ["year", "code"]).astype(scores["rank"].dtype)
+        out["scores"] = scores
+    return out
+
+
+def synthetic_shares(values: pd.DataFrame, elements: pd.DataFrame) -> pd.DataFrame:
+    """unit, year, code, synthetic_share: for an indicator 1 - official_share of its measured
+    value (unknown provenance counts as synthetic); for a factor, a dimension and the index the
+    mean over the measured indicators below it. Imputed values carry no share of their own."""
+    parent = dict(zip(elements["code"], elements["parent"], strict=True))
+
+    def ancestors(code: str) -> list[str]:
+        out: list[str] = []
+        node: object = parent.get(code)
+        while isinstance(node, str):
+            out.append(node)
+            node = parent.get(node)
+        return out
+
+    official = (pd.to_numeric(values["official_share"], errors="coerce").fillna(0.0)
+                if "official_share" in values else 0.0)
+    own = values[["unit", "year", "code"]].assign(synthetic_share=1.0 - official)
+    chains = own.assign(code=own["code"].map(ancestors)).explode("code").dropna(subset=["code"])
+    above = chains.groupby(["unit", "year", "code"])["synthetic_share"].mean().reset_index()
+    frames: list[pd.DataFrame] = [own, above]
+    return pd.concat(frames, ignore_index=True)
+
+
 def prune_framework(elements: pd.DataFrame, codes: set[str]) -> pd.DataFrame:
     """Keep indicators in ``codes`` and every ancestor that still has an indicator below it."""
     parent = dict(zip(elements["code"], elements["parent"], strict=True))
@@ -129,9 +186,11 @@ def score_comparison(values: pd.DataFrame, elements: pd.DataFrame, setup: Scorin
     scores = result.scores.assign(
         level=lambda d: d["code"].map(levels).astype(int),
         level_name=lambda d: d["level"].map(LEVEL_NAMES))
+    scores = scores.merge(synthetic_shares(values, elements), on=["unit", "year", "code"],
+                          how="left")
     checks = audit(result).tables()
     out = {"scores": scores[["unit", "year", "code", "level", "level_name", "score", "rank",
-                             "coverage"]],
+                             "coverage", "synthetic_share"]],
            "audit_indicators": checks.pop("audit_stats"),
            **checks,
            "score_weights": result.weights,
@@ -174,6 +233,7 @@ def compute_scores(settings: Settings, *, method_path: Path | None = None,
     with swap_write(settings.db_path) as con:
         values = measure(con, catalogue)
         write_indicator_values(con, values)
+        publish_complaint_tables(con, catalogue)
         city_years = values.loc[values["unit"] == settings.city_code, "year"].unique()
         publish_access_shares(con, years=sorted(int(y) for y in city_years),
                               city=settings.city_code)
@@ -187,8 +247,9 @@ def compute_scores(settings: Settings, *, method_path: Path | None = None,
             subset = values[values["unit"].isin(units)]
             if subset.empty:
                 continue
-            tables = score_comparison(subset, elements, setup, targets, runs=uncertainty_runs,
-                                      seed=seed, progress=progress)
+            tables = existing_only(score_comparison(subset, elements, setup, targets,
+                                                    runs=uncertainty_runs, seed=seed,
+                                                    progress=progress), unit_years(con))
             for table, frame in tables.items():
                 _write(con, table, frame, run_id, name)
             counts[name] = len(tables["scores"])

@@ -55,6 +55,13 @@ _QUERIES: dict[str, str] = {
         select kode_wilayah as unit, year, population, households, source, is_synthetic
         from population order by unit, year""",
     "load_manifest": "select * from load_manifest order by started_at",
+    # boundary polygons for maps (smartindex.etl.boundaries): geometry is GeoJSON text
+    "shapes": """
+        select kode_wilayah as unit, level, name, parent_kode as parent, geometry, source,
+               licence, attribution
+        from region_shapes order by kode_wilayah""",
+    # one row per file: what the warehouse holds now (load_manifest is the history)
+    "load_current": "select * from load_current order by source_file",
     "access": "select * from access_shares order by asset, radius_m, year, unit",
     "quarantine_summary": """
         select table_name, source_file, expectation, columns, count(*) as n_rows,
@@ -90,7 +97,9 @@ class Results:
     quarantine_summary: pd.DataFrame
     catalogue: Catalogue
     access: pd.DataFrame = field(default_factory=pd.DataFrame)
+    load_current: pd.DataFrame = field(default_factory=pd.DataFrame)
     manifest: dict[str, Any] = field(default_factory=dict)
+    shapes: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def years(self) -> list[int]:
@@ -150,7 +159,7 @@ def load_results(db_path: Path | str, *, run_id: str | None = None, city: str = 
 
 def _table_of(name: str) -> str:
     return {"regions": "region", "quarantine_summary": "quarantine",
-            "access": "access_shares"}.get(name, name)
+            "access": "access_shares", "shapes": "region_shapes"}.get(name, name)
 
 
 def _manifest_dict(row: pd.Series) -> dict[str, Any]:

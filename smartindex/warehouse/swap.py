@@ -25,7 +25,7 @@ import duckdb
 
 from smartindex.errors import WarehouseError
 
-LEGACY_SCRATCH = ".smartindex-etl-"   # scratch directories of earlier versions
+LEGACY_SCRATCH = ".smartindex-etl-"  # scratch directories of earlier versions
 
 
 def _fsync_path(path: Path, *, directory: bool = False) -> None:
@@ -41,6 +41,11 @@ def _wal(path: Path) -> Path:
     return path.with_name(path.name + ".wal")
 
 
+def _discard(tmp: Path) -> None:
+    for p in (tmp, _wal(tmp)):
+        p.unlink(missing_ok=True)
+
+
 def scratch_dir(db_path: Path | str) -> Path:
     """The directory a writer of ``db_path`` may use for temporary files (cleaned per run)."""
     db_path = Path(db_path)
@@ -49,7 +54,8 @@ def scratch_dir(db_path: Path | str) -> Path:
 
 def _is_leftover(p: Path, db_path: Path) -> bool:
     own = p.name.startswith(f".{db_path.name}.") and (
-        ".tmp" in p.name or p.name.endswith(".scratch"))
+        ".tmp" in p.name or p.name.endswith(".scratch")
+    )
     return own or (p.is_dir() and p.name.startswith(LEGACY_SCRATCH))
 
 
@@ -102,12 +108,13 @@ def clean_leftovers(db_path: Path | str) -> int:
 
 def _write_error(where: Path, exc: BaseException) -> WarehouseError | None:
     """A one-line error for a failed write (disk full, I/O error), else None."""
+    text = str(exc)
     if isinstance(exc, OSError) and exc.errno in WRITE_ERRNOS:
         reason = os.strerror(exc.errno)
-    elif isinstance(exc, duckdb.IOException | duckdb.FatalException | duckdb.OutOfMemoryException):
-        text = str(exc)
-        full = "No space left" in text or ("disk" in text.lower() and "full" in text.lower())
-        reason = os.strerror(errno.ENOSPC) if full else text.splitlines()[0][:200]
+    elif isinstance(exc, duckdb.Error) and os.strerror(errno.ENOSPC) in text:
+        reason = os.strerror(errno.ENOSPC)  # also a COMMIT that could not write its WAL
+    elif isinstance(exc, duckdb.IOException | duckdb.FatalException):
+        reason = text.splitlines()[0][:200]
     else:
         return None
     return WarehouseError(f"{where}: writing the warehouse failed: {reason}")
@@ -132,8 +139,9 @@ def _publish(tmp: Path, db_path: Path) -> None:
 
 
 @contextmanager
-def swap_write(db_path: Path | str, *, on_leftovers: Callable[[int], None] | None = None
-               ) -> Iterator[duckdb.DuckDBPyConnection]:
+def swap_write(
+    db_path: Path | str, *, on_leftovers: Callable[[int], None] | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a read-write connection to a temporary copy of ``db_path``; publish it on success.
 
     First, under the writer lock, leftovers of killed writers are removed (their count is
@@ -159,7 +167,7 @@ def swap_write(db_path: Path | str, *, on_leftovers: Callable[[int], None] | Non
                 con.close()
             _publish(tmp, db_path)
         except BaseException as exc:
-            remove_leftovers(db_path)
+            _discard(tmp)
             error = _write_error(db_path.parent, exc)
             if error is not None:
                 raise error from exc

@@ -9,8 +9,9 @@ from smartindex.analysis.peers import closest_peer, peer_stats
 
 
 def _frame(code: str) -> pd.DataFrame:
-    return pd.DataFrame({"unit": ["c", "p1", "p2", "p3"], "year": 2023, "code": code,
-                         "value": [5.0, 3.0, 4.0, 6.0]})
+    return pd.DataFrame(
+        {"unit": ["c", "p1", "p2", "p3"], "year": 2023, "code": code, "value": [5.0, 3.0, 4.0, 6.0]}
+    )
 
 
 def test_peer_stats_higher_is_better():
@@ -40,8 +41,13 @@ def test_peer_stats_ties_missing_and_peer_filter():
 
 def test_closest_peer_by_profile():
     rows = {"c": [50, 60, 70], "near": [52, 61, 69], "far": [90, 10, 20], "mid": [40, 70, 60]}
-    s = pd.DataFrame([{"unit": u, "year": 2023, "code": d, "score": v}
-                      for u, vs in rows.items() for d, v in zip(["a", "b", "d"], vs, strict=False)])
+    s = pd.DataFrame(
+        [
+            {"unit": u, "year": 2023, "code": d, "score": v}
+            for u, vs in rows.items()
+            for d, v in zip(["a", "b", "d"], vs, strict=False)
+        ]
+    )
     out = closest_peer(s, city="c", year=2023)
     assert out["peer"].tolist() == ["near", "mid", "far"]
     assert out["n_dims"].tolist() == [3, 3, 3]

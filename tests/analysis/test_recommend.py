@@ -1,175 +1,190 @@
-"""Recommendation rules: fire on crafted data, silent otherwise, evidence = the tables."""
+"""Recommendations: distinct actions with a lead agency, a numeric target and year, the
+indicators they move and evidence — crafted data for exact values, the sample warehouse for the
+defects of issue 10 (section 4)."""
 
 from __future__ import annotations
 
 import json
-import string
+from collections import Counter
 
 import pytest
-from conftest import CITY, DIMS, make_results, meta_frame
+from crafted import KEC, make_results
 
-from smartindex.analysis.districts import gini
 from smartindex.analysis.recommend import (
-    AREAS,
-    COMMON_FIELDS,
-    CONDITION_FIELDS,
-    CONDITIONS,
-    format_recommendations,
+    AREA_KEYS,
+    KINDS,
+    TRIGGERS,
+    Recommendation,
     load_rules,
     recommend,
 )
-from smartindex.errors import DataFileError, MethodError
-
-EXPECTED = {"infra_wifi_divide", "dimension_worsening", "env_air_worsening", "liv_poverty",
-            "data_spbe_target", "sla_dispatch_6h", "infra_mobility_peers", "training_spbe",
-            "data_coverage", "dimension_peers"}
+from smartindex.display.i18n import t
+from smartindex.errors import DataFileError
+from smartindex.indicators import load_catalogue
 
 
-def _recs(results=None, lang="id", **kw):
-    return recommend(results or make_results(), year=2023, lang=lang, catalogue=meta_frame(),
-                     **kw)
+def _by_id(recs: list[Recommendation]) -> dict[str, Recommendation]:
+    return {r.rule_id: r for r in recs}
 
 
-def _by_id(recs):
-    return {(r.rule_id, r.scope): r for r in recs}
-
-
-def test_default_rules_cover_dimensions_and_study_areas():
-    rules = load_rules()
-    assert len(rules) >= 25
-    assert {"infrastructure", "training", "data_protection", "collaboration",
-            "complaint_sla"} <= {r.area for r in rules}
-    assert set(CONDITIONS) == set(CONDITION_FIELDS)
-    prefixes = {"ECO": "economy", "PEO": "people", "GOV": "governance", "MOB": "mobility",
-                "ENV": "environment", "LIV": "living"}
-    covered = set()
-    for r in rules:
-        if r.scope_kind == "indicator":
-            covered |= {prefixes[c.split("_")[0]] for c in r.scope}
-        elif r.scope_kind == "dimension":
-            covered |= set(DIMS) if r.scope == ("*",) else set(r.scope)
-    named = {prefixes[c.split("_")[0]] for r in load_rules() if r.scope_kind == "indicator"
-             for c in r.scope}
-    assert covered == set(DIMS) and named == set(DIMS)  # each dimension has specific advice
-
-
-def test_rules_fire_on_crafted_data():
-    recs = _recs()
-    assert {r.rule_id for r in recs} == EXPECTED
-    assert all(r.evidence for r in recs)
-    assert [r.priority for r in recs] == sorted(r.priority for r in recs)
-    silent = {"eco_unemployment", "collab_innovation", "people_internet_divide",
-              "sla_verify_3wd", "training_digital_literacy"}
-    assert not silent & {r.rule_id for r in recs}
-
-
-def test_evidence_matches_tables():
-    res = make_results()
-    recs = _by_id(_recs(res))
-    iv = res.indicator_values.set_index(["unit", "year", "code"])["value"]
-    ev = recs[("sla_dispatch_6h", "GOV_DISPATCH_6H")].evidence[0]
-    assert ev["value"] == iv[(CITY, 2023, "GOV_DISPATCH_6H")] == 80 and ev["threshold"] == 90
-    wifi = next(r for (rid, _), r in recs.items() if rid == "infra_wifi_divide").evidence[0]
-    assert wifi["inequality"] == pytest.approx(gini([1, 2, 10]))
-    assert (wifi["worst_district"], wifi["best_district"]) == ("Sako", "Bukit Kecil")
-    spbe = recs[("training_spbe", "GOV_SPBE")].evidence[0]
-    assert (spbe["rank"], spbe["n_cities"], spbe["peer_median"]) == (4, 4, 3.8)
-    assert spbe["best_peer"] == "Medan" and spbe["best_value"] == 4.0
-    target = recs[("data_spbe_target", "GOV_SPBE")].evidence[0]
-    assert target["target"] == 3.5 and target["achievement"] == pytest.approx(3.1 / 3.5 * 100)
-    pov = recs[("liv_poverty", "LIV_POVERTY")].evidence[0]
-    assert pov["target_year"] == 2025 and pov["projected"] == pytest.approx(11.4)
-    cov = recs[("data_coverage", "living")].evidence[0]
-    assert cov["coverage"] == 50.0 and cov["n_missing"] == 1
-    json.dumps([r.to_dict() for r in recs.values()])  # plain Python values only
-
-
-def test_rules_silent_on_good_data():
-    res = make_results()
-    iv = res.indicator_values.copy()
-    good = iv["unit"].eq(CITY) & iv["code"].eq("GOV_DISPATCH_6H")
-    iv.loc[good, "value"] = 95.0
-    iv.loc[iv["unit"].str.len().eq(7) & iv["code"].eq("MOB_WIFI_DENSITY"), "value"] = 10.0
-    ids = {r.rule_id for r in _recs(make_results(iv))}
-    assert "sla_dispatch_6h" not in ids and "infra_wifi_divide" not in ids
-    assert "liv_poverty" in ids
-
-
-def test_both_languages_render_without_placeholders():
-    for lang in ("id", "en"):
-        for r in _recs(lang=lang):
-            assert "{" not in r.text and "}" not in r.text and r.lang == lang
-    for rule in load_rules():  # every template formats with the declared fields
-        fields = dict.fromkeys(COMMON_FIELDS | CONDITION_FIELDS[rule.condition], "x")
-        for text in (rule.text_id, rule.text_en):
-            names = {f for _, f, _, _ in string.Formatter().parse(text) if f}
-            assert names <= set(fields), rule.id
-            text.format_map(fields)
-
-
-def test_dedupe_by_rule_and_scope():
-    rules = [r for r in load_rules() if r.id == "sla_dispatch_6h"]
-    recs = _recs(rules=rules * 2)
-    assert len(recs) == 1
+def test_each_indicator_is_moved_by_exactly_one_action():
+    cat = load_catalogue()
+    rules = load_rules(codes=set(cat.codes))
+    owners = Counter(c for a in rules.actions for c in a.indicators)
+    assert set(owners) == set(cat.codes) and set(owners.values()) == {1}
+    assert {a.area for a in rules.actions} <= set(AREA_KEYS)
+    assert all(a.lead and set(a.triggers) <= set(TRIGGERS) for a in rules.actions)
+    assert 5 <= rules.headline_min <= rules.headline_max <= 8
 
 
 def test_bad_rule_files(tmp_path):
     bad = tmp_path / "r.toml"
-    base = ('[[rule]]\nid = "x"\narea = "training"\nscope = {indicator = "GOV_SPBE"}\n'
-            'priority = 1\nagencies = ["Diskominfo"]\n')
-    bad.write_text(base + 'condition = "nope"\ntext_id = "a"\ntext_en = "b"\n')
-    with pytest.raises(DataFileError, match="unknown condition"):
+    base = 'id = "x"\narea = "training"\nlead = "Diskominfo"\nindicators = ["GOV_SPBE"]\n'
+    bad.write_text("[[action]]\n" + base + 'triggers = ["nope"]\n')
+    with pytest.raises(DataFileError, match="trigger"):
         load_rules(bad)
-    bad.write_text(base + 'condition = "below_target"\ntext_id = "{oops}"\ntext_en = "b"\n')
-    with pytest.raises(DataFileError, match="oops"):
+    bad.write_text(("[[action]]\n" + base + 'triggers = ["attention"]\n') * 2)
+    with pytest.raises(DataFileError, match="duplicate"):
         load_rules(bad)
-    bad.write_text(base.replace("indicator", "district") + 'condition = "below_target"\n'
-                   'text_id = "a"\ntext_en = "b"\n')
-    with pytest.raises(DataFileError, match="scope"):
+    bad.write_text(
+        "[[action]]\n" + base.replace('lead = "Diskominfo"\n', "") + 'triggers = ["attention"]\n'
+    )
+    with pytest.raises(DataFileError, match="lead"):
         load_rules(bad)
+    bad.write_text("[[action]]\n" + base + 'triggers = ["attention"]\n')
+    with pytest.raises(DataFileError, match="unknown indicator"):
+        load_rules(bad, codes={"ENV_PM25"})
 
 
-def test_format_recommendations():
-    recs = _recs(lang="en")
-    table = format_recommendations(recs, "table", "en")
-    lines = table.splitlines()
-    assert lines[0].startswith("No | Priority") and len(lines) == len(recs) + 1
-    md = format_recommendations(recs, "md", "en")
-    assert md.startswith("### 1.") and "year=2023" in md
-    data = json.loads(format_recommendations(recs, "json", "en"))
-    assert data[0]["evidence"] and data[0]["area"] in AREAS
-    assert "2023" in format_recommendations(recs, "table", "id")
-    with pytest.raises(MethodError):
-        format_recommendations(recs, "xml", "en")
+def test_crafted_air_quality_leads_with_the_legal_standard():
+    recs = recommend(make_results(), year=2023, lang="en")
+    assert recs and recs[0].rule_id == "air_quality" and recs[0].tier == "breach"
+    air = recs[0]
+    assert air.lead_agency == "DLH" and air.agencies[0] == "DLH"
+    assert air.target["code"] == "ENV_PM25" and air.target["value"] == 15.0
+    assert air.target["op"] == "≤" and air.target["source"] == "standard"
+    assert air.target["year"] == 2025  # no PM2.5 target ahead: year + horizon
+    keys = [p.key for p in air.sentences]
+    assert keys == ["rec.evidence.breach", "rec.evidence.worsening"]  # no PM2.5 target
+    assert air.sentences[0].params["value"] == 31 and air.sentences[0].params["standard"] == 15
+    assert [r.rank for r in recs] == list(range(1, len(recs) + 1))
+    json.dumps([r.to_dict() for r in recs])  # plain values only
 
 
-def test_evidence_and_text_use_the_unit_of_the_language():
-    meta = meta_frame()
-    meta = meta.assign(unit_en=meta["unit"], unit_id="id:" + meta["unit"])
-    for lang, prefix in (("id", "id:"), ("en", "")):
-        recs = recommend(make_results(), year=2023, lang=lang, catalogue=meta)
-        units = {e["unit"] for r in recs for e in r.evidence if "unit" in e}
-        assert units and all(u.startswith(prefix) for u in units), (lang, units)
-        if lang == "en":
-            assert not any(u.startswith("id:") for u in units)
-    wifi = next(r for r in recommend(make_results(), year=2023, lang="id", catalogue=meta)
-                if r.rule_id == "infra_wifi_divide")
-    assert wifi.evidence[0]["unit"] == "id:per 100 000"
+def test_crafted_targets_by_finding_kind():
+    recs = _by_id(recommend(make_results(), year=2023, lang="en"))
+    spbe = recs["spbe"]  # SPBE last of four cities -> position finding -> peer median
+    assert spbe.tier == "position" and spbe.priority == 2
+    assert spbe.target == {
+        "code": "GOV_SPBE",
+        "op": "≥",
+        "measure": spbe.target["measure"],
+        "indicator": spbe.target["indicator"],
+        "value": 3.8,
+        "year": 2025,
+        "source": "median",
+        "group": "cities",
+        "reference": "",
+    }
+    wifi = recs["digital_infrastructure"]  # kecamatan Gini of [1, 2, 10] = 0.46 > 0.2
+    assert wifi.tier == "divide" and wifi.target["value"] == 0.2 and wifi.target["op"] == "≤"
+    review = recs["programme_review"]  # environment 60 -> 40, significant decline
+    assert review.target["value"] == 60.0 and review.target["reference"] == "2019"
+    learn = recs["peer_learning"]  # mobility 30 and environment 40 in the bottom quartile
+    assert {p.params["code"] for p in learn.sentences} == {"mobility", "environment"}
+    assert learn.action.params["best"] == "Surabaya"
 
 
-def test_one_recommendation_per_finding():
-    recs = _recs()
-    conditions = {rule.id: rule.condition for rule in load_rules()}
-    findings = [(conditions[r.rule_id], r.scope_kind, r.scope) for r in recs]
-    assert len(findings) == len(set(findings))
-    mobility_peers = [r.rule_id for r in recs if r.scope == "mobility"
-                      and conditions[r.rule_id] == "score_bottom_quartile"]
-    assert mobility_peers == ["infra_mobility_peers"]  # the specific advice wins
+def test_kecamatan_and_peer_units_get_their_own_recommendations():
+    res = make_results()
+    kec = recommend(res, year=2023, unit=KEC[0], lang="en")
+    assert kec and {r.unit for r in kec} == {KEC[0]} and {r.group for r in kec} == {"kecamatan"}
+    assert {r.unit_name for r in kec} == {"Sako"}
+    peer = recommend(res, year=2023, unit="3578", lang="en")
+    assert {r.unit for r in peer} <= {"3578"}
+    assert "air_quality" not in {r.rule_id for r in peer}  # the peer has no PM2.5 value
 
 
-def test_real_warehouse_recommendations_are_distinct_and_evidenced(scored_results):
-    recs = recommend(scored_results, year=scored_results.latest_year, lang="en")
-    assert recs and all(r.evidence for r in recs)
-    conditions = {rule.id: rule.condition for rule in load_rules()}
-    findings = [(conditions[r.rule_id], r.scope_kind, r.scope) for r in recs]
-    assert len(findings) == len(set(findings))
+# --- issue 10 defects on the sample data ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def recs_2025(scored_results):
+    return recommend(scored_results, year=2025, lang="en")
+
+
+def test_recommendations_are_distinct_actions(recs_2025):
+    ids = [r.rule_id for r in recs_2025]
+    assert len(ids) == len(set(ids))
+    moved = Counter(c for r in recs_2025 for c in r.indicators)
+    assert moved["GOV_SPBE"] <= 1 and moved["GOV_FIRST_RESPONSE_WH"] <= 1  # SPBE once, …
+    learn = [r for r in recs_2025 if r.rule_id == "peer_learning"]
+    assert len(learn) <= 1  # one "learn from the best peer", whatever the dimensions
+    peers_named = [r for r in recs_2025 if "best" in r.action.params]
+    assert len(peers_named) <= 1
+
+
+def test_headline_list_has_five_to_eight_ranked_actions(recs_2025):
+    head = [r for r in recs_2025 if r.headline]
+    assert 5 <= len(head) <= 8 and recs_2025[: len(head)] == head
+    assert [KINDS.index(r.tier) for r in recs_2025] == sorted(
+        KINDS.index(r.tier) for r in recs_2025
+    )
+    codes = {c for r in head for c in r.indicators}
+    assert {
+        "ENV_PM25",
+        "GOV_FIRST_RESPONSE_WH",
+        "GOV_DISPATCH_6H",
+        "PEO_DIGITAL_LITERACY",
+    } <= codes  # consistent with the status model
+
+
+def test_every_recommendation_is_actionable(recs_2025, scored_results):
+    assert recs_2025
+    for r in recs_2025:
+        assert r.lead_agency and r.agencies[0] == r.lead_agency, r.rule_id
+        assert isinstance(r.target["value"], int | float), r.rule_id
+        assert isinstance(r.target["year"], int) and r.target["year"] > 2025, r.rule_id
+        assert r.indicators and r.sentences, r.rule_id
+        assert r.unit == scored_results.city and r.unit_name == "Kota Palembang"
+
+
+def test_synthetic_targets_are_never_cited_as_documents(recs_2025, scored_results):
+    tg = scored_results.targets
+    assert tg["is_synthetic"].all()
+    sources = {r.target["source"] for r in recs_2025}
+    assert "document" not in sources and "synthetic" in sources
+    assert all(r.target["reference"] == "" for r in recs_2025 if r.target["source"] == "synthetic")
+
+
+def test_rising_pm25_is_answered_at_the_source(recs_2025):
+    air = _by_id(recs_2025)["air_quality"]
+    assert air.rank == 1 and air.tier == "breach" and air.target["value"] == 15.0
+    for lang in ("id", "en"):
+        text = t(air.action.key, lang).lower()
+        assert text != air.action.key and "sensor" not in text
+
+
+def test_kecamatan_selection_is_labelled_with_the_kecamatan(scored_results):
+    reg = scored_results.regions
+    unit = reg.loc[reg["name"] == "Sukarami", "unit"].iloc[0]
+    recs = recommend(scored_results, year=2025, unit=unit, lang="id")
+    assert recs and {(r.unit, r.unit_name, r.group) for r in recs} == {
+        (unit, "Sukarami", "kecamatan")
+    }
+    positions = [p for r in recs for p in r.sentences if p.key == "rec.evidence.position"]
+    assert all(p.params["n"] <= 18 and p.params["group"] == "kecamatan" for p in positions)
+    assert "divide" not in {r.tier for r in recs}  # inequality across kecamatan: city only
+
+
+def test_a_peer_city_gets_its_own_recommendations(scored_results, recs_2025):
+    peer = "1275"  # Kota Medan
+    recs = recommend(scored_results, year=2025, unit=peer, lang="en")
+    assert recs and {r.unit for r in recs} == {peer}
+    iv = scored_results.indicator_values
+    own = iv[(iv["unit"] == peer) & (iv["year"] == 2025)].set_index("code")["value"]
+    for r in recs:
+        for p in r.sentences:
+            if "code" in p.params and p.params["code"] in own.index and "value" in p.params:
+                assert p.params["value"] == pytest.approx(own[p.params["code"]], abs=0.01)
+    assert [r.rule_id for r in recs] != [r.rule_id for r in recs_2025]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from conftest import CITY, DIMS, KEC, META_ROWS, meta_frame
+from crafted import CITY, DIMS, KEC, meta_frame
 
 from smartindex.analysis.scorecard import (
     closest_peers,
@@ -19,39 +19,37 @@ from smartindex.analysis.scorecard import (
 
 
 def test_city_scorecard(results):
-    card = scorecard(results, year=2023, lang="en", catalogue=meta_frame())
+    card = scorecard(results, year=2023, lang="en")
     assert dataclasses.is_dataclass(card) and card.comparison == "cities"
     assert card.unit_name == "Palembang" and card.overall["score"] == 55.0
     assert card.overall["rank"] == 3 and card.overall["n_units"] == 4
     assert card.overall["verdict"] == "stable"
-    assert card.dimensions["code"].tolist() == list(dict.fromkeys(
-        r[1] for r in META_ROWS))
+    assert card.dimensions["code"].tolist() == DIMS  # catalogue order
     env = card.dimensions.set_index("code").loc["environment"]
     assert env["score"] == 40.0 and env["verdict"] == "worsening" and env["significant"]
     assert env["arrow"] == "↓" and env["name"] == "Smart Environment"
     rows = card.indicators.set_index("code")
-    assert len(rows) == len(META_ROWS)
+    assert len(rows) == len(results.catalogue.indicators)
     spbe = rows.loc["GOV_SPBE"]
-    assert spbe["value"] == 3.1 and spbe["target"] == 3.5 and spbe["band"] == "Very good"
-    assert spbe["sparkline"] == [2.5, 2.7, 2.9, 3.0, 3.1] and spbe["name"] == "name GOV_SPBE"
+    assert spbe["value"] == 3.1 and spbe["target"] == 3.5 and spbe["band"] == "tinggi"
+    assert spbe["sparkline"] == [2.5, 2.7, 2.9, 3.0, 3.1] and spbe["name"] == "SPBE index"
     assert not rows.loc["LIV_PHYSICIANS", "is_reported"]
     assert rows.loc["LIV_POVERTY", "projection_status"] == "off track"
-    assert len(card.strengths) == 3 and len(card.risks) == 3
-    assert card.risks["code"].iloc[0] == "ENV_PM25"  # significant worsening ranks first
-    assert card.strengths["merit"].is_monotonic_decreasing
-    assert "not the SPBE" in card.band_note and len(card.bands) == 5
+    assert card.risks["code"].iloc[0] == "ENV_PM25"  # a legal breach ranks first
+    assert card.band_note == "status.note" and card.bands["key"].tolist()[0] == "sangat_tinggi"
+    assert len(card.bands) == 5
 
 
 def test_district_scorecard_uses_kecamatan_comparison(results):
-    card = scorecard(results, year=2023, unit=KEC[0], lang="id", catalogue=meta_frame())
+    card = scorecard(results, year=2023, unit=KEC[0], lang="id")
     assert card.comparison == "kecamatan" and card.unit_name == "Sako"
     assert card.overall["score"] == 40.0 and card.overall["rank"] == 3
     mob = card.dimensions.set_index("code").loc["mobility"]
-    assert mob["score"] == 35.0 and mob["name"] == "Mobilitas Cerdas"
+    assert mob["score"] == 35.0 and mob["name"] == results.catalogue.name("mobility", "id")
 
 
 def test_district_table(results):
-    wifi = district_table(results, year=2023, code="MOB_WIFI_DENSITY", catalogue=meta_frame())
+    wifi = district_table(results, year=2023, code="MOB_WIFI_DENSITY")
     assert wifi["name"].tolist() == ["Bukit Kecil", "Ilir Barat I", "Sako"]
     assert wifi["rank"].tolist() == [1, 2, 3]
     idx = district_table(results, year=2023)
@@ -60,7 +58,7 @@ def test_district_table(results):
 
 
 def test_inequality_table(results):
-    out = inequality_table(results, year=2023, catalogue=meta_frame())
+    out = inequality_table(results, year=2023)
     wifi = out[(out["level"] == "indicator") & (out["code"] == "MOB_WIFI_DENSITY")].iloc[0]
     assert wifi["gini"] == pytest.approx(36 / 78) and wifi["worst_unit"] == KEC[0]
     assert wifi["gini_verdict"] == "insufficient data"  # two years only
@@ -69,10 +67,13 @@ def test_inequality_table(results):
 
 
 def test_peer_table_and_closest(results):
-    out = peer_table(results, year=2023, catalogue=meta_frame())
+    out = peer_table(results, year=2023)
     spbe = out[out["code"] == "GOV_SPBE"].iloc[0]
-    assert spbe["level"] == "indicator" and spbe["rank"] == 4 and spbe["gap_best"] == \
-        pytest.approx(-0.9)
+    assert (
+        spbe["level"] == "indicator"
+        and spbe["rank"] == 4
+        and spbe["gap_best"] == pytest.approx(-0.9)
+    )
     mob = out[out["code"] == "mobility"].iloc[0]
     assert mob["level"] == "dimension" and mob["bottom_quartile"]
     assert set(out.loc[out["level"] == "dimension", "code"]) == set(DIMS)
@@ -115,16 +116,25 @@ def test_localised_meta_of_the_packaged_catalogue():
     for i in cat.indicators:
         assert ind.loc[i.code, "unit"] == i.unit_label("id"), i.code
     assert ind.loc["GOV_FIRST_RESPONSE_WH", "unit"] == "jam kerja"
-    assert localised_meta(None, "en").set_index("code").loc[
-        "GOV_FIRST_RESPONSE_WH", "unit"] == "working hours"
+    assert (
+        localised_meta(cat, "en").set_index("code").loc["GOV_FIRST_RESPONSE_WH", "unit"]
+        == "working hours"
+    )
 
 
 def test_scorecard_rows_carry_the_unit_in_the_requested_language(results):
-    for lang, prefix in (("id", "id:"), ("en", "")):
-        card = scorecard(results, year=2023, lang=lang, catalogue=_bilingual_meta())
+    cat = results.catalogue
+    for lang in ("id", "en"):
+        card = scorecard(results, year=2023, lang=lang)
         rows = card.indicators.set_index("code")
-        assert rows.loc["ENV_PM25", "unit"] == prefix + "µg/m³", lang
+        assert rows.loc["GOV_FIRST_RESPONSE_WH", "unit"] == cat.indicator(
+            "GOV_FIRST_RESPONSE_WH"
+        ).unit_label(lang), lang
+        assert rows.loc["GOV_SPBE", "name"] == cat.name("GOV_SPBE", lang)
         assert set(card.risks["unit"]) <= set(rows["unit"])
-    peers_out = peer_table(results, year=2023, catalogue=_bilingual_meta())
+    peers_out = peer_table(results, year=2023)
     spbe = peers_out[peers_out["code"] == "GOV_SPBE"].iloc[0]
-    assert (spbe["unit_id"], spbe["unit_en"]) == ("id:1–5", "1–5")
+    assert (spbe["unit_id"], spbe["unit_en"]) == (
+        cat.indicator("GOV_SPBE").unit_id,
+        cat.indicator("GOV_SPBE").unit_en,
+    )

@@ -60,8 +60,9 @@ def test_verdict_is_direction_aware():
 
 
 def test_year_on_year_change():
-    f = pd.DataFrame({"unit": "a", "code": "X", "year": [2020, 2021, 2022],
-                      "value": [100.0, 110.0, 99.0]})
+    f = pd.DataFrame(
+        {"unit": "a", "code": "X", "year": [2020, 2021, 2022], "value": [100.0, 110.0, 99.0]}
+    )
     out = year_on_year(f)
     assert out["change"].tolist()[1:] == pytest.approx([10.0, -11.0])
     assert out["pct_change"].tolist()[1:] == pytest.approx([10.0, -10.0])
@@ -69,8 +70,14 @@ def test_year_on_year_change():
 
 
 def test_trend_table_worsening_pollution_is_significant():
-    f = pd.DataFrame({"unit": "1671", "code": "ENV_PM25", "year": range(2019, 2024),
-                      "value": [20, 22, 25, 28, 31.0]})
+    f = pd.DataFrame(
+        {
+            "unit": "1671",
+            "code": "ENV_PM25",
+            "year": range(2019, 2024),
+            "value": [20, 22, 25, 28, 31.0],
+        }
+    )
     row = trend_table(f, {"ENV_PM25": -1}).iloc[0]
     assert row["verdict"] == "worsening" and row["significant"]
     assert row["arrow"] == "↑"
@@ -80,8 +87,14 @@ def test_trend_table_worsening_pollution_is_significant():
 
 
 def test_trend_table_insufficient_and_until():
-    f = pd.DataFrame({"unit": "u", "code": "X", "year": [2020, 2021, 2022, 2023],
-                      "value": [1.0, np.nan, 2.0, 3.0]})
+    f = pd.DataFrame(
+        {
+            "unit": "u",
+            "code": "X",
+            "year": [2020, 2021, 2022, 2023],
+            "value": [1.0, np.nan, 2.0, 3.0],
+        }
+    )
     row = trend_table(f, until=2022).iloc[0]
     assert row["n"] == 2 and row["verdict"] == "insufficient data"
     assert not row["significant"] and math.isnan(row["p_value"])

@@ -19,3 +19,16 @@ def app(scored_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     at.run()
     assert not at.exception, at.exception[0].value
     return at
+
+
+@pytest.fixture(scope="session")
+def scored_warehouse(request: pytest.FixtureRequest) -> Path:
+    """The session's fixture warehouse, or an already built one named by
+    ``SMARTINDEX_TEST_WAREHOUSE`` (the same sample -> ETL -> score build, made earlier with
+    ``tests/conftest.py:build_scored_warehouse``; saves minutes when iterating on the app)."""
+    import os
+
+    built = os.environ.get("SMARTINDEX_TEST_WAREHOUSE")
+    if built and Path(built).is_file():
+        return Path(built)
+    return Path(request.getfixturevalue("scored_warehouse"))  # the parent fixture

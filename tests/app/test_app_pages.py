@@ -7,23 +7,28 @@ catch-all message fails here."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
+from smartindex.analysis.change import explain_change
 from smartindex.analysis.recommend import recommend
 from smartindex.analysis.scorecard import district_table, peer_table, scorecard, trend_series
 from smartindex.display.i18n import format_number, t
+from smartindex.display.markdown import escape_markdown
+from smartindex.display.status import rec_view
 from smartindex.scoring.results import INDEX_CODE, Results, load_results
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-CHARTS = {"overview": 1, "dimension": 2, "districts": 4, "peers": 1, "trends": 1,
+CHARTS = {"overview": 1, "dimension": 2, "districts": 4, "peers": 1, "trends": 1, "change": 1,
           "recommendations": 0, "method": 3, "quality": 2, "downloads": 0}
 LABEL = {"overview": "overview.dimensions", "dimension": "dimension.factors",
          "districts": "districts.inequality", "peers": "page.peers", "trends": "trends.stats",
-         "recommendations": "page.recommendations", "method": "method.whatif",
+         "change": "change.peers", "recommendations": "page.recommendations",
+         "method": "method.whatif",
          "quality": "quality.manifest", "downloads": "downloads.pdf"}
 MISSING = tuple(x.lower() for lang in ("id", "en") for x in (  # the catch-all messages
     t("warehouse.missing", lang, reason="\0").split("\0")[0], t("warehouse.no_data", lang),
@@ -98,7 +103,7 @@ def _latest_value(res: Results, lang: str) -> float:
 
 def _first_rec(res: Results, lang: str) -> str:
     recs = recommend(res, year=res.latest_year, lang=lang)
-    return recs[0].text if recs else t("recs.none", lang)
+    return escape_markdown(rec_view(recs[0], lang).text) if recs else t("recs.none", lang)
 
 
 def _sizes(res: Results, lang: str) -> str:
@@ -125,6 +130,9 @@ KEY_NUMBER = {
                                                     lang, 0),
                                       _metric(at, "quality.rows_read", lang)),
     "downloads": lambda at, res, lang: (_sizes(res, lang), texts(at)),
+    "change": lambda at, res, lang: (format_number(explain_change(
+        res, unit=res.city, year_a=res.years[-2], year_b=res.years[-1]).score_b, lang),
+        [m.value for m in at.metric]),
 }
 
 
@@ -189,3 +197,21 @@ def test_empty_warehouse_gives_a_friendly_message(tmp_path, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert "smartindex demo" in at.error[0].value
+
+
+LITERAL = re.compile(r"^(None|nan|NaN|True|False|[-−]0[.,]0+)$|\d{2}:\d{2}:\d{2}\.\d+")
+
+
+def test_no_table_shows_none_negative_zero_flags_or_microseconds(app):
+    """Defect 3: no literal None / nan / True / -0,00 and no microsecond timestamps, on any
+    page in either language."""
+    for lang in ("id", "en"):
+        app.sidebar.radio(key="lang").set_value(lang).run()
+        for page in CHARTS:
+            app.switch_page(f"app_pages/{page}.py").run()
+            for i, table in enumerate(app.dataframe):
+                frame = shown(table)
+                bad = {str(x) for c in frame.columns for x in frame[c] if LITERAL.search(str(x))}
+                assert not bad, (lang, page, i, sorted(bad)[:3])
+            words = [x for x in texts(app) if re.search(r"\bNone\b|-0[.,]00\b", x)]
+            assert not words, (lang, page, words[:1])

@@ -31,15 +31,58 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py"))]
 OUTPUT_CALLS = {
-    "title", "header", "subheader", "markdown", "caption", "write", "text", "code", "latex",
-    "info", "warning", "error", "success", "exception", "toast", "metric", "button",
-    "download_button", "link_button", "page_link", "form_submit_button", "checkbox", "toggle",
-    "radio", "selectbox", "multiselect", "select_slider", "slider", "text_input", "text_area",
-    "number_input", "date_input", "time_input", "file_uploader", "color_picker", "expander",
-    "tabs", "popover", "status", "spinner", "dialog",
+    "title",
+    "header",
+    "subheader",
+    "markdown",
+    "caption",
+    "write",
+    "text",
+    "code",
+    "latex",
+    "info",
+    "warning",
+    "error",
+    "success",
+    "exception",
+    "toast",
+    "metric",
+    "button",
+    "download_button",
+    "link_button",
+    "page_link",
+    "form_submit_button",
+    "checkbox",
+    "toggle",
+    "radio",
+    "selectbox",
+    "multiselect",
+    "select_slider",
+    "slider",
+    "text_input",
+    "text_area",
+    "number_input",
+    "date_input",
+    "time_input",
+    "file_uploader",
+    "color_picker",
+    "expander",
+    "tabs",
+    "popover",
+    "status",
+    "spinner",
+    "dialog",
 }  # st.Page's positional is a script path; its label is title= (a label keyword)
-LABEL_KEYWORDS = {"title", "label", "help", "placeholder", "page_title", "value_title",
-                  "y_title", "caption"}
+LABEL_KEYWORDS = {
+    "title",
+    "label",
+    "help",
+    "placeholder",
+    "page_title",
+    "value_title",
+    "y_title",
+    "caption",
+}
 
 
 def _name(call: ast.Call) -> str:
@@ -71,31 +114,44 @@ def user_facing_literals(source: str) -> list[tuple[int, str]]:
     for call in ast.walk(ast.parse(source)):
         if not isinstance(call, ast.Call):
             continue
-        args = list(call.args) if (_name(call) in OUTPUT_CALLS
-                                   or _name(call).endswith("Column")) else []
+        args = (
+            list(call.args)
+            if (_name(call) in OUTPUT_CALLS or _name(call).endswith("Column"))
+            else []
+        )
         args += [k.value for k in call.keywords if k.arg in LABEL_KEYWORDS]
         found += [(call.lineno, text) for arg in args for text in _literals(arg)]
     return sorted(found)
 
 
 def test_checker_catches_the_documented_violations():
-    bad = ('st.subheader("Tren tahunan")\n'
-           'st.metric(f"Skor {year}", value)\n'
-           'common.chart(charts.trend_chart(frame, lang, title="Index"))\n'
-           'st.column_config.TextColumn("Name", width="large")\n'
-           'st.radio(t("k", lang), ["Ya", "Tidak"])\n')
-    assert user_facing_literals(bad) == [(1, "Tren tahunan"), (2, "Skor "), (3, "Index"),
-                                         (4, "Name"), (5, "Tidak"), (5, "Ya")]
+    bad = (
+        'st.subheader("Tren tahunan")\n'
+        'st.metric(f"Skor {year}", value)\n'
+        'common.chart(charts.trend_chart(frame, lang, title="Index"))\n'
+        'st.column_config.TextColumn("Name", width="large")\n'
+        'st.radio(t("k", lang), ["Ya", "Tidak"])\n'
+    )
+    assert user_facing_literals(bad) == [
+        (1, "Tren tahunan"),
+        (2, "Skor "),
+        (3, "Index"),
+        (4, "Name"),
+        (5, "Tidak"),
+        (5, "Ya"),
+    ]
 
 
 def test_checker_allows_keys_data_and_punctuation():
-    fine = ('st.title(f"{t(\'page.peers\', lang)} · {name} · {year}")\n'
-            'st.subheader(t("overview.dimensions", lang))\n'
-            'st.markdown("  \\n".join(lines))\n'
-            'st.metric(row["name"], format_number(x, lang))\n'
-            'st.selectbox(t("k", lang), codes, key="dim", format_func=names.get)\n'
-            'common.table(frame, lang, labels={"name": t("col.name", lang)})\n'
-            'charts.ranked_bars(frame, lang, value_title="%")\n')
+    fine = (
+        "st.title(f\"{t('page.peers', lang)} · {name} · {year}\")\n"
+        'st.subheader(t("overview.dimensions", lang))\n'
+        'st.markdown("  \\n".join(lines))\n'
+        'st.metric(row["name"], format_number(x, lang))\n'
+        'st.selectbox(t("k", lang), codes, key="dim", format_func=names.get)\n'
+        'common.table(frame, lang, labels={"name": t("col.name", lang)})\n'
+        'charts.ranked_bars(frame, lang, value_title="%")\n'
+    )
     assert user_facing_literals(fine) == []
 
 

@@ -6,13 +6,27 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
+from smartindex.analysis import whatif
+from smartindex.analysis.recommend import recommend
 from smartindex.analysis.scorecard import peer_units, scorecard
 from smartindex.display.i18n import format_number, t
+from smartindex.display.markdown import escape_markdown
+from smartindex.display.status import rec_view
 from smartindex.scoring.results import load_results
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def chart_values_of(element) -> list[float]:
+    """The ``value`` column of every dataset of one chart element."""
+    out: list[float] = []
+    for ds in element.proto.datasets:
+        frame = dataframe_util.convert_arrow_bytes_to_pandas_df(ds.data.data)
+        out += list(frame["value"].dropna()) if "value" in frame else []
+    return out
 
 
 def test_year_selector_changes_the_numbers_and_the_url(app, scored_warehouse):
@@ -93,3 +107,71 @@ def test_recommendation_filters(app):
     dims.select(dims.options[0]).run()
     n_one = len([m for m in app.markdown if m.value.startswith("**")])
     assert 0 < n_one <= n_all
+
+
+@pytest.mark.parametrize("normalise", whatif.NORMALISE_CHOICES)
+def test_every_offered_method_pair_works(app, normalise):
+    """Defect 1: every normalisation x aggregation pair the page offers is computed (geometric
+    and harmonic means after the documented positive range); fracmax offers arithmetic only."""
+    app.switch_page("app_pages/method.py").run()
+    app.selectbox(key="wi_norm").select(normalise).run()
+    offered = app.selectbox(key="wi_agg").options
+    expected = whatif.aggregate_choices(normalise)
+    assert [app.selectbox(key="wi_agg").format_func(a) for a in expected] == offered
+    assert ("geometric" in expected) == (normalise != "fracmax")
+    for aggregate in expected:
+        app.selectbox(key="wi_agg").select(aggregate).run()
+        assert not app.exception and not app.error and not app.warning, (normalise, aggregate)
+        after = app.dataframe[-1].value.iloc[:, 2]  # the "after" scores
+        assert after.notna().all(), (normalise, aggregate)
+        if aggregate != "arithmetic":
+            assert t(f"page.method_positive.{normalise}", "id") in [c.value for c in app.caption]
+
+
+def test_a_library_error_is_one_translated_sentence(app, monkeypatch):
+    """A pair the library refuses shows one sentence in the UI language, never a traceback."""
+    monkeypatch.setattr(whatif, "aggregate_choices", lambda n: whatif.AGGREGATE_CHOICES)
+    app.switch_page("app_pages/method.py").run()
+    app.selectbox(key="wi_norm").select("fracmax").run()
+    app.selectbox(key="wi_agg").select("geometric").run()
+    assert not app.exception
+    assert [w.value for w in app.warning] == [t(
+        "page.method_error", "id", normalise=app.selectbox(key="wi_norm").format_func("fracmax"),
+        aggregate=app.selectbox(key="wi_agg").format_func("geometric"))]
+
+
+def test_recommendations_follow_the_selected_unit_and_say_so(app, scored_warehouse):
+    """Defect 2: the overview's recommendations are the selected kecamatan's, labelled."""
+    res = load_results(scored_warehouse)
+    kec = res.regions.query("level == 'kecamatan' and parent == @res.city")["unit"]
+    for unit in kec:
+        recs = recommend(res, year=res.latest_year, lang="id", unit=unit)
+        if recs:
+            break
+    else:
+        pytest.skip("no recommendation fires for any kecamatan")
+    app.sidebar.selectbox(key="kec").select(unit).run()
+    heading = t("page.top_recs", "id", unit=res.unit_name(unit))
+    assert heading in [h.value for h in app.subheader]
+    first = escape_markdown(rec_view(recs[0], "id").text)
+    assert any(first in m.value for m in app.markdown)
+    city = recommend(res, year=res.latest_year, lang="id", unit=res.city)
+    if city and city[0].text != recs[0].text:
+        assert not any(escape_markdown(rec_view(city[0], "id").text) in m.value
+                       for m in app.markdown)
+
+
+def test_quality_page_is_per_selected_year(app, scored_warehouse):
+    """Defect 4: coverage per indicator for the selected year (never summed over years), and
+    the audit table sorted, with a Year column, for that year only."""
+    res = load_results(scored_warehouse)
+    year = res.years[-2]
+    app.sidebar.selectbox(key="year").select(year).run()
+    app.switch_page("app_pages/quality.py").run()
+    values = [x for e in app.get("vega_lite_chart") for x in chart_values_of(e)]
+    assert values and max(values) <= 100.0 + 1e-9
+    table = app.dataframe[-1].value
+    years = table[t("col.year", "id")]
+    assert set(years) == {year}
+    names = list(table[t("col.name", "id")])
+    assert names == sorted(names) and len(names) == len(set(names))

@@ -11,27 +11,72 @@ import vl_convert as vlc
 
 from smartindex.display import charts
 
-TREND = pd.DataFrame({"year": [2021, 2022, 2023], "value": [1200.5, 1300.0, 1250.0],
-                      "target": [1300.0, 1350.0, 1400.0]})
-REGIONS = pd.DataFrame({"unit": ["a", "b"], "name": ["Ilir Barat I", "Kemuning"],
-                        "lat": [-2.97, -2.95], "lon": [104.73, 104.75]})
+TREND = pd.DataFrame(
+    {
+        "year": [2021, 2022, 2023],
+        "value": [1200.5, 1300.0, 1250.0],
+        "target": [1300.0, 1350.0, 1400.0],
+    }
+)
+REGIONS = pd.DataFrame(
+    {
+        "unit": ["a", "b"],
+        "name": ["Ilir Barat I", "Kemuning"],
+        "lat": [-2.97, -2.95],
+        "lon": [104.73, 104.75],
+    }
+)
 CASES = {
     "trend_chart": (TREND, {}),
     "sparkline": (TREND, {}),
-    "dimension_bars": (pd.DataFrame({"label": ["Ekonomi", "Tata kelola"], "score": [55.2, 71.3],
-                                     "status": ["Cukup", "Baik"]}), {}),
-    "ranked_bars": (pd.DataFrame({"label": ["A", "B"], "value": [3.0, 1.0],
-                                  "highlight": [False, True]}), {}),
-    "district_map": (pd.DataFrame({"label": ["X", "Y"], "lat": [-2.97, -2.95],
-                                   "lon": [104.73, 104.75], "value": [50.0, 70.0]}), {}),
-    "peer_chart": (pd.DataFrame({"label": ["E", "E"], "city": ["Palembang", "Medan"],
-                                 "value": [50.0, 60.0], "is_home": [True, False]}), {}),
-    "rank_interval_chart": (pd.DataFrame({"label": ["P", "M"], "nominal_rank": [2, 1],
-                                          "q05": [1, 1], "q95": [3, 2]}), {}),
-    "inequality_chart": (pd.DataFrame({"year": [2021, 2022], "measure": ["Gini", "Gini"],
-                                       "value": [0.2, 0.25]}), {}),
-    "sensitivity_bars": (pd.DataFrame({"assumption": ["weights"], "first_order": [0.3],
-                                       "total": [0.4]}), {}),
+    "dimension_bars": (
+        pd.DataFrame(
+            {
+                "label": ["Ekonomi", "Tata kelola"],
+                "score": [55.2, 71.3],
+                "status": ["Cukup", "Baik"],
+            }
+        ),
+        {},
+    ),
+    "ranked_bars": (
+        pd.DataFrame({"label": ["A", "B"], "value": [3.0, 1.0], "highlight": [False, True]}),
+        {},
+    ),
+    "district_map": (
+        pd.DataFrame(
+            {
+                "label": ["X", "Y"],
+                "lat": [-2.97, -2.95],
+                "lon": [104.73, 104.75],
+                "value": [50.0, 70.0],
+            }
+        ),
+        {},
+    ),
+    "peer_chart": (
+        pd.DataFrame(
+            {
+                "label": ["E", "E"],
+                "city": ["Palembang", "Medan"],
+                "value": [50.0, 60.0],
+                "is_home": [True, False],
+            }
+        ),
+        {},
+    ),
+    "rank_interval_chart": (
+        pd.DataFrame({"label": ["P", "M"], "nominal_rank": [2, 1], "q05": [1, 1], "q95": [3, 2]}),
+        {},
+    ),
+    "inequality_chart": (
+        pd.DataFrame({"year": [2021, 2022], "measure": ["Gini", "Gini"], "value": [0.2, 0.25]}),
+        {},
+    ),
+    "sensitivity_bars": (
+        pd.DataFrame({"assumption": ["weights"], "first_order": [0.3], "total": [0.4]}),
+        {},
+    ),
     "change_chart": (pd.DataFrame({"label": ["P"], "before": [50.0], "after": [55.0]}), {}),
 }
 
@@ -90,8 +135,41 @@ def test_label_units_and_long_measures():
 
 
 def test_peer_frame_orders_by_names_and_marks_home():
-    scores = pd.DataFrame({"unit": ["a", "b", "a", "b"], "year": 2024,
-                           "code": ["x", "x", "y", "y"], "score": [1.0, 2.0, 3.0, 4.0]})
+    scores = pd.DataFrame(
+        {
+            "unit": ["a", "b", "a", "b"],
+            "year": 2024,
+            "code": ["x", "x", "y", "y"],
+            "score": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
     out = charts.peer_frame(scores, REGIONS, city="a", year=2024, names={"y": "Why", "x": "Ex"})
     assert list(out["label"]) == ["Why", "Why", "Ex", "Ex"]
     assert out.loc[out["city"] == "Ilir Barat I", "is_home"].all()
+
+
+def _tooltips(node):
+    """Every tooltip field definition in a Vega-Lite spec."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "tooltip":
+                yield from (value if isinstance(value, list) else [value])
+            else:
+                yield from _tooltips(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _tooltips(value)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_tooltip_names_its_field_in_the_language(name):
+    """Vega shows an untitled tooltip's raw field name (``year``, ``label``): a visible string
+    that is not in the locale files."""
+    frame, kw = CASES[name]
+    spec = getattr(charts, name)(frame, "id", **kw).to_dict()
+    untitled = [
+        tip.get("field")
+        for tip in _tooltips(spec)
+        if isinstance(tip, dict) and "field" in tip and not tip.get("title")
+    ]
+    assert untitled == []

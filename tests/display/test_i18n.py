@@ -28,12 +28,19 @@ def test_every_string_has_both_languages_and_same_placeholders():
         assert id_names == en_names, key
 
 
-@pytest.mark.parametrize(("x", "lang", "decimals", "expected"), [
-    (1234.5, "id", 1, "1.234,5"), (1234.5, "en", 1, "1,234.5"),
-    (1234567.891, "id", 2, "1.234.567,89"), (-0.25, "id", 2, "-0,25"),
-    (12, "en", 0, "12"), (None, "id", 1, "–"), (math.nan, "en", 1, "–"),
-    ("not a number", "id", 1, "–"),
-])
+@pytest.mark.parametrize(
+    ("x", "lang", "decimals", "expected"),
+    [
+        (1234.5, "id", 1, "1.234,5"),
+        (1234.5, "en", 1, "1,234.5"),
+        (1234567.891, "id", 2, "1.234.567,89"),
+        (-0.25, "id", 2, "-0,25"),
+        (12, "en", 0, "12"),
+        (None, "id", 1, "–"),
+        (math.nan, "en", 1, "–"),
+        ("not a number", "id", 1, "–"),
+    ],
+)
 def test_format_number(x, lang, decimals, expected):
     assert i18n.format_number(x, lang, decimals) == expected
 
@@ -96,7 +103,8 @@ def test_no_dimension_name_is_duplicated_in_the_locale_files():
     cat = load_catalogue()
     for lang in i18n.LANGS:
         names = {cat.name(d.key, lang) for d in cat.dimensions} | {
-            cat.name(f.key, lang) for f in cat.factors}
+            cat.name(f.key, lang) for f in cat.factors
+        }
         keys = [k for k, text in i18n.locale_strings(lang).items() if text in names]
         assert not [k for k in keys if k.startswith(("dim.", "dimshort."))], keys
 
@@ -118,15 +126,17 @@ def test_language_names_are_each_language_in_its_own_words():
 # --- policy: no language branches in code; every key the code asks for exists ----------------
 
 ROOT = Path(__file__).resolve().parents[2]
-CODE = sorted([*(ROOT / "smartindex").rglob("*.py"), ROOT / "app.py",
-               *(ROOT / "app_pages").glob("*.py")])
-PENDING = {  # rewritten right now for the status model (issue 9); remove when they land
-    "smartindex/analysis/scorecard.py", "smartindex/analysis/recommend/rules.py", "smartindex/analysis/recommend/conditions.py"}
+CODE = sorted(
+    [*(ROOT / "smartindex").rglob("*.py"), ROOT / "app.py", *(ROOT / "app_pages").glob("*.py")]
+)
 
 
 def _mentions_lang(node: ast.AST) -> bool:
-    return any("lang" in (n.id if isinstance(n, ast.Name) else n.attr).lower()
-               for n in ast.walk(node) if isinstance(n, ast.Name | ast.Attribute))
+    return any(
+        "lang" in (n.id if isinstance(n, ast.Name) else n.attr).lower()
+        for n in ast.walk(node)
+        if isinstance(n, ast.Name | ast.Attribute)
+    )
 
 
 def _language_codes(node: ast.AST) -> bool:
@@ -146,22 +156,23 @@ def language_branches(source: str) -> list[int]:
         if isinstance(node, ast.Compare):
             sides = [node.left, *node.comparators]
             if any(_language_codes(s) for s in sides) and any(
-                    _mentions_lang(s) for s in sides if not _language_codes(s)):
+                _mentions_lang(s) for s in sides if not _language_codes(s)
+            ):
                 lines.append(node.lineno)
     return sorted(lines)
 
 
 def test_language_branch_checker_on_examples():
-    bad = 'x = 0 if lang == "id" else 1\ny = check_lang(lang) == "id"\nz = "en" != card.lang\n' \
-          'w = lang in ("id", "xx")\n'
+    bad = (
+        'x = 0 if lang == "id" else 1\ny = check_lang(lang) == "id"\nz = "en" != card.lang\n'
+        'w = lang in ("id", "xx")\n'
+    )
     assert language_branches(bad) == [1, 2, 3, 4]
     fine = 'a = args.lang == "both"\nb = {"id": 1, "en": 2}[lang]\nc = col == "id"\n'
     assert language_branches(fine) == []
 
 
-@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.xfail(
-    strict=True, reason="being rewritten for the status model")) if str(p.relative_to(ROOT))
-    in PENDING else p for p in CODE], ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("path", CODE, ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_language_branches_in_code(path):
     """Every language-specific text is a locale key (or per-language catalogue data)."""
     assert language_branches(path.read_text("utf-8")) == []
@@ -187,13 +198,15 @@ def used_keys(source: str) -> list[tuple[int, str, bool]]:
 
 def test_used_keys_on_examples():
     src = 't("page.overview", lang)\ni18n.t(f"report.{k}")\nt(key)\nx.t("a.b")\n'
-    assert used_keys(src) == [(1, "page.overview", False), (2, "report.", True),
-                              (4, "a.b", False)]
+    assert used_keys(src) == [(1, "page.overview", False), (2, "report.", True), (4, "a.b", False)]
 
 
 @pytest.mark.parametrize("path", CODE, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_key_used_in_code_exists(path):
     known = i18n.locale_strings("id")
-    unknown = [(line, key) for line, key, prefix in used_keys(path.read_text("utf-8"))
-               if not (any(k.startswith(key) for k in known) if prefix else key in known)]
+    unknown = [
+        (line, key)
+        for line, key, prefix in used_keys(path.read_text("utf-8"))
+        if not (any(k.startswith(key) for k in known) if prefix else key in known)
+    ]
     assert not unknown, unknown

@@ -13,8 +13,9 @@ from smartindex.indicators.catalogue import load_catalogue
 
 def test_inequality_history_is_one_row_per_year_up_to_until(scored_results):
     res = scored_results
-    kec = res.regions.loc[(res.regions["level"] == "kecamatan")
-                          & (res.regions["parent"] == res.city), "unit"]
+    kec = res.regions.loc[
+        (res.regions["level"] == "kecamatan") & (res.regions["parent"] == res.city), "unit"
+    ]
     iv = res.indicator_values[res.indicator_values["unit"].isin(kec)].dropna(subset=["value"])
     code = iv["code"].value_counts().index[0]
     years = sorted(iv.loc[iv["code"] == code, "year"].unique())
@@ -33,11 +34,13 @@ def test_inequality_history_of_a_city_only_code_is_empty(scored_results):
 
 
 def test_display_table_formats_by_language_and_keeps_numbers():
-    frame = pd.DataFrame({"name": ["a", None], "score": [1234.5, float("nan")],
-                          "rank": [1, 2], "year": [2025, 2024]})
+    frame = pd.DataFrame(
+        {"name": ["a", None], "score": [1234.5, float("nan")], "rank": [1, 2], "year": [2025, 2024]}
+    )
     for lang, text in (("id", "1.234,5"), ("en", "1,234.5")):
-        styler = views.display_table(frame, lang, labels={"name": "Nama", "score": "Skor",
-                                                          "rank": "Rank", "year": "Tahun"})
+        styler = views.display_table(
+            frame, lang, labels={"name": "Nama", "score": "Skor", "rank": "Rank", "year": "Tahun"}
+        )
         html = styler.to_html()
         assert text in html and "2025" in html and "2.025" not in html and "–" in html
         assert list(styler.data.columns) == ["Nama", "Skor", "Rank", "Tahun"]
@@ -56,7 +59,9 @@ def test_labels_for_composite_dimensions_choices_and_columns():
 
 
 def test_evidence_lines_format_numbers_and_label_keys():
-    lines = views.evidence_lines([{"code": "X", "value": 1234.567, "year": 2025,
-                                   "rank": 7, "unit": "%"}], "id")
-    assert lines == ["**Kode:** X · **Nilai:** 1.234,57 · **Tahun:** 2025 · "
-                     "**Peringkat:** 7 · **Satuan:** %"]
+    lines = views.evidence_lines(
+        [{"code": "X", "value": 1234.567, "year": 2025, "rank": 7, "unit": "%"}], "id"
+    )
+    assert lines == [
+        "**Kode:** X · **Nilai:** 1.234,57 · **Tahun:** 2025 · **Peringkat:** 7 · **Satuan:** %"
+    ]

@@ -11,13 +11,23 @@ import pytest
 from smartindex.display import numbers as n
 
 
-@pytest.mark.parametrize(("x", "lang", "decimals", "expected"), [
-    (1234.5, "id", 1, "1.234,5"), (1234.5, "en", 1, "1,234.5"),
-    (1234567.891, "id", 2, "1.234.567,89"), (-0.25, "id", 2, "-0,25"),
-    (12, "en", 0, "12"), (np.float64(0.125), "en", 2, "0.12"), ("7.5", "en", 1, "7.5"),
-    (None, "id", 1, "–"), (math.nan, "en", 1, "–"), (pd.NA, "id", 1, "–"),
-    ("not a number", "id", 1, "–"), (True, "en", 0, "–"),
-])
+@pytest.mark.parametrize(
+    ("x", "lang", "decimals", "expected"),
+    [
+        (1234.5, "id", 1, "1.234,5"),
+        (1234.5, "en", 1, "1,234.5"),
+        (1234567.891, "id", 2, "1.234.567,89"),
+        (-0.25, "id", 2, "-0,25"),
+        (12, "en", 0, "12"),
+        (np.float64(0.125), "en", 2, "0.12"),
+        ("7.5", "en", 1, "7.5"),
+        (None, "id", 1, "–"),
+        (math.nan, "en", 1, "–"),
+        (pd.NA, "id", 1, "–"),
+        ("not a number", "id", 1, "–"),
+        (True, "en", 0, "–"),
+    ],
+)
 def test_format_number(x, lang, decimals, expected):
     assert n.format_number(x, lang, decimals) == expected
 
@@ -63,6 +73,10 @@ def test_missing():
 
 
 def test_number_locale_is_d3s():
-    assert n.number_locale("id") == {"decimal": ",", "thousands": ".", "grouping": [3],
-                                     "currency": ["Rp", ""]}
+    assert n.number_locale("id") == {
+        "decimal": ",",
+        "thousands": ".",
+        "grouping": [3],
+        "currency": ["Rp", ""],
+    }
     assert n.number_locale("en")["decimal"] == "."

@@ -10,14 +10,14 @@ import duckdb
 import pytest
 from conftest import PSEUDONYM_KEY, REGISTRY, complaint, write_csv
 
-from smartindex.etl import EtlReport, readers
+from smartindex.etl import EtlReport, csvtext, readers
 
 Etl = Callable[..., EtlReport]
 
 
 def _staged(path: Path, source: str, *, typed: bool) -> list[tuple]:
     src = REGISTRY.get(source)
-    header, _ = readers._sniff_csv(path, src)
+    header, _ = csvtext.sniff_csv(path, src)
     with duckdb.connect() as con:
         if typed:
             rows = readers._create_stage_typed(con, path, header, src, PSEUDONYM_KEY)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from smartindex.errors import CatalogueError
@@ -38,6 +40,13 @@ def test_shipped_registry_loads_in_dependency_order() -> None:
     ({"format": "json"}, "format 'json'"),
     ({"pseudonymise": ["code"], "expect": {"regex": {"code": "^1$"}}}, "pseudonymised"),
     ({"primary_key": ["nope"]}, "primary_key names unknown column 'nope'"),
+    # issue 16: every date column needs a plausible lower bound; within needs a reference
+    ({"columns": {"id": "VARCHAR", "n": "INTEGER", "code": "VARCHAR", "day": "DATE"}},
+     "date/time column(s) day need a plausible lower bound"),
+    ({"expect": {"not_before": {"n": "2000-01-01"}}}, "not_before column 'n' must be DATE"),
+    ({"columns": {"id": "VARCHAR", "n": "INTEGER", "code": "VARCHAR", "day": "DATE"},
+      "expect": {"not_before": {"day": "first of May"}}}, "must be a date (YYYY-MM-DD)"),
+    ({"expect": {"within": {"code": ["id", "demo.id"]}}}, "within.code needs references.code"),
 ])
 def test_bad_registry_entry_names_the_source(over: dict, message: str) -> None:
     with pytest.raises(CatalogueError, match="source 'demo'") as err:
@@ -55,3 +64,11 @@ def test_unreadable_registry_file(tmp_path) -> None:
     bad.write_text(DEFAULT_REGISTRY.read_text() + "\n[[source]\n")
     with pytest.raises(CatalogueError, match="cannot read source registry"):
         load_registry(bad)
+
+
+def test_not_before_accepts_toml_dates_and_iso_strings() -> None:
+    cols = {"id": "VARCHAR", "n": "INTEGER", "code": "VARCHAR", "day": "DATE", "at": "TIMESTAMP"}
+    reg = parse_registry(_doc(columns=cols, expect={"not_before": {
+        "day": dt.date(2000, 1, 1), "at": "2010-06-30"}}))
+    assert reg.get("demo").expect.not_before == {"day": dt.date(2000, 1, 1),
+                                                 "at": dt.date(2010, 6, 30)}

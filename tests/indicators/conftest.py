@@ -187,17 +187,27 @@ def _inventories(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _air(con: duckdb.DuckDBPyConnection) -> None:
+    """S1 (reference, A) reads 30 every day of 2024 except four crafted March days; S2
+    (reference, B) only two days; S3 (low-cost, B, reading 20 % high) 36 every day."""
     insert(con, "aq_sensors", [
         {"sensor_id": sid, "name": sid, "kecamatan_code": kec, "lat": -2.98, "lon": 104.75,
-         "sensor_type": "reference", "installed_on": date(2020, 1, 1)}
-        for sid, kec in (("S1", KEC_A), ("S2", KEC_B))])
+         "sensor_type": kind, "installed_on": date(2020, 1, 1)}
+        for sid, kec, kind in (("S1", KEC_A, "reference"), ("S2", KEC_B, "reference"),
+                               ("S3", KEC_B, "low_cost"))])
     day = date(2024, 3, 1)
-    insert(con, "aq_readings", [
-        {"sensor_id": sid, "date": day + timedelta(days=k), "pm25": pm, "n_hours": hours,
-         "qc_flag": flag}
-        for sid, k, pm, hours, flag in (("S1", 0, 20.0, 24, "ok"), ("S1", 1, 40.0, 24, "ok"),
-                                        ("S1", 2, 100.0, 24, "invalid"), ("S1", 3, 30.0, 10, "ok"),
-                                        ("S2", 0, 60.0, 24, "ok"), ("S2", 1, None, 24, "ok"))])
+    crafted = {("S1", 0): (20.0, 24, "ok"), ("S1", 1): (40.0, 24, "ok"),
+               ("S1", 2): (100.0, 24, "invalid"), ("S1", 3): (30.0, 10, "ok")}
+    year = [date(2024, 1, 1) + timedelta(days=k) for k in range(366)]
+    rows = [{"sensor_id": "S1", "date": d, "pm25": 30.0, "n_hours": 24, "qc_flag": "ok"}
+            for d in year if not day <= d < day + timedelta(days=4)]
+    rows += [{"sensor_id": sid, "date": day + timedelta(days=k), "pm25": pm, "n_hours": hours,
+              "qc_flag": flag} for (sid, k), (pm, hours, flag) in crafted.items()]
+    rows += [{"sensor_id": "S2", "date": day, "pm25": 60.0, "n_hours": 24, "qc_flag": "ok"},
+             {"sensor_id": "S2", "date": day + timedelta(days=1), "pm25": None, "n_hours": 24,
+              "qc_flag": "ok"}]
+    rows += [{"sensor_id": "S3", "date": d, "pm25": 36.0, "n_hours": 24, "qc_flag": "ok"}
+             for d in year]
+    insert(con, "aq_readings", rows)
 
 
 def build_fixture_warehouse(con: duckdb.DuckDBPyConnection) -> None:

@@ -112,7 +112,6 @@ def _mutate(raw: dict, code: str, changes: dict) -> dict:
     ("ENV_PM25", {"dimension": "living", "factor": "health"}, "prefix"),
     ("ENV_PM25", {"factor": "weather"}, "unknown factor"),
     ("ENV_PM25", {"factor": "health"}, "belongs to 'living'"),
-    ("ENV_PM25", {"sql": None}, "missing sql"),
     ("ENV_PM25", {"sql": "   "}, "sql is empty"),
     ("ENV_PM25", {"source_kind": "gossip"}, "source_kind"),
     ("ENV_PM25", {"inputs": ["Bad Table"]}, "inputs"),
@@ -128,32 +127,61 @@ def _mutate(raw: dict, code: str, changes: dict) -> dict:
 def test_validation_errors_name_the_entry(raw, code, changes, message):
     data = _mutate(raw, code, changes)
     with pytest.raises(CatalogueError) as err:
-        catalogue_from_dict(data)
+        catalogue_from_dict(data, DEFAULT_PATH.parent)
     text = str(err.value)
     assert message in text
     assert code in text or "env_pm25" in text
+
+
+def test_a_catalogue_without_queries_or_a_folder_is_refused(raw, tmp_path):
+    with pytest.raises(CatalogueError, match="no sql"):
+        catalogue_from_dict(raw)
+    folder = shutil.copytree(DEFAULT_PATH.parent, tmp_path / "indicators")
+    (folder / "environment" / "env_pm25.sql").unlink()
+    with pytest.raises(CatalogueError, match=r"ENV_PM25: query file .*env_pm25\.sql not found"):
+        catalogue_from_dict(raw, folder)
+
+
+def test_standards_are_data_and_need_their_citation(raw, catalogue):
+    pm = catalogue.indicator("ENV_PM25")
+    assert (pm.standard_value, pm.standard_op) == (15.0, "<=") and "PP 22/2021" in pm.standard
+    assert pm.meets_standard(15.0) and not pm.meets_standard(29.4)
+    ikm = catalogue.indicator("GOV_IKM")
+    assert [ikm.band(v).grade for v in (25.0, 64.995, 76.61, 88.31, 100.0)] == [
+        "D", "D", "B", "A", "A"]
+    assert ikm.band(101.0) is None and ikm.meets_standard(90.0) is None
+    for code, days in (("GOV_VERIFIED_3WD", 3), ("GOV_FOLLOWUP_5WD", 5)):
+        ind = catalogue.indicator(code)
+        assert ind.ticket_limit is not None and ind.ticket_limit.value == days
+        assert "Perpres 76/2013" in ind.standard and "PermenPANRB 62/2018" in ind.standard
+    data = _mutate(raw, "ENV_PM25", {"standard": None})
+    with pytest.raises(CatalogueError, match="need the `standard`"):
+        catalogue_from_dict(data, DEFAULT_PATH.parent)
+    data = _mutate(raw, "ENV_PM25", {"standard_op": "<"})
+    with pytest.raises(CatalogueError, match="standard_op"):
+        catalogue_from_dict(data, DEFAULT_PATH.parent)
 
 
 def test_duplicate_code_is_named(raw):
     data = copy.deepcopy(raw)
     data["indicator"].append(copy.deepcopy(data["indicator"][3]))
     with pytest.raises(CatalogueError, match=f"{data['indicator'][3]['code']}: duplicate"):
-        catalogue_from_dict(data)
+        catalogue_from_dict(data, DEFAULT_PATH.parent)
 
 
 def test_bad_dimension_factor_and_macro_are_named(raw):
     data = copy.deepcopy(raw)
     data["dimensions"]["branding"] = {"prefix": "BRA", "name_id": "x", "name_en": "x"}
     with pytest.raises(CatalogueError, match="dimension 'branding'"):
-        catalogue_from_dict(data)
+        catalogue_from_dict(data, DEFAULT_PATH.parent)
     data = copy.deepcopy(raw)
     data["factors"]["health"]["dimension"] = "weather"
     with pytest.raises(CatalogueError, match="factor 'health'"):
-        catalogue_from_dict(data)
+        catalogue_from_dict(data, DEFAULT_PATH.parent)
     data = copy.deepcopy(raw)
     data["macro"][0]["sql"] = "drop table region"
     with pytest.raises(CatalogueError, match="macro 'haversine_km'"):
-        catalogue_from_dict(data)
+        catalogue_from_dict(data, DEFAULT_PATH.parent)
 
 
 def test_unreadable_files_raise_catalogue_error(tmp_path):
@@ -175,7 +203,7 @@ def test_dimension_modules_bind_their_key(catalogue):
         people,
     )
     modules = (economy, people, governance, mobility, environment, living)
-    assert tuple(m.DIMENSION for m in modules) == DIMENSIONS
+    assert tuple(m.KEY for m in modules) == DIMENSIONS
     assert sum(len(m.indicators(catalogue)) for m in modules) == len(catalogue.indicators)
 
 

@@ -72,7 +72,9 @@ def test_peer_values_fill_only_missing_computed_values(fixture_con, catalogue):
     frame = measure(fixture_con, catalogue).set_index(["code", "unit", "year"])
     peer_ikm = frame.loc[("GOV_IKM", "3578", 2024)]
     assert peer_ikm["is_reported"] and peer_ikm["value"] == 80.0
-    assert peer_ikm["sources"] == "peer_indicator_values"
+    assert peer_ikm["inputs"] == "peer_indicator_values"
+    assert peer_ikm["sources"] == "synthetic: test fixture"       # the row's own source text
+    assert peer_ikm["is_synthetic"] and peer_ikm["official_share"] == 0.0
     assert peer_ikm["load_ids"] == "load-peer_indicator_values"
     own = frame.loc[("ECO_NEW_BUSINESS", CITY, 2024)]
     assert not own["is_reported"] and own["value"] == pytest.approx(0.1)   # 999 ignored
@@ -83,7 +85,8 @@ def test_peer_values_fill_only_missing_computed_values(fixture_con, catalogue):
 def test_lineage_names_tables_and_load_ids(fixture_con, catalogue):
     frame = measure(fixture_con, catalogue, codes=["ENV_PM25", "ECO_PATENTS"])
     row = frame[frame["code"] == "ENV_PM25"].iloc[0]
-    assert row["sources"] == "aq_readings,aq_sensors,region"
+    assert row["inputs"] == "aq_readings,aq_sensors,region"
+    assert row["sources"] == "synthetic: test fixture"
     assert row["load_ids"] == "load-aq_readings,load-aq_sensors,load-region"
     assert set(frame["code"]) == {"ENV_PM25", "ECO_PATENTS"}
 
@@ -161,3 +164,33 @@ def test_missing_input_tables_skip_their_indicators(fixture_db, catalogue, tmp_p
         assert "ENV_PM25" in set(frame["code"])
         with pytest.raises(WarehouseError, match=r"warehouse lacks table\(s\) \['complaints'\]"):
             validate_queries(con, catalogue)
+
+
+OFFICIAL = "BPS Kota Palembang, Kota Palembang Dalam Angka 2025"
+
+
+def test_provenance_official_synthetic_and_mixed(make_row_db, catalogue):
+    # issue 10: every value says whether it rests on official or synthetic data, and names
+    # the publisher and document, not the warehouse table
+    stats = (("unemployment_rate_pct", 7.1), ("new_business_registrations", 500.0))
+    con = make_row_db(official_stats=[
+        {"kode_wilayah": CITY, "year": 2024, "stat_code": code, "value": value}
+        for code, value in stats])
+    con.execute("update official_stats set is_synthetic = false, source = ?", [OFFICIAL])
+    frame = measure(con, catalogue, codes=["ECO_UNEMPLOYMENT", "ECO_NEW_BUSINESS"])
+    rows = frame.set_index("code")
+    assert not rows.loc["ECO_UNEMPLOYMENT", "is_synthetic"]
+    assert rows.loc["ECO_UNEMPLOYMENT", "official_share"] == 1.0
+    assert rows.loc["ECO_UNEMPLOYMENT", "sources"] == OFFICIAL
+    # an official count over a synthetic population: half official, flagged synthetic
+    assert rows.loc["ECO_NEW_BUSINESS", "is_synthetic"]
+    assert rows.loc["ECO_NEW_BUSINESS", "official_share"] == 0.5
+    assert rows.loc["ECO_NEW_BUSINESS", "sources"] == f"{OFFICIAL} | synthetic: test fixture"
+    assert "official_stats" in rows.loc["ECO_NEW_BUSINESS", "inputs"]
+
+
+def test_record_based_values_carry_their_tables_provenance(fixture_con, catalogue):
+    frame = measure(fixture_con, catalogue)
+    assert frame["is_synthetic"].all()                           # the fixture is synthetic
+    assert (frame["official_share"] == 0).all()
+    assert not frame["sources"].str.contains("_").any()           # no table names

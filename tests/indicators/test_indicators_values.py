@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 import pandas as pd
@@ -23,11 +23,13 @@ def values(fixture_db, catalogue) -> pd.Series:
 
 
 def test_first_response_median_in_working_hours(values):
-    # T1 2 h (weekend), T2 8 h (Natal + cuti bersama), T3 0 h (Sat→Mon before 08:00),
-    # T5 81 h (2 weeks); T8 has no response. Rejected/returned tickets are excluded.
-    assert values[("GOV_FIRST_RESPONSE_WH", KEC_A, 2024)] == pytest.approx(5.0)    # (2+8)/2
-    assert values[("GOV_FIRST_RESPONSE_WH", KEC_B, 2024)] == pytest.approx(40.5)   # (0+81)/2
-    assert values[("GOV_FIRST_RESPONSE_WH", CITY, 2024)] == pytest.approx(5.0)
+    # 7.5-hour days (Perpres 21/2023): 07:30-12:00 and 13:00-16:00, Friday 07:30-11:30 and
+    # 13:00-16:30. T1 Fri 15:00 -> Mon 09:00 = 1.5 + 1.5 = 3; T2 Tue 10:00 -> Fri 10:00 over
+    # Natal and cuti bersama = 5 + 2.5 = 7.5; T3 Sat -> Mon 07:50 = 1/3; T5 Mon 2 Dec 09:00 ->
+    # Mon 16 Dec 10:00 = 6 + 9 x 7.5 + 2.5 = 76; T8 has no response. Rejected/returned excluded.
+    assert values[("GOV_FIRST_RESPONSE_WH", KEC_A, 2024)] == pytest.approx(5.25)   # (3+7.5)/2
+    assert values[("GOV_FIRST_RESPONSE_WH", KEC_B, 2024)] == pytest.approx((1 / 3 + 76) / 2)
+    assert values[("GOV_FIRST_RESPONSE_WH", CITY, 2024)] == pytest.approx(5.25)
 
 
 def test_complaint_sla_rates(values):
@@ -49,13 +51,15 @@ def test_complaint_counts_per_population(values):
     assert values[("ENV_FLOOD_REPORTS", KEC_A, 2024)] == 0.0
 
 
-def test_pm25_annual_mean_and_good_days(values):
-    # day 1: (20 + 60) / 2 = 40; day 2: 40 (S2 missing); day 3 invalid flag; day 4 < 18 h
-    assert values[("ENV_PM25", CITY, 2024)] == pytest.approx(40.0)
+def test_pm25_reference_first_and_corrected_low_cost(values):
+    # A: S1 30 on 363 days, 20 and 40 on 1-2 March, 3-4 March invalid -> 10 950 / 365 = 30
     assert values[("ENV_PM25", KEC_A, 2024)] == pytest.approx(30.0)
-    assert values[("ENV_PM25", KEC_B, 2024)] == pytest.approx(60.0)
+    # B: S2 (reference) 60 on 1 March; other days only S3, low-cost 36 / 1.20 = 30
+    assert values[("ENV_PM25", KEC_B, 2024)] == pytest.approx((60 + 365 * 30) / 366)
+    # city: 1 Mar (20 + 60) / 2, 2 Mar 40, 3-4 Mar S3 corrected 30, else S1 30
+    assert values[("ENV_PM25", CITY, 2024)] == pytest.approx((40 + 40 + 364 * 30) / 366)
     assert values[("ENV_GOOD_AIR_DAYS", CITY, 2024)] == pytest.approx(100.0)
-    assert values[("ENV_GOOD_AIR_DAYS", KEC_B, 2024)] == pytest.approx(0.0)
+    assert values[("ENV_GOOD_AIR_DAYS", KEC_B, 2024)] == pytest.approx(100 * 365 / 366)
 
 
 def test_wifi_density_counts_only_hotspots_active_at_year_end(values):
@@ -122,15 +126,57 @@ def test_weighted_survey_share_and_ikm(make_row_db, catalogue):
     assert run("GOV_IKM")[CITY] == pytest.approx(25 * sum(nrr) / 9)
 
 
-def test_pm25_excludes_suspect_and_short_days(make_row_db, catalogue):
-    con = make_row_db(
-        aq_sensors=[{"sensor_id": "S", "kecamatan_code": KEC_A, "lat": -3.0, "lon": 104.7,
-                     "installed_on": date(2022, 1, 1)}],
-        aq_readings=[{"sensor_id": "S", "date": date(2023, 1, d), "pm25": pm, "n_hours": h,
-                      "qc_flag": flag}
-                     for d, pm, h, flag in ((1, 10.0, 24, "ok"), (2, 30.0, 18, "ok"),
-                                            (3, 500.0, 24, "suspect"), (4, 90.0, 17, "ok"))])
+def _quarter_rows(sensor: str, valid_days: dict[int, int]) -> list[dict]:
+    """Readings of 10 (valid) on the first ``valid_days[q]`` days of each quarter of 2023,
+    then invalid ones (suspect flag) for the rest of the quarter."""
+    rows = []
+    for q, valid in valid_days.items():
+        first = date(2023, 3 * q - 2, 1)
+        last = date(2023 + (q == 4), 1 if q == 4 else 3 * q + 1, 1)
+        for k in range((last - first).days):
+            rows.append({"sensor_id": sensor, "date": first + timedelta(days=k), "pm25": 10.0,
+                         "n_hours": 24, "qc_flag": "ok" if k < valid else "suspect"})
+    return rows
+
+
+def test_pm25_completeness_needs_75_percent_of_days_in_every_quarter(make_row_db, catalogue):
+    sensors = [{"sensor_id": s, "kecamatan_code": k, "lat": -3.0, "lon": 104.7,
+                "sensor_type": "reference", "installed_on": date(2022, 1, 1)}
+               for s, k in (("A", KEC_A), ("B", KEC_B))]
+    # A: 68 of 90 days in Q1 (75.6 %) and full other quarters -> complete;
+    # B: only 67 of 90 in Q1 (74.4 %) -> no annual value although 3 quarters are full
+    rows = _quarter_rows("A", {1: 68, 2: 91, 3: 92, 4: 92})
+    rows += _quarter_rows("B", {1: 67, 2: 91, 3: 92, 4: 92})
+    con = make_row_db(aq_sensors=sensors, aq_readings=rows)
     prepare_connection(con, catalogue)
     out = run_indicator(con, catalogue.indicator("ENV_PM25")).set_index("unit")
-    assert out.loc[CITY, "value"] == pytest.approx(20.0)
-    assert out.loc[CITY, "n_valid"] / out.loc[CITY, "n_obs"] == pytest.approx(0.5)
+    assert KEC_A in out.index and KEC_B not in out.index
+    assert out.loc[KEC_A, "n_valid"] / out.loc[KEC_A, "n_obs"] == pytest.approx(343 / 365)
+    assert out.loc[CITY, "value"] == pytest.approx(10.0)
+
+
+def test_pm25_gandus_style_haze_only_year_is_not_published(make_row_db, catalogue):
+    # issue 10: one valid day (or a Sep-Dec haze season only) used to make an annual mean
+    sensors = [{"sensor_id": "S", "kecamatan_code": KEC_A, "lat": -3.0, "lon": 104.7,
+                "sensor_type": "low_cost", "installed_on": date(2019, 9, 1)}]
+    rows = [{"sensor_id": "S", "date": date(2019, 9, 1) + timedelta(days=k), "pm25": 75.0,
+             "n_hours": 24, "qc_flag": "ok"} for k in range(122)]
+    con = make_row_db(aq_sensors=sensors, aq_readings=rows)
+    prepare_connection(con, catalogue)
+    assert run_indicator(con, catalogue.indicator("ENV_PM25")).empty
+
+
+def test_pm25_excludes_suspect_and_short_days(make_row_db, catalogue):
+    sensors = [{"sensor_id": "S", "kecamatan_code": KEC_A, "lat": -3.0, "lon": 104.7,
+                "sensor_type": "reference", "installed_on": date(2022, 1, 1)}]
+    rows = _quarter_rows("S", {1: 90, 2: 91, 3: 92, 4: 92})
+    crafted = [(10.0, 24, "ok"), (30.0, 18, "ok"), (500.0, 24, "suspect"), (90.0, 17, "ok")]
+    for row, (pm, hours, flag) in zip(rows, crafted, strict=False):
+        row.update(pm25=pm, n_hours=hours, qc_flag=flag)
+    for row in rows[len(crafted):]:
+        row["pm25"] = 20.0
+    con = make_row_db(aq_sensors=sensors, aq_readings=rows)
+    prepare_connection(con, catalogue)
+    out = run_indicator(con, catalogue.indicator("ENV_PM25")).set_index("unit")
+    assert out.loc[CITY, "value"] == pytest.approx(20.0)             # (10 + 30 + 361 x 20) / 363
+    assert out.loc[CITY, "n_valid"] / out.loc[CITY, "n_obs"] == pytest.approx(363 / 365)

@@ -24,11 +24,9 @@ import pytest
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "smartindex" / "report" / "templates"
 TEMPLATES = sorted(TEMPLATE_DIR.glob("*.typ"))
-LAYOUT_STRINGS = {"DejaVu Sans", "a4", "bold", "data.json", "parts.typ", "b", "band", "1.",
-                  "A.1"}
+LAYOUT_STRINGS = {"DejaVu Sans", "a4", "bold", "data.json", "parts.typ", "b", "band", "1.", "1.1", "A.1", "source"}
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}")
-KEYWORDS = ("let", "set", "show", "import", "include", "if", "for", "while", "return",
-            "context")
+KEYWORDS = ("let", "set", "show", "import", "include", "if", "for", "while", "return", "context")
 CLOSERS = {"(": ")", "{": "}", "[": "]"}
 IDENT = re.compile(r"[A-Za-z_][\w-]*")
 
@@ -76,10 +74,9 @@ class _Scanner:
         elif ch == "#":
             self._advance()
             word = IDENT.match(self.src, self.i)
-            self.stack.append(("statement" if word and word.group() in KEYWORDS else "expr",
-                               None))
+            self.stack.append(("statement" if word and word.group() in KEYWORDS else "expr", None))
         elif ch.isalpha():
-            word = re.match(r"[^\s#\[\]\\]+", self.src[self.i:])
+            word = re.match(r"[^\s#\[\]\\]+", self.src[self.i :])
             text = word.group() if word else ch
             self.found.append((self.line, text))
             self._advance(len(text))
@@ -104,10 +101,13 @@ class _Scanner:
             self._advance()
 
     def _string(self) -> None:
-        match = re.match(r'"((?:[^"\\]|\\.)*)"', self.src[self.i:], re.DOTALL)
-        text = match.group(1) if match else self.src[self.i + 1:]
-        if any(c.isalpha() for c in text) and text not in LAYOUT_STRINGS \
-                and not HEX_COLOUR.fullmatch(text):
+        match = re.match(r'"((?:[^"\\]|\\.)*)"', self.src[self.i :], re.DOTALL)
+        text = match.group(1) if match else self.src[self.i + 1 :]
+        if (
+            any(c.isalpha() for c in text)
+            and text not in LAYOUT_STRINGS
+            and not HEX_COLOUR.fullmatch(text)
+        ):
             self.found.append((self.line, text))
         self._advance(len(match.group(0)) if match else len(self.src) - self.i)
 
@@ -118,23 +118,34 @@ def template_literals(source: str) -> list[tuple[int, str]]:
 
 
 def test_checker_catches_the_documented_violations():
-    bad = ("= Ringkasan eksekutif\n"
-           "#note[Catatan: data sintetis]\n"
-           '#text(size: 9pt, "Halaman")\n'
-           '#for d in data.dimensions [\n  = #d.title\n  Lihat juga #d.note\n]\n')
+    bad = (
+        "= Ringkasan eksekutif\n"
+        "#note[Catatan: data sintetis]\n"
+        '#text(size: 9pt, "Halaman")\n'
+        "#for d in data.dimensions [\n  = #d.title\n  Lihat juga #d.note\n]\n"
+    )
     assert template_literals(bad) == [
-        (1, "Ringkasan"), (1, "eksekutif"), (2, "Catatan:"), (2, "data"), (2, "sintetis"),
-        (3, "Halaman"), (6, "Lihat"), (6, "juga")]
+        (1, "Ringkasan"),
+        (1, "eksekutif"),
+        (2, "Catatan:"),
+        (2, "data"),
+        (2, "sintetis"),
+        (3, "Halaman"),
+        (6, "Lihat"),
+        (6, "juga"),
+    ]
 
 
 def test_checker_allows_code_labels_and_layout_values():
-    fine = ('// a comment with words\n#import "parts.typ": *\n#let data = json("data.json")\n'
-            '#set text(font: "DejaVu Sans", size: 9pt, fill: rgb("#1f2933"))\n'
-            "= #L.summary\n#par(S.lead)\n#grid(columns: (1fr, auto), M.footer,\n"
-            '  L.page + " · " + counter(page).display())\n'
-            "#if D.table != none [\n  == #L.access\n  #note(D.note)\n]\n"
-            "#show heading: it => {\n  set text(weight: \"bold\")\n  block(it)\n}\n"
-            "#let cell(c) = if \"band\" in c { pill(c.t, c.band) } else { c }\n")
+    fine = (
+        '// a comment with words\n#import "parts.typ": *\n#let data = json("data.json")\n'
+        '#set text(font: "DejaVu Sans", size: 9pt, fill: rgb("#1f2933"))\n'
+        "= #L.summary\n#par(S.lead)\n#grid(columns: (1fr, auto), M.footer,\n"
+        '  L.page + " · " + counter(page).display())\n'
+        "#if D.table != none [\n  == #L.access\n  #note(D.note)\n]\n"
+        '#show heading: it => {\n  set text(weight: "bold")\n  block(it)\n}\n'
+        '#let cell(c) = if "band" in c { pill(c.t, c.band) } else { c }\n'
+    )
     assert template_literals(fine) == []
 
 

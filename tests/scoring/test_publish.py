@@ -13,6 +13,7 @@ import pytest
 from smartindex.config import Settings
 from smartindex.errors import MethodError, WarehouseError
 from smartindex.scoring import compute_scores, load_setup, prune_framework
+from smartindex.scoring.publish import existing_only, score_comparison, synthetic_shares
 
 
 def frame(db: Path, sql: str) -> pd.DataFrame:
@@ -86,3 +87,77 @@ def test_prune_framework_keeps_only_branches_with_data() -> None:
         "parent": [None, "INDEX", "INDEX", "d1", "d2", "f1", "f1", "f2"]})
     kept = prune_framework(elements, {"i1"})
     assert kept["code"].tolist() == ["INDEX", "d1", "f1", "i1"]
+
+
+def test_areas_are_not_scored_or_imputed_before_they_existed() -> None:
+    # issue 10: the engine's full unit x year grid scored Jakabaring and Ilir Timur III
+    # (created 2018) for 2016-17 with values copied back from 2018
+    elements = pd.DataFrame(
+        {
+            "code": ["INDEX", "d", "f", "i1", "i2"],
+            "parent": [None, "INDEX", "d", "f", "f"],
+            "name": ["Index", "D", "F", "I1", "I2"],
+            "direction": [1, 1, 1, 1, -1],
+            "weight": 1.0,
+            "level": [4, 3, 2, 1, 1],
+            "type": ["Aggregate", "Aggregate", "Aggregate", "Indicator", "Indicator"],
+        }
+    )
+    old, new = ["A", "B", "C"], "N"
+    values = pd.DataFrame(
+        [
+            (u, y, c, float(k + y - 2016 + (c == "i2")))
+            for k, u in enumerate(old)
+            for y in (2016, 2017, 2018)
+            for c in ("i1", "i2")
+        ]
+        + [(new, 2018, c, 9.0) for c in ("i1", "i2")],
+        columns=["unit", "year", "code", "value"],
+    ).assign(official_share=0.0)
+    setup = load_setup()
+    tables = score_comparison(
+        values, elements, setup, pd.DataFrame(), runs=0, seed=1, progress=False
+    )
+    ghost = tables["scores"].query("unit == @new and year < 2018")
+    assert not ghost.empty  # the defect, engine-side
+    years = pd.DataFrame(
+        {"unit": [*old, new], "first": [None, None, None, 2018], "last": [None] * 4}
+    )
+    kept = existing_only(tables, years)
+    assert kept["scores"].query("unit == @new and year < 2018").empty
+    assert kept["score_imputation"].query("unit == @new and year < 2018").empty
+    ranks = kept["scores"].query("year == 2016 and code == 'INDEX'")["rank"]
+    assert sorted(ranks.astype(int)) == [1, 2, 3]  # ranked among A, B, C
+    assert not kept["scores"].query("unit == @new and year == 2018").empty
+
+
+def test_published_scores_respect_valid_from(scored_warehouse: Path) -> None:
+    late = frame(
+        scored_warehouse,
+        """
+        select s.unit, s.year from scores s join region r on r.kode_wilayah = s.unit
+        where r.valid_from is not null and s.year < year(r.valid_from)
+        union all
+        select s.unit, s.year from score_imputation s join region r on r.kode_wilayah = s.unit
+        where r.valid_from is not null and s.year < year(r.valid_from)""",
+    )
+    assert late.empty
+
+
+def test_synthetic_share_per_element() -> None:
+    elements = pd.DataFrame(
+        {"code": ["INDEX", "d", "f", "i1", "i2"], "parent": [None, "INDEX", "d", "f", "f"]}
+    )
+    values = pd.DataFrame(
+        {"unit": "A", "year": 2024, "code": ["i1", "i2"], "official_share": [1.0, 0.5]}
+    )
+    shares = synthetic_shares(values, elements).set_index("code")["synthetic_share"]
+    assert shares.to_dict() == {"i1": 0.0, "i2": 0.5, "f": 0.25, "d": 0.25, "INDEX": 0.25}
+
+
+def test_scores_carry_their_synthetic_share(scored_warehouse: Path) -> None:
+    scores = frame(scored_warehouse, "select * from scores where comparison = 'kecamatan'")
+    measured = scores.dropna(subset=["synthetic_share"])
+    assert len(measured) > 0.9 * len(scores)
+    assert measured["synthetic_share"].between(0, 1).all()
+    assert (scores.loc[scores["level"] == 4, "synthetic_share"] == 1.0).all()  # sample data

@@ -10,7 +10,7 @@ function ``(ctx, codes, params) -> findings`` chosen by name from :data:`TRIGGER
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -22,8 +22,17 @@ from smartindex.analysis.status import Phrase
 from smartindex.analysis.trends import AnalysisSettings, indicator_meta
 from smartindex.scoring.results import Results
 
-KINDS = ("breach", "sangat_rendah", "rendah", "worsening", "position", "divide",
-         "dimension_worsening", "dimension_position", "coverage")
+KINDS = (
+    "breach",
+    "sangat_rendah",
+    "rendah",
+    "worsening",
+    "position",
+    "divide",
+    "dimension_worsening",
+    "dimension_position",
+    "coverage",
+)
 """Finding kinds, most urgent first (the first three and ``worsening`` are the status
 model's needs-attention tiers)."""
 
@@ -36,18 +45,21 @@ class Context:
 
     year: int
     unit: str
-    group: str                 # 'cities' or 'kecamatan'
-    is_home_city: bool         # kecamatan inequality applies to the home city only
-    rows: pd.DataFrame         # indicator_rows of the unit (status model + names)
-    dims: pd.DataFrame         # dimension scores of the unit with trend and position
-    inequality: pd.DataFrame   # kecamatan inequality in `year` (home city only)
-    names: Mapping[str, str]   # unit code -> display name
+    group: str  # 'cities' or 'kecamatan'
+    is_home_city: bool  # kecamatan inequality applies to the home city only
+    rows: pd.DataFrame  # indicator_rows of the unit (status model + names)
+    dims: pd.DataFrame  # dimension scores of the unit with trend and position
+    inequality: pd.DataFrame  # kecamatan inequality in `year` (home city only)
+    names: Mapping[str, str]  # unit code -> display name
     measured: frozenset[str] = frozenset()  # codes with a value for some unit of the group
+    dim_names: Mapping[str, str] = field(default_factory=dict)  # dimension -> name in lang
 
 
 def _py(v: object) -> object:
     """Plain Python scalars (NaN/NA -> None, numpy -> int/float)."""
-    if v is None or (not isinstance(v, str | list | tuple | dict) and pd.isna(v)):  # type: ignore[arg-type]
+    if v is None or isinstance(v, str | list | tuple | dict):
+        return v
+    if pd.isna(v):  # type: ignore[call-overload]
         return None
     return v.item() if isinstance(v, np.generic) else v
 
@@ -58,9 +70,14 @@ def _r(v: object, digits: int = 2) -> object:
     return round(float(x), digits) if isinstance(x, int | float) else x
 
 
-def _indicator(row: Mapping[str, Any], ctx: Context) -> dict[str, object]:
-    return {"code": row["code"], "indicator": row["name"], "value": _r(row["value"]),
-            "unit": row["unit"], "year": ctx.year}
+def _indicator(row: Mapping[Any, Any], ctx: Context) -> dict[str, object]:
+    return {
+        "code": row["code"],
+        "indicator": row["name"],
+        "value": _r(row["value"]),
+        "unit": row["unit"],
+        "year": ctx.year,
+    }
 
 
 def attention(ctx: Context, codes: list[str], params: Mapping[str, Any]) -> list[Finding]:
@@ -73,24 +90,74 @@ def attention(ctx: Context, codes: list[str], params: Mapping[str, Any]) -> list
         base = _indicator(row, ctx)
         sentences = []
         if row["tier"] == "breach" and row["standard_kind"] == "bands":
-            sentences.append(Phrase("rec.evidence.breach_band", base | {
-                "band": row["standard_band"], "minimum": row["standard_minimum"],
-                "citation": row["standard_citation"]}))
+            sentences.append(
+                Phrase(
+                    "rec.evidence.breach_band",
+                    base
+                    | {
+                        "band": row["standard_band"],
+                        "minimum": row["standard_minimum"],
+                        "citation": row["standard_citation"],
+                    },
+                )
+            )
         elif row["tier"] == "breach":
-            sentences.append(Phrase("rec.evidence.breach", base | {
-                "standard": _r(row["standard_value"]), "citation": row["standard_citation"]}))
-        if row["grade"] in status.LOW_GRADES:
-            sentences.append(Phrase("rec.evidence.grade", base | {
-                "target": _r(row["target"]), "achievement": _r(row["graded_achievement"], 1),
-                "grade": row["grade"]}))
+            sentences.append(
+                Phrase(
+                    "rec.evidence.breach",
+                    base
+                    | {"standard": _r(row["standard_value"]), "citation": row["standard_citation"]},
+                )
+            )
+        if row["grade"] in status.LOW_GRADES and row["grade_basis"] == "target":
+            sentences.append(
+                Phrase(
+                    "rec.evidence.grade",
+                    base
+                    | {
+                        "target": _r(row["target"]),
+                        "achievement": _r(row["achievement"], 1),
+                        "grade": row["grade"],
+                    },
+                )
+            )
+        elif row["grade"] in status.LOW_GRADES and row["tier"] != "breach":
+            sentences.append(
+                Phrase(
+                    "rec.evidence.grade_standard",
+                    base
+                    | {
+                        "standard": _r(row["standard_value"]),
+                        "achievement": _r(row["graded_achievement"], 1),
+                        "grade": row["grade"],
+                        "citation": row["standard_citation"],
+                    },
+                )
+            )
         if row["worsening"]:
-            sentences.append(Phrase("rec.evidence.worsening", base | {
-                "first_year": _py(row["first_year"]), "slope": _r(row["slope"], 3),
-                "p_value": _py(row["p_value"])}))
-        out.append({"kind": row["tier"], "code": row["code"],
-                    "order": _py(row["graded_achievement"]), "sentences": sentences,
-                    **base, "target": _r(row["target"]), "grade": row["grade"],
-                    "compliance": _py(row["compliance"])})
+            sentences.append(
+                Phrase(
+                    "rec.evidence.worsening",
+                    base
+                    | {
+                        "first_year": _py(row["first_year"]),
+                        "slope": _r(row["slope"], 3),
+                        "p_value": _py(row["p_value"]),
+                    },
+                )
+            )
+        out.append(
+            {
+                "kind": row["tier"],
+                "code": row["code"],
+                "order": _py(row["graded_achievement"]),
+                "sentences": sentences,
+                **base,
+                "target": _r(row["target"]),
+                "grade": row["grade"],
+                "compliance": _py(row["compliance"]),
+            }
+        )
     return out
 
 
@@ -101,14 +168,30 @@ def position(ctx: Context, codes: list[str], params: Mapping[str, Any]) -> list[
     out: list[Finding] = []
     for row in rows.sort_values(["percentile", "code"]).to_dict("records"):
         base = _indicator(row, ctx)
-        sentence = Phrase("rec.evidence.position", base | {
-            "rank": int(row["rank"]), "n": int(row["n_units"]), "group": ctx.group,
-            "median": _r(row["group_median"]),
-            "best": ctx.names.get(str(row["best_unit"]), str(row["best_unit"])),
-            "best_value": _r(row["best_value"])})
-        out.append({"kind": "position", "code": row["code"], "order": _py(row["percentile"]),
-                    "sentences": [sentence], **base, "median": _r(row["group_median"]),
-                    "best": row["best_unit"], "best_value": _r(row["best_value"])})
+        sentence = Phrase(
+            "rec.evidence.position",
+            base
+            | {
+                "rank": int(row["rank"]),
+                "n": int(row["n_units"]),
+                "group": ctx.group,
+                "median": _r(row["group_median"]),
+                "best": ctx.names.get(str(row["best_unit"]), str(row["best_unit"])),
+                "best_value": _r(row["best_value"]),
+            },
+        )
+        out.append(
+            {
+                "kind": "position",
+                "code": row["code"],
+                "order": _py(row["percentile"]),
+                "sentences": [sentence],
+                **base,
+                "median": _r(row["group_median"]),
+                "best": row["best_unit"],
+                "best_value": _r(row["best_value"]),
+            }
+        )
     return out
 
 
@@ -122,53 +205,101 @@ def divide(ctx: Context, codes: list[str], params: Mapping[str, Any]) -> list[Fi
     out: list[Finding] = []
     for row in ineq.sort_values("gini", ascending=False).to_dict("records"):
         code = str(row["code"])
-        sentence = Phrase("rec.evidence.divide", {
-            "indicator": names.loc[code, "name"], "year": ctx.year, "gini": _r(row["gini"], 3),
-            "threshold": limit, "worst": ctx.names.get(str(row["worst_unit"]), row["worst_unit"]),
-            "best": ctx.names.get(str(row["best_unit"]), row["best_unit"])})
-        out.append({"kind": "divide", "code": code, "order": -float(row["gini"]),
-                    "sentences": [sentence], "gini": _r(row["gini"], 3), "threshold": limit,
-                    "worst": row["worst_unit"]})
+        sentence = Phrase(
+            "rec.evidence.divide",
+            {
+                "indicator": names.loc[code, "name"],
+                "year": ctx.year,
+                "gini": _r(row["gini"], 3),
+                "threshold": limit,
+                "worst": ctx.names.get(str(row["worst_unit"]), row["worst_unit"]),
+                "best": ctx.names.get(str(row["best_unit"]), row["best_unit"]),
+            },
+        )
+        out.append(
+            {
+                "kind": "divide",
+                "code": code,
+                "order": -float(row["gini"]),
+                "sentences": [sentence],
+                "gini": _r(row["gini"], 3),
+                "threshold": limit,
+                "worst": row["worst_unit"],
+            }
+        )
     return out
 
 
-def _dim_base(row: Mapping[str, Any], ctx: Context) -> dict[str, object]:
-    return {"code": row["code"], "dimension": row["code"], "score": _r(row["score"], 1),
-            "year": ctx.year}
+def _dim_base(row: Mapping[Any, Any], ctx: Context) -> dict[str, object]:
+    return {
+        "code": row["code"],
+        "dimension": ctx.dim_names.get(str(row["code"]), row["code"]),
+        "score": _r(row["score"], 1),
+        "year": ctx.year,
+    }
 
 
-def dimension_position(ctx: Context, codes: list[str], params: Mapping[str, Any]
-                       ) -> list[Finding]:
+def dimension_position(ctx: Context, codes: list[str], params: Mapping[str, Any]) -> list[Finding]:
     """Dimensions whose score is in the bottom quartile of the comparison group."""
     limit = float(params.get("percentile", 0.25))
     dims = ctx.dims[ctx.dims["percentile"] <= limit]
     out: list[Finding] = []
     for row in dims.sort_values(["percentile", "score"]).to_dict("records"):
         base = _dim_base(row, ctx)
-        sentence = Phrase("rec.evidence.dimension_position", base | {
-            "rank": int(row["rank"]), "n": int(row["n_units"]), "group": ctx.group,
-            "best": ctx.names.get(str(row["best_unit"]), str(row["best_unit"])),
-            "best_score": _r(row["best_value"], 1), "median": _r(row["group_median"], 1)})
-        out.append({"kind": "dimension_position", "code": row["code"],
-                    "order": _py(row["percentile"]), "sentences": [sentence], **base,
-                    "best": row["best_unit"], "median": _r(row["group_median"], 1)})
+        sentence = Phrase(
+            "rec.evidence.dimension_position",
+            base
+            | {
+                "rank": int(row["rank"]),
+                "n": int(row["n_units"]),
+                "group": ctx.group,
+                "best": ctx.names.get(str(row["best_unit"]), str(row["best_unit"])),
+                "best_score": _r(row["best_value"], 1),
+                "median": _r(row["group_median"], 1),
+            },
+        )
+        out.append(
+            {
+                "kind": "dimension_position",
+                "code": row["code"],
+                "order": _py(row["percentile"]),
+                "sentences": [sentence],
+                **base,
+                "best": row["best_unit"],
+                "median": _r(row["group_median"], 1),
+            }
+        )
     return out
 
 
-def dimension_worsening(ctx: Context, codes: list[str], params: Mapping[str, Any]
-                        ) -> list[Finding]:
+def dimension_worsening(ctx: Context, codes: list[str], params: Mapping[str, Any]) -> list[Finding]:
     """Dimensions whose score worsens significantly (Mann–Kendall)."""
-    dims = ctx.dims[ctx.dims["verdict"].eq("worsening")
-                    & ctx.dims["significant"].fillna(False).astype(bool)]
+    dims = ctx.dims[
+        ctx.dims["verdict"].eq("worsening") & ctx.dims["significant"].fillna(False).astype(bool)
+    ]
     out: list[Finding] = []
     for row in dims.sort_values("slope").to_dict("records"):
         base = _dim_base(row, ctx)
-        sentence = Phrase("rec.evidence.dimension_worsening", base | {
-            "slope": _r(row["slope"], 2), "first_year": _py(row["first_year"]),
-            "first_score": _r(row["first_score"], 1)})
-        out.append({"kind": "dimension_worsening", "code": row["code"],
-                    "order": _py(row["slope"]), "sentences": [sentence], **base,
-                    "first_score": _r(row["first_score"], 1)})
+        sentence = Phrase(
+            "rec.evidence.dimension_worsening",
+            base
+            | {
+                "slope": _r(row["slope"], 2),
+                "first_year": _py(row["first_year"]),
+                "first_score": _r(row["first_score"], 1),
+            },
+        )
+        out.append(
+            {
+                "kind": "dimension_worsening",
+                "code": row["code"],
+                "order": _py(row["slope"]),
+                "sentences": [sentence],
+                **base,
+                "first_score": _r(row["first_score"], 1),
+                "first_year": _py(row["first_year"]),
+            }
+        )
     return out
 
 
@@ -184,19 +315,39 @@ def coverage(ctx: Context, codes: list[str], params: Mapping[str, Any]) -> list[
         if share >= limit:
             continue
         missing = ", ".join(g.loc[~have, "name"].astype(str))
-        sentence = Phrase("rec.evidence.coverage", {
-            "dimension": dim, "year": ctx.year, "coverage": round(share * 100, 1),
-            "minimum": round(limit * 100, 1), "missing": missing})
-        out.append({"kind": "coverage", "code": dim, "order": share, "sentences": [sentence],
-                    "dimension": dim, "coverage": round(share * 100, 1),
-                    "minimum": round(limit * 100, 1), "n_missing": int((~have).sum())})
+        name = ctx.dim_names.get(str(dim), str(dim))
+        sentence = Phrase(
+            "rec.evidence.coverage",
+            {
+                "dimension": name,
+                "year": ctx.year,
+                "coverage": round(share * 100, 1),
+                "minimum": round(limit * 100, 1),
+                "missing": missing,
+            },
+        )
+        out.append(
+            {
+                "kind": "coverage",
+                "code": dim,
+                "order": share,
+                "sentences": [sentence],
+                "dimension": name,
+                "coverage": round(share * 100, 1),
+                "minimum": round(limit * 100, 1),
+                "n_missing": int((~have).sum()),
+            }
+        )
     return out
 
 
 Trigger = Callable[[Context, list[str], Mapping[str, Any]], list[Finding]]
 TRIGGERS: dict[str, Trigger] = {
-    "attention": attention, "position": position, "divide": divide,
-    "dimension_position": dimension_position, "dimension_worsening": dimension_worsening,
+    "attention": attention,
+    "position": position,
+    "divide": divide,
+    "dimension_position": dimension_position,
+    "dimension_worsening": dimension_worsening,
     "coverage": coverage,
 }
 """Registry of triggers by name (the ``triggers`` list of an action)."""
@@ -204,40 +355,71 @@ DIMENSION_TRIGGERS = {"dimension_position", "dimension_worsening", "coverage"}
 """Triggers about dimensions (an action using them has no indicator list)."""
 
 
-def _dimension_frame(results: Results, unit: str, year: int, group: str, units: list[str],
-                     settings: AnalysisSettings) -> pd.DataFrame:
+def _dimension_frame(
+    results: Results,
+    unit: str,
+    year: int,
+    *,
+    group: str,
+    units: list[str],
+    settings: AnalysisSettings,
+) -> pd.DataFrame:
     """Dimension scores of ``unit`` with trend, first score and position in its group."""
     block = score_block(results, unit, year, 3, settings)
     s = results.scores
     s = s[(s["comparison"] == group) & (s["level"] == 3) & s["unit"].isin(units)]
-    ps = peers.peer_stats(s.rename(columns={"score": "value"}), city=unit,
-                          peers=[u for u in units if u != unit], year=year)
+    ps = peers.peer_stats(
+        s.rename(columns={"score": "value"}),
+        city=unit,
+        peers=[u for u in units if u != unit],
+        year=year,
+    )
     ps = ps[["code", "percentile", "best_peer", "best_value", "peer_median"]].rename(
-        columns={"best_peer": "best_unit", "peer_median": "group_median"})
+        columns={"best_peer": "best_unit", "peer_median": "group_median"}
+    )
     own = s[(s["unit"] == unit) & (s["year"] <= year)].sort_values("year")
-    first = own.groupby("code").first()[["year", "score"]].rename(
-        columns={"year": "first_year", "score": "first_score"})
-    return block.merge(ps, on="code", how="left").merge(first, left_on="code",
-                                                        right_index=True, how="left")
+    first = (
+        own.groupby("code")
+        .first()[["year", "score"]]
+        .rename(columns={"year": "first_year", "score": "first_score"})
+    )
+    return block.merge(ps, on="code", how="left").merge(
+        first, left_on="code", right_index=True, how="left"
+    )
 
 
-def build_context(results: Results, *, year: int, unit: str, lang: str,
-                  settings: AnalysisSettings) -> Context:
+def build_context(
+    results: Results, *, year: int, unit: str, lang: str, settings: AnalysisSettings
+) -> Context:
     """Compute every frame the triggers read, once."""
     rows = indicator_rows(results, year=year, unit=unit, lang=lang, settings=settings)
     group, units = status.comparison_group(results, unit)
-    dims = _dimension_frame(results, unit, year, group, units, settings)
+    dims = _dimension_frame(results, unit, year, group=group, units=units, settings=settings)
     home = unit == results.city
     ineq = pd.DataFrame()
     if home:
         meta = indicator_meta(results.catalogue)
         dirs = dict(zip(meta["code"], meta["direction"], strict=True))
-        dv = districts.district_values(results.indicator_values, results.regions, city=unit,
-                                       year=year)
+        dv = districts.district_values(
+            results.indicator_values, results.regions, city=unit, year=year
+        )
         ineq = districts.inequality(dv, dirs)
     names = {str(u): results.unit_name(str(u)) for u in results.regions.get("unit", [])}
     iv = results.indicator_values
-    measured = frozenset(iv.loc[(iv["year"] == year) & iv["unit"].isin(units)
-                                & iv["value"].notna(), "code"])
-    return Context(year=year, unit=unit, group=group, is_home_city=home, rows=rows, dims=dims,
-                   inequality=ineq, names=names, measured=measured)
+    measured = frozenset(
+        iv.loc[(iv["year"] == year) & iv["unit"].isin(units) & iv["value"].notna(), "code"]
+    )
+    return Context(
+        year=year,
+        unit=unit,
+        group=group,
+        is_home_city=home,
+        rows=rows,
+        dims=dims,
+        inequality=ineq,
+        names=names,
+        measured=measured,
+        dim_names={
+            d.key: results.catalogue.name(d.key, lang) for d in results.catalogue.dimensions
+        },
+    )

@@ -40,11 +40,23 @@ from smartindex.errors import DataFileError
 from smartindex.scoring.results import Results
 
 DEFAULT_RULES = Path(__file__).with_name("rules.toml")
-AREA_KEYS = ("infrastructure", "training", "data_protection", "collaboration", "complaint_sla",
-             "performance")
+AREA_KEYS = (
+    "infrastructure",
+    "training",
+    "data_protection",
+    "collaboration",
+    "complaint_sla",
+    "performance",
+)
 ATTENTION_KINDS = KINDS[:4]
-PRIORITY = {"breach": 1, "sangat_rendah": 1, "rendah": 1, "worsening": 2, "position": 2,
-            "divide": 2}
+PRIORITY = {
+    "breach": 1,
+    "sangat_rendah": 1,
+    "rendah": 1,
+    "worsening": 2,
+    "position": 2,
+    "divide": 2,
+}
 """Priority 1 (act now) .. 3 (watch) by the most urgent finding kind; others are 3."""
 
 
@@ -109,8 +121,11 @@ class Recommendation:
         out = asdict(self)
         out["action"] = {"key": self.action.key, "params": dict(self.action.params)}
         out["sentences"] = [{"key": p.key, "params": dict(p.params)} for p in self.sentences]
-        return out | {"agencies": list(self.agencies), "indicators": list(self.indicators),
-                      "evidence": list(self.evidence)}
+        return out | {
+            "agencies": list(self.agencies),
+            "indicators": list(self.indicators),
+            "evidence": list(self.evidence),
+        }
 
 
 # --- rules ----------------------------------------------------------------------------------
@@ -121,8 +136,11 @@ def _action(raw: Mapping[str, Any], path: Path, codes: set[str] | None) -> Actio
     triggers = tuple(raw.get("triggers", []))
     unknown = [t for t in triggers if t not in TRIGGERS]
     if not triggers or unknown:
-        raise DataFileError(path, f"action {aid!r}: unknown or missing trigger(s) {unknown}; "
-                                  f"choose from {sorted(TRIGGERS)}")
+        raise DataFileError(
+            path,
+            f"action {aid!r}: unknown or missing trigger(s) {unknown}; "
+            f"choose from {sorted(TRIGGERS)}",
+        )
     if raw.get("area") not in AREA_KEYS:
         raise DataFileError(path, f"action {aid!r}: unknown area {raw.get('area')!r}")
     if not raw.get("lead"):
@@ -131,11 +149,19 @@ def _action(raw: Mapping[str, Any], path: Path, codes: set[str] | None) -> Actio
     if not indicators and not set(triggers) <= DIMENSION_TRIGGERS:
         raise DataFileError(path, f"action {aid!r}: indicator triggers need indicators")
     if codes is not None and set(indicators) - codes:
-        raise DataFileError(path, f"action {aid!r}: unknown indicator(s) "
-                                  f"{sorted(set(indicators) - codes)}")
-    return Action(id=aid, area=str(raw["area"]), lead=str(raw["lead"]),
-                  support=tuple(raw.get("support", [])), dimension=str(raw.get("dimension", "")),
-                  indicators=indicators, triggers=triggers, params=dict(raw.get("params", {})))
+        raise DataFileError(
+            path, f"action {aid!r}: unknown indicator(s) {sorted(set(indicators) - codes)}"
+        )
+    return Action(
+        id=aid,
+        area=str(raw["area"]),
+        lead=str(raw["lead"]),
+        support=tuple(raw.get("support", [])),
+        dimension=str(raw.get("dimension", "")),
+        indicators=indicators,
+        triggers=triggers,
+        params=dict(raw.get("params", {})),
+    )
 
 
 def load_rules(path: Path | str = DEFAULT_RULES, codes: set[str] | None = None) -> RuleSet:
@@ -153,9 +179,12 @@ def load_rules(path: Path | str = DEFAULT_RULES, codes: set[str] | None = None) 
     if dup:
         raise DataFileError(path, f"duplicate action id(s) or indicator(s) in two actions: {dup}")
     s = raw.get("settings", {})
-    return RuleSet(actions=actions, horizon=int(s.get("horizon", 2)),
-                   headline_min=int(s.get("headline_min", 5)),
-                   headline_max=int(s.get("headline_max", 8)))
+    return RuleSet(
+        actions=actions,
+        horizon=int(s.get("horizon", 2)),
+        headline_min=int(s.get("headline_min", 5)),
+        headline_max=int(s.get("headline_max", 8)),
+    )
 
 
 # --- targets ---------------------------------------------------------------------------------
@@ -165,53 +194,95 @@ def _op(direction: object) -> str:
     return "≤" if int(direction) < 0 else "≥"  # type: ignore[call-overload]
 
 
-def _plan_target(ctx: Context, targets: pd.DataFrame, code: str
-                 ) -> tuple[float, int, str, str] | None:
+def _plan_target(
+    ctx: Context, targets: pd.DataFrame, code: str
+) -> tuple[float, int, str, str] | None:
     """The next planned target after ``ctx.year`` (else this year's, carried to next year):
     ``(value, year, source, document)``; source ``document`` or ``synthetic``."""
-    t = targets[(targets["unit"] == ctx.unit) & (targets["code"] == code)] if len(
-        targets) else targets
+    t = (
+        targets[(targets["unit"] == ctx.unit) & (targets["code"] == code)]
+        if len(targets)
+        else targets
+    )
     if t.empty:
         return None
     ahead = t[t["year"] > ctx.year].sort_values("year")
-    row = ahead.iloc[0] if len(ahead) else t[t["year"] == ctx.year].iloc[0] if (
-        t["year"] == ctx.year).any() else None
+    row = (
+        ahead.iloc[0]
+        if len(ahead)
+        else t[t["year"] == ctx.year].iloc[0]
+        if (t["year"] == ctx.year).any()
+        else None
+    )
     if row is None:
         return None
     year = int(row["year"]) if len(ahead) else ctx.year + 1
     synthetic = bool(row.get("is_synthetic", False))
-    return (float(row["target"]), year, "synthetic" if synthetic else "document",
-            str(row.get("document", "")))
+    return (
+        float(row["target"]),
+        year,
+        "synthetic" if synthetic else "document",
+        str(row.get("document", "")),
+    )
 
 
-def _indicator_target(ctx: Context, targets: pd.DataFrame, lead: Finding, horizon: int
-                      ) -> dict[str, object]:
+def _indicator_target(
+    ctx: Context, targets: pd.DataFrame, lead: Finding, horizon: int
+) -> dict[str, object]:
     row = ctx.rows.set_index("code").loc[lead["code"]]
-    base: dict[str, object] = {"code": lead["code"], "op": _op(row["direction"]),
-                               "measure": row["unit"], "indicator": row["name"]}
+    base: dict[str, object] = {
+        "code": lead["code"],
+        "op": _op(row["direction"]),
+        "measure": row["unit"],
+        "indicator": row["name"],
+    }
     std = default_standards().by_code.get(str(lead["code"]))
     if lead["kind"] == "divide":
-        return base | {"value": lead["threshold"], "op": "≤", "year": ctx.year + horizon,
-                       "source": "gini", "reference": "", "measure": "Gini"}
+        return base | {
+            "value": lead["threshold"],
+            "op": "≤",
+            "year": ctx.year + horizon,
+            "source": "gini",
+            "reference": "",
+            "measure": "Gini",
+        }
     plan = _plan_target(ctx, targets, str(lead["code"]))
     year = plan[1] if plan else ctx.year + horizon
     if row["compliance"] in ("breach", "partial") and std is not None:
         value = std.bands.bounds(std.minimum)[0] if std.bands is not None else std.value
-        return base | {"value": value, "year": year, "source": "standard",
-                       "reference": std.citation}
+        return base | {
+            "value": value,
+            "year": year,
+            "source": "standard",
+            "reference": std.citation,
+        }
     if lead["kind"] == "position":
-        return base | {"value": lead["median"], "year": ctx.year + horizon, "source": "median",
-                       "reference": ctx.group}
+        return base | {
+            "value": lead["median"],
+            "year": ctx.year + horizon,
+            "source": "median",
+            "group": ctx.group,
+            "reference": "",
+        }
     if plan is not None:
-        return base | {"value": plan[0], "year": plan[1], "source": plan[2],
-                       "reference": plan[3] if plan[2] == "document" else ""}
-    first = row.get("first")
-    return base | {"value": None if pd.isna(first) else round(float(first), 2), "year": year,
-                   "source": "trend", "reference": str(row.get("first_year", ""))}
+        return base | {
+            "value": plan[0],
+            "year": plan[1],
+            "source": plan[2],
+            "reference": plan[3] if plan[2] == "document" else "",
+        }
+    first = pd.to_numeric(pd.Series([row.get("first")]), errors="coerce").iloc[0]
+    return base | {
+        "value": None if pd.isna(first) else round(float(first), 2),
+        "year": year,
+        "source": "trend",
+        "reference": str(row.get("first_year", "")),
+    }
 
 
-def target_of(ctx: Context, targets: pd.DataFrame, findings: Sequence[Finding],
-              horizon: int) -> dict[str, object]:
+def target_of(
+    ctx: Context, targets: pd.DataFrame, findings: Sequence[Finding], horizon: int
+) -> dict[str, object]:
     """The numeric target and year of an action, from its most urgent finding:
 
     * a legal breach → the standard (PP 22/2021 15 µg/m³, LAPOR! 100 %, IKM band B …), by the
@@ -228,15 +299,33 @@ def target_of(ctx: Context, targets: pd.DataFrame, findings: Sequence[Finding],
     lead = findings[0]
     if lead["kind"] not in ("dimension_position", "dimension_worsening", "coverage"):
         return _indicator_target(ctx, targets, lead, horizon)
-    base: dict[str, object] = {"code": lead["code"], "op": "≥", "year": ctx.year + horizon,
-                               "dimension": lead["code"], "measure": "score"}
+    base: dict[str, object] = {
+        "code": lead["code"],
+        "op": "≥",
+        "year": ctx.year + horizon,
+        "dimension": lead["dimension"],
+        "measure": "score",
+    }
     if lead["kind"] == "dimension_position":
-        return base | {"value": lead["median"], "source": "median", "reference": ctx.group}
+        return base | {
+            "value": lead["median"],
+            "source": "median",
+            "group": ctx.group,
+            "reference": "",
+        }
     if lead["kind"] == "dimension_worsening":
-        return base | {"value": lead["first_score"], "source": "trend",
-                       "reference": str(lead.get("first_year", ""))}
-    return base | {"value": lead["minimum"], "source": "coverage", "reference": "",
-                   "measure": "%", "year": ctx.year + 1}
+        return base | {
+            "value": lead["first_score"],
+            "source": "trend",
+            "reference": str(lead.get("first_year", "")),
+        }
+    return base | {
+        "value": lead["minimum"],
+        "source": "coverage",
+        "reference": "",
+        "measure": "%",
+        "year": ctx.year + 1,
+    }
 
 
 # --- evaluation ------------------------------------------------------------------------------
@@ -246,49 +335,84 @@ def _findings(action: Action, ctx: Context) -> list[Finding]:
     found: list[Finding] = []
     for name in action.triggers:
         found += TRIGGERS[name](ctx, list(action.indicators), action.params)
-    return sorted(found, key=lambda f: (KINDS.index(f["kind"]),
-                                        f["order"] if f["order"] is not None else float("inf"),
-                                        str(f["code"])))
+    return sorted(
+        found,
+        key=lambda f: (
+            KINDS.index(f["kind"]),
+            f["order"] if f["order"] is not None else float("inf"),
+            str(f["code"]),
+        ),
+    )
 
 
 def _action_phrase(action: Action, ctx: Context, findings: Sequence[Finding]) -> Phrase:
     params: dict[str, object] = {"unit_name": ctx.names.get(ctx.unit, ctx.unit)}
     if action.id == "peer_learning":
         best = Counter(str(f.get("best")) for f in findings).most_common(1)[0][0]
-        params |= {"best": ctx.names.get(best, best),
-                   "dimensions": [str(f["code"]) for f in findings]}
+        params |= {
+            "best": ctx.names.get(best, best),
+            "dimensions": ", ".join(str(f["dimension"]) for f in findings),
+        }
     return Phrase(f"rec.action.{action.id}", params)
 
 
-def _recommendation(action: Action, ctx: Context, targets: pd.DataFrame,
-                    findings: list[Finding], rules: RuleSet, lang: str) -> Recommendation:
+def _recommendation(
+    action: Action,
+    ctx: Context,
+    targets: pd.DataFrame,
+    *,
+    findings: list[Finding],
+    rules: RuleSet,
+    lang: str,
+) -> Recommendation:
     tier = str(findings[0]["kind"])
     codes = tuple(dict.fromkeys(str(f["code"]) for f in findings))
     dimension = action.dimension or "+".join(codes)
     evidence = tuple({k: v for k, v in f.items() if k != "sentences"} for f in findings)
     return Recommendation(
-        rule_id=action.id, area=action.area, rank=0, headline=False,
-        priority=PRIORITY.get(tier, 3), tier=tier, unit=ctx.unit,
-        unit_name=ctx.names.get(ctx.unit, ctx.unit), group=ctx.group, year=ctx.year,
-        lead_agency=action.lead, agencies=(action.lead, *action.support), dimension=dimension,
-        indicators=action.indicators or codes, action=_action_phrase(action, ctx, findings),
+        rule_id=action.id,
+        area=action.area,
+        rank=0,
+        headline=False,
+        priority=PRIORITY.get(tier, 3),
+        tier=tier,
+        unit=ctx.unit,
+        unit_name=ctx.names.get(ctx.unit, ctx.unit),
+        group=ctx.group,
+        year=ctx.year,
+        lead_agency=action.lead,
+        agencies=(action.lead, *action.support),
+        dimension=dimension,
+        indicators=action.indicators or codes,
+        action=_action_phrase(action, ctx, findings),
         target=target_of(ctx, targets, findings, rules.horizon),
-        sentences=tuple(p for f in findings for p in f["sentences"]), evidence=evidence,
-        lang=lang, severity=round(1.0 - KINDS.index(tier) / len(KINDS), 4),
+        sentences=tuple(p for f in findings for p in f["sentences"]),
+        evidence=evidence,
+        lang=lang,
+        severity=round(1.0 - KINDS.index(tier) / len(KINDS), 4),
         scope_kind="dimension" if not action.indicators else "indicator",
-        scope="+".join(codes))
+        scope="+".join(codes),
+    )
 
 
-def evaluate(rules: RuleSet, ctx: Context, targets: pd.DataFrame, lang: str = "id"
-             ) -> list[Recommendation]:
+def evaluate(
+    rules: RuleSet, ctx: Context, targets: pd.DataFrame, lang: str = "id"
+) -> list[Recommendation]:
     """Every action with findings, ranked, numbered, headline list marked."""
-    recs = [_recommendation(a, ctx, targets, f, rules, lang)
-            for a in rules.actions if (f := _findings(a, ctx))]
+    recs = [
+        _recommendation(a, ctx, targets, findings=f, rules=rules, lang=lang)
+        for a in rules.actions
+        if (f := _findings(a, ctx))
+    ]
 
     def key(r: Recommendation) -> tuple[object, ...]:
         order = r.evidence[0].get("order")
-        return (KINDS.index(r.tier), order if isinstance(order, int | float) else float("inf"),
-                -len(r.evidence), r.rule_id)
+        return (
+            KINDS.index(r.tier),
+            order if isinstance(order, int | float) else float("inf"),
+            -len(r.evidence),
+            r.rule_id,
+        )
 
     recs.sort(key=key)
     urgent = sum(r.tier in ATTENTION_KINDS for r in recs)
@@ -300,10 +424,16 @@ def _numbered(rec: Recommendation, rank: int, headline: bool) -> Recommendation:
     return Recommendation(**{**rec.__dict__, "rank": rank, "headline": headline})
 
 
-def recommend(results: Results, *, year: int, lang: str = "id",
-              rules: RuleSet | Path | str | None = None, unit: str | None = None,
-              city: str | None = None,
-              settings: AnalysisSettings = DEFAULT_SETTINGS) -> list[Recommendation]:
+def recommend(
+    results: Results,
+    *,
+    year: int,
+    lang: str = "id",
+    rules: RuleSet | Path | str | None = None,
+    unit: str | None = None,
+    city: str | None = None,
+    settings: AnalysisSettings = DEFAULT_SETTINGS,
+) -> list[Recommendation]:
     """Ranked recommendations for ``unit`` (a city — the home city by default — or a kecamatan)
     in ``year``; ``city`` is an alias of ``unit``.  ``rules``: a RuleSet, a TOML path, or None
     for the packaged rules.  ``lang`` picks the language of indicator names and measure units

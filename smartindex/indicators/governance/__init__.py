@@ -1,4 +1,5 @@
-"""Smart Governance: the SQL files of its indicators (one per catalogue code) and its entry points."""
+"""Smart Governance:
+the SQL files of its indicators (one per catalogue code) and its entry points."""
 
 from __future__ import annotations
 

@@ -1,0 +1,78 @@
+"""Operasi / Operations: open backlog, service levels and sources of the live complaint tickets.
+
+The live part is a fragment that reruns itself every ``REFRESH`` seconds (no full page reload);
+every figure comes from ``smartindex.ops.snapshot``; this page only labels and lays out.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import common
+from smartindex import ops
+from smartindex.config import Settings
+from smartindex.display import operations as view
+from smartindex.display.i18n import format_number, t
+from smartindex.display.markdown import escape_markdown
+
+REFRESH = 15
+METRICS = ("open", "overdue", "at_risk", "received_today", "resolved_today", "quarantined")
+STAGE_COLS = ("ticket_code", "stage", "agency", "kecamatan", "kelurahan", "due_at")
+OLDEST = ("ticket_code", "category", "agency", "kecamatan", "kelurahan", "status", "created_at")
+LEAGUE = ("kelurahan", "kecamatan", "resolved", "median_hours", "p90_hours")
+SLA = ("stage", "profile", "unit", "limit", "default_limit", "citation")
+res, lang = common.results(), common.view().lang
+store = ops.Store(ops.default_store(Settings.from_env().db_path))
+st.title(t("ops.title", lang))
+
+
+def section(key: str, frame, names: tuple[str, ...], note: str | None = None) -> None:
+    """A heading and a table (stage keys named, kecamatan/kelurahan names next to codes)."""
+    st.subheader(t(key, lang))
+    frame = view.labelled_stages(view.with_names(frame, res.unit_name), lang)
+    common.table(frame, lang, labels=view.columns(names, lang), decimals={"elapsed_share": 2})
+    if note:
+        st.caption(t(note, lang))
+
+
+@st.fragment(run_every=REFRESH)
+def live() -> None:
+    if not store.root.is_dir():
+        st.info(t("ops.no_store", lang, path=escape_markdown(store.root)))
+        return
+    snap = ops.snapshot(store)
+    st.caption(t("ops.caption", lang, seconds=REFRESH, clock=f"{snap.now:%Y-%m-%d %H:%M}"))
+    for col, key in zip(st.columns(len(METRICS)), METRICS, strict=True):
+        col.metric(t(f"ops.metric.{key}", lang), format_number(snap.totals[key], lang, 0))
+    st.subheader(t("ops.sources", lang))
+    for line in view.source_lines(snap.sources, lang):
+        st.markdown(line)
+    backlogs = ((snap.backlog_agency, "agency", None), (snap.backlog_kecamatan, "kecamatan", 1))
+    for col, (frame, name, names) in zip(st.columns(2), backlogs, strict=True):
+        col.subheader(t(f"ops.backlog_{name}", lang))
+        with col:
+            common.chart(
+                view.backlog_chart(
+                    frame,
+                    frame.columns[0],
+                    lang,
+                    label=t(f"ops.col.{name}", lang),
+                    name_of=res.unit_name if names else None,
+                )
+            )
+    st.subheader(t("ops.map", lang))
+    common.chart(view.ticket_map(snap.open_points, res.shapes, lang))
+    section("ops.overdue", snap.overdue, ("ticket_code", "late_hours", *STAGE_COLS[1:]))
+    section("ops.at_risk", snap.at_risk, ("ticket_code", "elapsed_share", *STAGE_COLS[1:]))
+    section("ops.oldest", snap.oldest_open, (*OLDEST, "age_days"))
+    st.subheader(t("ops.compliance", lang))
+    common.table(view.compliance_table(snap.compliance, lang), lang)
+    st.caption(t("ops.compliance_note", lang))
+    section("ops.league", snap.league, LEAGUE, note="ops.league_note")
+    with st.expander(t("ops.stages", lang)):
+        section("ops.stages", snap.stages.rename(columns={"key": "stage"}), SLA)
+        section("ops.sla_defaults", snap.sla_defaults, ("stage", "category", "tickets"))
+        section("ops.quarantine", snap.quarantine, ("reason", "records"))
+
+
+live()

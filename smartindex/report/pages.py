@@ -1,0 +1,376 @@
+"""Report pages added for a publishable annual report: the one-page scorecard, the kecamatan
+map, the headline/annex split of the recommendations and the indicator fact sheets.
+
+Numbers come from the status model's scorecard (:mod:`smartindex.analysis.scorecard`), the
+published scores and uncertainty ranks; nothing is scored here.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from smartindex.analysis.districts import district_map_values
+from smartindex.analysis.scorecard import Scorecard, district_table, trend_series
+from smartindex.display import charts, maps
+from smartindex.display.i18n import t
+from smartindex.display.numbers import (
+    MISSING,
+    as_number,
+    format_count,
+    format_measure,
+    format_number,
+    format_percent,
+    format_signed,
+    is_missing,
+)
+from smartindex.display.status import RecView
+from smartindex.report.provenance import basis_word, source_line
+from smartindex.report.sections import band_cell, rec_title, table, trend_word
+from smartindex.scoring.results import INDEX_CODE, Results
+
+FACT_W, FACT_H = 250, 120
+MAP_W, MAP_H = 380, 300
+ATTENTION_SHOWN = 8
+DIRECTION_KEYS = {True: "report.direction_up", False: "report.direction_down"}
+
+
+# --- the scorecard page ------------------------------------------------------------------------
+
+
+def _score_row(results: Results, code: str, year: int) -> dict[str, float | None]:
+    s = results.scores
+    hit = s[
+        (s["comparison"] == "cities")
+        & (s["unit"] == results.city)
+        & (s["code"] == code)
+        & (s["year"] == year)
+    ]
+    if hit.empty:
+        return {"score": None, "rank": None}
+    row = hit.iloc[0]
+    return {"score": as_number(row["score"]), "rank": as_number(row["rank"])}
+
+
+def rank_interval(results: Results, year: int) -> tuple[float, float] | None:
+    """The index rank's 5–95 % Monte Carlo interval of the home city in ``year``."""
+    u = results.uncertainty
+    if u.empty:
+        return None
+    hit = u[(u["comparison"] == "cities") & (u["unit"] == results.city) & (u["year"] == year)]
+    if hit.empty:
+        return None
+    return float(hit["q05"].iloc[0]), float(hit["q95"].iloc[0])
+
+
+def _rank_change(now: float | None, before: float | None, lang: str) -> str:
+    """Places gained (+, rank number fell) or lost (−)."""
+    if now is None or before is None:
+        return MISSING
+    return format_signed(before - now, lang, 0)
+
+
+def scorecard_rows(results: Results, card: Scorecard) -> list[dict[str, Any]]:
+    """Index and dimensions: score and rank this year and last year (numbers, not text)."""
+    prev = card.year - 1
+    rows = [{"code": INDEX_CODE, "name": t("level.index", card.lang), **card.overall}]
+    rows += card.dimensions.to_dict("records")
+    out = []
+    for r in rows:
+        before = _score_row(results, str(r["code"]), prev)
+        out.append(
+            {
+                "code": str(r["code"]),
+                "name": str(r["name"]),
+                "score": as_number(r.get("score")),
+                "rank": as_number(r.get("rank")),
+                "n_units": as_number(r.get("n_units")),
+                "prev_score": before["score"],
+                "prev_rank": before["rank"],
+                "band": r.get("band"),
+                "arrow": r.get("arrow"),
+                "verdict": r.get("verdict"),
+            }
+        )
+    return out
+
+
+def _thresholds(card: Scorecard) -> dict[str, Any]:
+    lang = card.lang
+    rows = []
+    for b in card.bands.to_dict("records"):
+        lo, hi = float(b["lower"]), float(b["upper"])
+        if math.isinf(hi):
+            rng = f"≥ {format_number(lo, lang, 0)}%"
+        elif lo <= 0:
+            rng = f"< {format_number(hi, lang, 0)}%"
+        else:
+            rng = f"{format_number(lo, lang, 0)}% – < {format_number(hi, lang, 0)}%"
+        rows.append([band_cell(b[f"label_{lang}"], card), rng])
+    return table([t("col.status", lang), t("report.sc.threshold", lang)], rows, [1.4, 1.6], "ll")
+
+
+def _attention(results: Results, card: Scorecard) -> dict[str, Any]:
+    lang = card.lang
+    rows = [
+        [
+            str(r["name"]),
+            format_measure(r["value"], r.get("unit"), lang, typeset=True),
+            format_measure(r["target"], "", lang, typeset=True),
+            format_percent(r["achievement"], lang, 0),
+            band_cell(r["band"], card),
+            trend_word(r.get("arrow"), r.get("verdict"), lang),
+        ]
+        for r in card.attention.head(ATTENTION_SHOWN).to_dict("records")
+    ]
+    header = [
+        t(k, lang)
+        for k in (
+            "level.indicator",
+            "col.value",
+            "col.target",
+            "col.achievement",
+            "col.status",
+            "col.trend",
+        )
+    ]
+    return table(header, rows, [4.2, 1.4, 1.1, 1.1, 1.4, 1.5], "lrrrll")
+
+
+def scorecard_section(results: Results, card: Scorecard) -> dict[str, Any]:
+    """One page: index and dimensions this year vs last, rank and its change and interval,
+    grades with their thresholds, and the needs-attention list."""
+    lang, prev = card.lang, card.year - 1
+    body = []
+    for r in scorecard_rows(results, card):
+        rank = (
+            t(
+                "col.rank_of",
+                lang,
+                rank=format_number(r["rank"], lang, 0),
+                n=format_number(r["n_units"], lang, 0),
+            )
+            if r["rank"] is not None and r["n_units"] is not None
+            else MISSING
+        )
+        change = (
+            format_signed(r["score"] - r["prev_score"], lang)
+            if r["score"] is not None and r["prev_score"] is not None
+            else MISSING
+        )
+        body.append(
+            [
+                {"t": r["name"], "b": r["code"] == INDEX_CODE},
+                format_number(r["prev_score"], lang, 1),
+                {"t": format_number(r["score"], lang, 1), "b": True},
+                change,
+                format_number(r["prev_rank"], lang, 0),
+                rank,
+                _rank_change(r["rank"], r["prev_rank"], lang),
+                band_cell(r["band"], card),
+                trend_word(r["arrow"], r["verdict"], lang),
+            ]
+        )
+    header = [
+        t("col.dimension", lang),
+        t("report.sc.score_year", lang, year=prev),
+        t("report.sc.score_year", lang, year=card.year),
+        t("report.sc.change", lang),
+        t("report.sc.rank_year", lang, year=prev),
+        t("report.sc.rank_year", lang, year=card.year),
+        t("report.sc.rank_change", lang),
+        t("col.status", lang),
+        t("col.trend", lang),
+    ]
+    interval = rank_interval(results, card.year)
+    rank_note = (
+        t(
+            "report.sc.interval",
+            lang,
+            rank=format_number(card.overall.get("rank"), lang, 0),
+            lo=format_number(interval[0], lang, 0),
+            hi=format_number(interval[1], lang, 0),
+        )
+        if interval
+        else ""
+    )
+    years = [y for y in (prev, card.year) if y in results.years]
+    return {
+        "intro": t("report.sc.intro", lang, year=card.year, prev=prev),
+        "table": table(header, body, [2.6, 1, 1, 1, 1, 1.2, 1, 1.4, 1.5], "lrrrrrrll")
+        | {"source": source_line(results, lang=lang, years=years, scores=True)},
+        "rank_note": rank_note,
+        "headline": str(card.overall.get("headline_text") or ""),
+        "thresholds": _thresholds(card),
+        "threshold_note": card.band_note,
+        "attention": _attention(results, card)
+        | {"source": source_line(results, lang=lang, years=[card.year], targets=True)},
+        "attention_note": t(
+            "report.sc.attention_note",
+            lang,
+            n=format_count(len(card.attention), lang),
+            k=format_count(min(ATTENTION_SHOWN, len(card.attention)), lang),
+        ),
+    }
+
+
+# --- the kecamatan map -------------------------------------------------------------------------
+
+
+def district_map(results: Results, card: Scorecard, figures: dict[str, Any]) -> dict[str, Any]:
+    """A choropleth of the kecamatan index (boundary polygons of ``Results.shapes``)."""
+    lang = card.lang
+    values = district_map_values(results, year=card.year, code=INDEX_CODE)
+    figures["map-index"] = maps.district_map(
+        results.shapes,
+        values,
+        lang=lang,
+        measure=t("level.index", lang),
+        width=MAP_W,
+        height=MAP_H,
+    )
+    kec = list(values["unit"])
+    return {
+        "chart": "charts/map-index.svg",
+        "caption": t("report.map_caption", lang, year=card.year),
+        "source": source_line(results, lang=lang, years=[card.year], units=kec, scores=True),
+        "scale_note": t("report.district_scale", lang),
+    }
+
+
+# --- recommendations ---------------------------------------------------------------------------
+
+
+def recommendation_annex(results: Results, recs: list[RecView], lang: str) -> dict[str, Any]:
+    """The recommendations that are not headlines, as one table."""
+    rest = [r for r in recs if not r.headline]
+    rows = [
+        [
+            format_count(r.priority, lang),
+            rec_title(r, results.catalogue, lang),
+            r.text,
+            r.target_text or MISSING,
+            ", ".join(r.agencies) or MISSING,
+        ]
+        for r in rest
+    ]
+    header = [
+        t("col.priority", lang),
+        t("report.rec.area", lang),
+        t("report.rec.action", lang),
+        t("col.target", lang),
+        t("col.agency", lang),
+    ]
+    return {
+        "intro": t("report.rec.annex_intro", lang, n=format_count(len(rest), lang)),
+        "table": table(header, rows, [0.9, 2, 5, 3.4, 1.4], "cllll")
+        | {"source": t("report.rec.source", lang)},
+    }
+
+
+# --- indicator fact sheets ---------------------------------------------------------------------
+
+
+def _spread(results: Results, code: str, year: int, lang: str, unit: str) -> str:
+    kec = district_table(results, year=year, code=code).dropna(subset=["value"])
+    if kec.empty:
+        return t("report.fact.no_spread", lang)
+    best, worst = kec.iloc[0], kec.iloc[-1]
+    return t(
+        "report.fact.spread",
+        lang,
+        n=format_count(len(kec), lang),
+        best=best["name"],
+        best_value=format_measure(best["value"], unit, lang, typeset=True),
+        worst=worst["name"],
+        worst_value=format_measure(worst["value"], unit, lang, typeset=True),
+    )
+
+
+def fact_sheet(
+    results: Results, card: Scorecard, row: dict[str, Any], figures: dict[str, Any]
+) -> dict[str, Any]:
+    """Half a page on one indicator: definition, source, series with target path, spread."""
+    lang, code = card.lang, str(row["code"])
+    ind = results.catalogue.indicator(code)
+    unit = ind.unit_label(lang)
+    series = trend_series(results, code=code)
+    series = series[series["year"] <= card.year]
+    valued = series.dropna(subset=["value"])
+    chart = None
+    if len(valued) >= 2:
+        name = f"fact-{code}"
+        figures[name] = charts.trend_chart(
+            series[["year", "value", "target"]].assign(series=card.unit_name),
+            lang,
+            y_title=unit,
+            width=FACT_W,
+            height=FACT_H,
+        )
+        chart = f"charts/{name}.svg"
+    iv = results.indicator_values
+    own = iv[(iv["unit"] == results.city) & (iv["code"] == code) & (iv["year"] == card.year)]
+    prov = own.iloc[0].to_dict() if len(own) else {}
+    years = [int(y) for y in valued["year"]]
+    coverage = as_number(prov.get("coverage"))
+    definition = str(getattr(ind, f"description_{lang}", "") or ind.description or "")
+    pairs = [
+        [t("report.definition", lang), definition or MISSING],
+        [
+            t("col.measure_unit", lang),
+            f"{unit} · {t(DIRECTION_KEYS[ind.direction > 0], lang)}",
+        ],
+        [t("col.value", lang), format_measure(row.get("value"), unit, lang, typeset=True)],
+        [
+            t("col.target", lang),
+            format_measure(row.get("target"), unit, lang, typeset=True)
+            + (
+                " " + t("report.fact.target_synthetic", lang)
+                if bool(row.get("target_synthetic"))
+                else ""
+            )
+            if not is_missing(row.get("target"))
+            else MISSING,
+        ],
+        [t("report.fact.spread_label", lang), _spread(results, code, card.year, lang, unit)],
+        [
+            t("col.coverage", lang),
+            t(
+                "report.fact.coverage",
+                lang,
+                share=format_percent(100 * coverage, lang, 0) if coverage is not None else MISSING,
+                n=format_count(len(years), lang),
+                first=years[0] if years else MISSING,
+                last=years[-1] if years else MISSING,
+            ),
+        ],
+        [t("report.fact.basis", lang), basis_word(prov.get("official_share"), lang)],
+    ]
+    return {
+        "title": f"{row['name']}",
+        "code": code,
+        "pairs": pairs,
+        "chart": chart,
+        "caption": t(
+            "report.fact.caption",
+            lang,
+            first=years[0] if years else card.year,
+            last=years[-1] if years else card.year,
+        )
+        if len(years) >= 2
+        else t("report.fact.one_year", lang),
+        "source": source_line(
+            results, lang=lang, codes=[code], years=years or [card.year], targets=True
+        ),
+    }
+
+
+def fact_sheets(results: Results, card: Scorecard, figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """One fact sheet per indicator, in dimension order."""
+    order = {d: i for i, d in enumerate(card.dimensions["code"])}
+    rows = card.indicators.assign(_o=card.indicators["dimension"].map(order)).sort_values(
+        ["_o", "code"]
+    )
+    return [
+        fact_sheet(results, card, r, figures) for r in rows.drop(columns="_o").to_dict("records")
+    ]
