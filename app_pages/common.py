@@ -186,7 +186,8 @@ def view() -> View:
 
 def table(frame: pd.DataFrame, lang: str, **kwargs: object) -> object:
     """A read-only table whose numbers read in ``lang`` and still sort numerically
-    (``kwargs``: :func:`smartindex.display.labels.display_table` keywords, plus ``column_config``)."""
+    (``kwargs``: :func:`smartindex.display.labels.display_table` keywords, plus
+    ``column_config``)."""
     config = kwargs.pop("column_config", None)
     return st.dataframe(views.display_table(frame, lang, **kwargs),  # type: ignore[arg-type]
                         hide_index=True, width="stretch", column_config=config)

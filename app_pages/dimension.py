@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import common
+from app_pages import common, state
 from smartindex.analysis.trends import DEFAULT_SETTINGS
 from smartindex.display import charts
 from smartindex.display import labels as views
@@ -13,6 +13,7 @@ from smartindex.display.i18n import band_light, format_number, t, trend_text
 v = common.view()
 card = common.scorecard(year=v.year, unit=v.unit, lang=v.lang)
 names = dict(zip(card.dimensions["code"], card.dimensions["name"], strict=True))
+state.control("dim", list(names))
 dim = st.selectbox(t("dimension.pick", v.lang), list(names), format_func=names.get, key="dim")
 legend = list(card.bands[f"label_{v.lang}"])
 row = card.dimensions.set_index("code").loc[dim]
@@ -56,12 +57,12 @@ picked = st.dataframe(views.display_table(table, v.lang, labels=labels,
 rows = picked.selection.rows if picked else []
 codes = list(ind["code"])
 labels = dict(zip(ind["code"], ind["name"], strict=True))
+state.control("ind_pick", codes)
 if rows:
     st.session_state["ind_pick"] = codes[rows[0]]
-elif st.session_state.get("ind_pick") not in codes:
-    st.session_state.pop("ind_pick", None)
 code = st.selectbox(t("dimension.indicator", v.lang), codes, format_func=labels.get,
                     key="ind_pick")
+state.publish("dim", "ind_pick")
 series = common.trend_series(code=code, unit=v.unit)
 unit_label = ind.set_index("code").loc[code, "unit"]
 common.chart(charts.trend_chart(series, v.lang, title=labels[code], y_title=str(unit_label)))

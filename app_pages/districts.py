@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import common
+from app_pages import common, state
 from smartindex.display import charts, maps
 from smartindex.display import labels as views
 from smartindex.display.i18n import dimension_name, t, verdict_name
@@ -20,6 +20,7 @@ names = {INDEX_CODE: t("districts.index", v.lang),
          **{d: dimension_name(res.catalogue, d, v.lang)
             for d in ineq.loc[ineq["level"] == "dimension", "code"]},
          **dict(zip(ind["code"], ind[f"name_{v.lang}"], strict=True))}
+state.control("district_code", list(names), INDEX_CODE)
 code = st.selectbox(t("districts.measure", v.lang), list(names), format_func=names.get,
                     key="district_code")
 table = common.district_table(year=v.year, code=code)
@@ -51,8 +52,9 @@ ind = ind.assign(gini_verdict=[verdict_name(x, v.lang) for x in ind.get("gini_ve
 common.table(ind, v.lang, labels=cols, default_decimals=3)
 
 st.subheader(t("districts.access", v.lang))
-radius = st.select_slider(t("districts.radius", v.lang), [250, 500, 1000], value=500,
-                          key="radius")
+state.control("radius", [250, 500, 1000], 500)
+radius = st.select_slider(t("districts.radius", v.lang), [250, 500, 1000], key="radius")
+state.publish("district_code", "radius")
 shares = common.access(year=v.year, radius_m=float(radius))
 asset_cols = st.columns(2)
 for col, asset in zip(asset_cols, ("wifi_hotspots", "transit_stops"), strict=True):

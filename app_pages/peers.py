@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import common
+from app_pages import common, state
 from smartindex.display import charts
 from smartindex.display.i18n import t
 
@@ -14,6 +14,7 @@ card = common.scorecard(year=v.year, unit=v.city, lang=v.lang)
 st.title(f"{t('page.peers', v.lang)} · {card.unit_name} · {v.year}")
 st.caption(t("peers.title", v.lang))
 levels = {"dimension": t("level.dimension", v.lang), "indicator": t("level.indicator", v.lang)}
+state.control("peer_level", list(levels))
 level = st.radio(t("peers.level", v.lang), list(levels), format_func=levels.get,
                  horizontal=True, key="peer_level")
 dims = dict(zip(card.dimensions["code"], card.dimensions["name"], strict=True))
@@ -21,10 +22,12 @@ cities = res.scores[res.scores["comparison"] == "cities"]
 if level == "dimension":
     names = {"INDEX": t("level.index", v.lang), **dims}
 else:
+    state.control("peer_dim", list(dims))
     dim = st.selectbox(t("col.dimension", v.lang), list(dims), format_func=dims.get,
                        key="peer_dim")
     rows = card.indicators[card.indicators["dimension"] == dim]
     names = dict(zip(rows["code"], rows["name"], strict=True))
+state.publish("peer_level", *(["peer_dim"] if level == "indicator" else []))
 frame = charts.peer_frame(cities, res.regions, city=v.city, year=v.year, names=names)
 if frame.empty:
     st.info(t("warehouse.no_data", v.lang))

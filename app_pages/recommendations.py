@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import common
+from app_pages import common, state
 from smartindex.display import export
 from smartindex.display.i18n import t
 from smartindex.display.labels import dimension_label
@@ -17,12 +17,15 @@ recs = common.recommend(year=v.year, lang=v.lang, unit=v.unit)
 st.title(f"{t('page.recommendations', v.lang)} · {md(res.unit_name(v.unit))} · {v.year}")
 dims = sorted({r.dimension for r in recs if r.dimension})
 agencies = sorted({a for r in recs for a in r.agencies})
+state.control("rec_dims", dims, multi=True)
+state.control("rec_agencies", agencies, multi=True)
 left, right = st.columns(2)
 pick_dims = left.multiselect(t("recs.filter_dimension", v.lang), dims, key="rec_dims",
                              format_func=lambda d: dimension_label(res.catalogue, d, v.lang),
                              placeholder=t("app.choose", v.lang))
 pick_agencies = right.multiselect(t("recs.filter_agency", v.lang), agencies, key="rec_agencies",
                                   placeholder=t("app.choose", v.lang))
+state.publish("rec_dims", "rec_agencies")
 shown = [r for r in recs if (not pick_dims or r.dimension in pick_dims)
          and (not pick_agencies or set(r.agencies) & set(pick_agencies))]
 if not shown:

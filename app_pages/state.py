@@ -15,25 +15,24 @@ import streamlit as st
 
 OPENED = "_url_opened"  # the query string the session was opened with
 TRACKED = "_url_tracked"  # key -> True for multi-valued controls
-SEP = ","
 
 
 def capture() -> None:
     """Remember the opening URL once; keep every tracked widget's value alive."""
     if OPENED not in st.session_state:
-        st.session_state[OPENED] = {k: st.query_params.get(k) for k in st.query_params}
+        st.session_state[OPENED] = {k: st.query_params.get_all(k) for k in st.query_params}
     for key in st.session_state.get(TRACKED, {}):
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
 
 
-def _from_url(raw: str | None, options: Sequence[object], multi: bool) -> object:
-    if raw is None:
+def _from_url(raw: list[str] | None, options: Sequence[object], multi: bool) -> object:
+    """The option(s) named by a URL parameter's values (None when it names none)."""
+    if not raw:
         return None
     if multi:
-        parts = raw.split(SEP) if raw else []
-        return [o for o in options if str(o) in parts]
-    match = [o for o in options if str(o) == raw]
+        return [o for o in options if str(o) in raw]
+    match = [o for o in options if str(o) == raw[-1]]
     return match[0] if match else None
 
 
@@ -59,18 +58,17 @@ def control(
         st.session_state[key] = fallback
 
 
-def encode(value: object) -> str:
-    """A control's value as URL text (lists joined by commas)."""
+def encode(value: object) -> str | list[str]:
+    """A control's value as URL text (a list repeats the parameter: ``?p=a&p=b``)."""
     if isinstance(value, list | tuple):
-        return SEP.join(str(v) for v in value)
-    return str(value)
+        return [str(v) for v in value]
+    return "" if value is None else str(value)
 
 
 def publish(*keys: str) -> None:
     """Write the current values of ``keys`` into the URL (empty values are left out)."""
     for key in keys:
-        value = st.session_state.get(key)
-        text = "" if value is None else encode(value)
+        text = encode(st.session_state.get(key))
         if text:
             st.query_params[key] = text
         elif key in st.query_params:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages import common
+from app_pages import common, state
 from smartindex.analysis.trends import trend_table
 from smartindex.display import charts
 from smartindex.display.i18n import t, trend_text
@@ -16,6 +16,7 @@ res = common.results()
 card = common.scorecard(year=v.year, unit=v.unit, lang=v.lang)
 st.title(f"{t('page.trends', v.lang)} · {card.unit_name}")
 levels = {k: t(f"level.{k}", v.lang) for k in ("indicator", "factor", "dimension", "index")}
+state.control("trend_level", list(levels))
 level = st.radio(t("trends.level", v.lang), list(levels), format_func=levels.get,
                  horizontal=True, key="trend_level")
 ind = card.indicators
@@ -26,11 +27,14 @@ elements = {
     "dimension": dict(zip(card.dimensions["code"], card.dimensions["name"], strict=True)),
     "index": {"INDEX": t("level.index", v.lang)},
 }[level]
+state.control(f"trend_code_{level}", list(elements))
 code = st.selectbox(t("trends.element", v.lang), list(elements), format_func=elements.get,
                     key=f"trend_code_{level}")
 peers = [u for u in common.peer_units() if v.kecamatan is None]
+state.control("trend_peers", peers, multi=True)
 others = st.multiselect(t("page.peers", v.lang), peers, format_func=res.unit_name,
                         key="trend_peers", placeholder=t("app.choose", v.lang))
+state.publish("trend_level", f"trend_code_{level}", "trend_peers")
 frames = [common.trend_series(code=code, unit=u).assign(
     series=res.unit_name(u)) for u in [v.unit, *others]]
 series = pd.concat(frames, ignore_index=True)

@@ -31,10 +31,11 @@ APP = [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py"))]
 SQL = re.compile(r"\b(select\s+.+\s+from|insert\s+into|create\s+table|group\s+by)\b",
                  re.IGNORECASE | re.DOTALL)
 
-KERNEL = frozenset({"config", "errors"})
+KERNEL = frozenset({"config", "errors", "spreadsheet"})
 ALLOWED: dict[str, frozenset[str]] = {
     "config": frozenset(),
     "errors": frozenset(),
+    "spreadsheet": frozenset(),
     "warehouse": KERNEL | {"warehouse"},
     "etl": KERNEL | {"warehouse", "etl"},
     "indicators": KERNEL | {"warehouse", "indicators"},

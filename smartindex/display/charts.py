@@ -9,6 +9,8 @@ a shape or a dash.  Nothing is fetched: maps are points on centroids, no tiles.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 import altair as alt
 import pandas as pd
 
@@ -16,11 +18,34 @@ from smartindex.display.i18n import t, vega_locale
 
 WIDTH = 520
 FONT = "DejaVu Sans, sans-serif"
-HOME_COLOUR = "#b2182b"
+HOME_COLOUR = "#D55E00"
 PEER_COLOUR = "#4d4d4d"
 LINE_COLOUR = "#2166ac"
 NUMBER = ",.1f"
 LABEL_LIMIT = 260  # px of an axis label before Vega truncates it with "…"
+CITY_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#000000", "#F0E442",
+                "#999999")
+"""Okabe–Ito (colour-blind safe) for peer cities, in code order; the home city is always
+:data:`HOME_COLOUR` (vermillion, also Okabe–Ito), so a city keeps its colour on every page."""
+
+
+def city_colours(regions: pd.DataFrame, home: str) -> dict[str, str]:
+    """Display name -> colour of every city (``regions``: ``unit, level, name``): the home
+    city vermillion, the others by code order from :data:`CITY_PALETTE`."""
+    kota = regions[regions["level"] == "kota"].sort_values("unit")
+    names = dict(zip(kota["unit"], kota["name"], strict=True))
+    others = [u for u in names if u != home]
+    out = {names[u]: CITY_PALETTE[i % len(CITY_PALETTE)] for i, u in enumerate(others)}
+    return {names.get(home, home): HOME_COLOUR, **out}
+
+
+def _colour_scale(colours: Mapping[str, str] | None, shown: Iterable[object]) -> alt.Scale:
+    """A fixed name -> colour scale for the names ``shown`` (Okabe–Ito when unknown)."""
+    if not colours:
+        return alt.Scale(range=list(CITY_PALETTE))
+    names = [str(n) for n in dict.fromkeys(shown)]
+    extra = iter(CITY_PALETTE)
+    return alt.Scale(domain=names, range=[colours.get(n) or next(extra) for n in names])
 
 
 def finish(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
@@ -51,9 +76,12 @@ def trend_chart(
     title: str = "",
     y_title: str = "",
     width: int = WIDTH,
-    height: int = 260,
+    height: int = 300,
+    colours: Mapping[str, str] | None = None,
 ) -> alt.TopLevelMixin:
-    """Lines over years: ``year, value`` [+ ``series`` label] [+ ``target`` per year, dashed]."""
+    """Lines over years: ``year, value`` [+ ``series`` label] [+ ``target`` per year, dashed].
+    Several series: one colour and one point shape each, named in a legend (``colours``:
+    series -> colour, e.g. :func:`city_colours`, so a city keeps its colour everywhere)."""
     data = _frame(frame, ("year", "value"))
     if "series" not in data:
         data = data.assign(series=y_title or t("col.value", lang))
@@ -65,8 +93,11 @@ def trend_chart(
         scale=alt.Scale(zero=False),
     )
     many = data["series"].nunique() > 1
+    legend = alt.Legend(orient="bottom", columns=2) if many else None
     series = alt.Color(
-        "series:N", title=t("col.series", lang), legend=alt.Legend() if many else None
+        "series:N", title=t("col.series", lang), legend=legend,
+        scale=_colour_scale(colours, data["series"]) if many else alt.Scale(
+            range=[LINE_COLOUR]),
     )
     tip = [
         alt.Tooltip("series:N", title=t("col.series", lang)),
@@ -76,20 +107,11 @@ def trend_chart(
     base = alt.Chart(data).encode(x=x)
     layers = [
         base.mark_line(strokeWidth=2).encode(y=y, color=series),
-        base.mark_point(filled=True, size=60).encode(
-            y=y, color=series, shape=alt.Shape("series:N", legend=None), tooltip=tip
+        base.mark_point(filled=True, size=60).encode(  # shape + colour: one merged legend
+            y=y, color=series, shape=alt.Shape("series:N", title=t("col.series", lang),
+                                               legend=legend), tooltip=tip
         ),
     ]
-    if many:  # name each line at its end: the series never depends on colour alone
-        layers.append(
-            base.transform_filter("isValid(datum.value)")
-            .transform_window(
-                r="rank()", groupby=["series"], sort=[alt.SortField("year", "descending")]
-            )
-            .transform_filter("datum.r == 1")
-            .mark_text(align="left", dx=6, fontSize=10)
-            .encode(y=y, color=series, text="series:N")
-        )
     if "target" in data and data["target"].notna().any():
         goal = alt.Chart(data.dropna(subset=["target"]).drop_duplicates("year")).encode(x=x)
         ty = alt.Y("target:Q", axis=alt.Axis(format=NUMBER))
@@ -242,9 +264,16 @@ def district_map(
 
 
 def peer_chart(
-    frame: pd.DataFrame, lang: str, *, title: str = "", value_title: str = "", width: int = WIDTH
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    title: str = "",
+    value_title: str = "",
+    width: int = WIDTH,
+    colours: Mapping[str, str] | None = None,
 ) -> alt.TopLevelMixin:
-    """Dot plot per ``label``: one dot per ``city`` (``value``); ``is_home`` is a large diamond."""
+    """Dot plot per ``label``: one dot per ``city`` (``value``) on its own line within the row
+    (no overlap); ``is_home`` is a large diamond; ``colours``: city -> colour."""
     data = _frame(frame, ("label", "city", "value", "is_home"))
     data = data.assign(role=[t("chart.home" if h else "chart.peer", lang) for h in data["is_home"]])
     vt = value_title or t("col.score", lang)
@@ -253,6 +282,7 @@ def peer_chart(
         .mark_point(filled=True, opacity=0.9)
         .encode(
             y=alt.Y("label:N", sort=None, title=None),
+            yOffset=alt.YOffset("city:N"),
             x=alt.X("value:Q", title=vt, axis=alt.Axis(format=NUMBER, labelOverlap=True)),
             shape=alt.Shape(
                 "role:N",
@@ -264,7 +294,8 @@ def peer_chart(
                 ),
             ),
             size=alt.condition("datum.is_home", alt.value(220), alt.value(70)),
-            color=alt.Color("city:N", title=t("col.city", lang), legend=alt.Legend(orient="right")),
+            color=alt.Color("city:N", title=t("col.city", lang), legend=alt.Legend(orient="right"),
+                            scale=_colour_scale(colours, sorted(data["city"]))),
             tooltip=[
                 alt.Tooltip("city:N", title=t("col.city", lang)),
                 alt.Tooltip("label:N", title=t("col.name", lang)),
@@ -272,7 +303,7 @@ def peer_chart(
             ],
         )
     )
-    height = alt.Step(34)
+    height = alt.Step(max(34, 9 * data["city"].nunique()))
     return finish(chart.properties(title=title, width=width, height=height), lang)
 
 
@@ -312,8 +343,8 @@ def inequality_chart(
         .encode(
             x=alt.X("year:O", title=t("col.year", lang), axis=alt.Axis(labelAngle=0)),
             y=alt.Y(
-                "value:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(format=",.2f")
-            ),
+                "value:Q", title=None, scale=alt.Scale(zero=True, nice=True),
+                axis=alt.Axis(format=",.3~g", tickCount=4)),
             tooltip=[
                 alt.Tooltip("measure:N", title=t("col.measure", lang)),
                 alt.Tooltip("year:O", title=t("col.year", lang)),
@@ -338,15 +369,18 @@ def sensitivity_bars(
     names = {"first_order": t("chart.first_order", lang), "total": t("chart.total", lang)}
     long = data.melt(id_vars="assumption", value_vars=list(names), var_name="kind")
     long["kind"] = long["kind"].map(names)
+    base = alt.Chart(long).encode(
+        y=alt.Y("assumption:N", title=None), yOffset=alt.YOffset("kind:N"),
+        x=alt.X("value:Q", title=t("chart.sensitivity_axis", lang),
+                scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=",.1f")))
+    labels = base.mark_text(align="left", dx=3, fontSize=10).encode(  # a 0 reads "0,00"
+        text=alt.Text("value:Q", format=",.2f"))
     chart = (
-        alt.Chart(long)
+        base
         .mark_bar()
         .encode(
-            y=alt.Y("assumption:N", title=None),
-            yOffset=alt.YOffset("kind:N"),
-            x=alt.X("value:Q", title=None, axis=alt.Axis(format=",.2f")),
-            color=alt.Color("kind:N", title=None, scale=alt.Scale(range=[LINE_COLOUR, "#9ecae1"])),
-            opacity=alt.Opacity("kind:N", legend=None, scale=alt.Scale(range=[1.0, 0.7])),
+            color=alt.Color("kind:N", title=None, legend=alt.Legend(orient="bottom"),
+                            scale=alt.Scale(range=[LINE_COLOUR, "#9ecae1"])),
             tooltip=[
                 alt.Tooltip("assumption:N", title=t("report.assumption", lang)),
                 alt.Tooltip("kind:N", title=t("col.measure", lang)),
@@ -355,7 +389,8 @@ def sensitivity_bars(
         )
     )
     height = 44 * max(data["assumption"].nunique(), 1)
-    return finish(chart.properties(title=title, width=width, height=height), lang)
+    return finish(alt.layer(chart, labels).properties(title=title, width=width, height=height),
+                  lang)
 
 
 def change_chart(
@@ -368,8 +403,19 @@ def change_chart(
     rule = base.mark_rule(color="#999999").encode(
         x=alt.X("before:Q", title=t("col.score", lang), axis=alt.Axis(format=NUMBER)), x2="after:Q"
     )
-    before = base.mark_point(shape="circle", size=60, color=PEER_COLOUR).encode(x="before:Q")
-    after = base.mark_point(shape="diamond", filled=True, size=90, color=HOME_COLOUR).encode(
+    kinds = [t("col.before", lang), t("col.after", lang)]
+    key = alt.Scale(domain=kinds, range=[PEER_COLOUR, HOME_COLOUR])
+    shapes = alt.Scale(domain=kinds, range=["circle", "diamond"])
+    before = (
+        base.transform_calculate(kind=f"'{kinds[0]}'")
+        .mark_point(size=60, filled=False)
+        .encode(x="before:Q", color=alt.Color("kind:N", title=None, scale=key),
+                shape=alt.Shape("kind:N", title=None, scale=shapes))
+    )
+    after = base.transform_calculate(kind=f"'{kinds[1]}'").mark_point(
+        filled=True, size=90).encode(
+        color=alt.Color("kind:N", title=None, scale=key),
+        shape=alt.Shape("kind:N", title=None, scale=shapes),
         x="after:Q",
         tooltip=[
             alt.Tooltip("label:N", title=t("col.name", lang)),

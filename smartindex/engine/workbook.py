@@ -15,41 +15,9 @@ from typing import Any
 
 import pandas as pd
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from smartindex.spreadsheet import neutralise
+
 SHEET_LIMIT = 31
-
-
-def neutralise_value(value: Any) -> Any:
-    """Prefix ' to a string that starts like a formula; anything else is returned as is."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _is_text(col: pd.Series) -> bool:
-    dtype = col.dtype
-    return bool(
-        pd.api.types.is_object_dtype(dtype)
-        or isinstance(dtype, pd.CategoricalDtype)
-        or pd.api.types.is_string_dtype(dtype)
-    )
-
-
-def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy with text cells, column headers and index labels neutralised."""
-    out = frame.copy()
-    for col in out.columns:
-        if _is_text(out[col]):
-            out[col] = out[col].astype(object).map(neutralise_value)
-    out.columns = pd.Index([neutralise_value(c) for c in out.columns])
-    if isinstance(out.index, pd.MultiIndex):
-        levels: list[Any] = [lv.map(neutralise_value) for lv in out.index.levels]
-        out.index = out.index.set_levels(levels, verify_integrity=False)
-        out.index.names = [neutralise_value(n) for n in out.index.names]
-    elif not isinstance(out.index, pd.RangeIndex):
-        out.index = out.index.map(neutralise_value)
-        out.index.name = neutralise_value(out.index.name)
-    return out
 
 
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:

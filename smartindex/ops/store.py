@@ -412,6 +412,8 @@ def compact(store: Store) -> Compaction:
     (the fold is idempotent), so nothing is lost or counted twice.  The caller holds the
     ingest lock (batches are only added under it).
     """
+    for leftover in [*store.batches.glob(".tmp-*"), *store.compacted.glob(".tmp-*")]:
+        leftover.unlink(missing_ok=True)  # half-written by a killed writer (we hold the lock)
     batches, states = store.batch_files(), store.state_files()
     old_events = store.compacted_event_files()
     if not batches and len(states) <= 1 and len(old_events) <= 1:

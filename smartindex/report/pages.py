@@ -10,9 +10,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import pandas as pd
+
 from smartindex.analysis.districts import district_map_values
-from smartindex.analysis.scorecard import Scorecard, district_table, trend_series
-from smartindex.display import charts, maps
+from smartindex.analysis.scorecard import Scorecard
+from smartindex.display import maps
+from smartindex.display.charts import NUMBER
 from smartindex.display.i18n import t
 from smartindex.display.numbers import (
     MISSING,
@@ -25,11 +28,13 @@ from smartindex.display.numbers import (
     is_missing,
 )
 from smartindex.display.status import RecView
+from smartindex.indicators.access import kecamatan_units
 from smartindex.report.provenance import basis_word, source_line
 from smartindex.report.sections import band_cell, rec_title, table, trend_word
 from smartindex.scoring.results import INDEX_CODE, Results
 
-FACT_W, FACT_H = 250, 120
+FACT_W, FACT_H = 230, 110
+ACCENT = "#1d4e89"
 MAP_W, MAP_H = 380, 300
 ATTENTION_SHOWN = 8
 DIRECTION_KEYS = {True: "report.direction_up", False: "report.direction_down"}
@@ -271,11 +276,70 @@ def recommendation_annex(results: Results, recs: list[RecView], lang: str) -> di
 # --- indicator fact sheets ---------------------------------------------------------------------
 
 
-def _spread(results: Results, code: str, year: int, lang: str, unit: str) -> str:
-    kec = district_table(results, year=year, code=code).dropna(subset=["value"])
+def fact_chart(series: pd.DataFrame, lang: str, *, y_title: str) -> dict[str, Any]:
+    """A small Vega-Lite line of ``year, value`` with the ``target`` path dashed (a plain spec:
+    fifty of them are built per report, Altair's object model is too slow for that)."""
+    rows = [
+        {"year": int(r["year"]), "value": as_number(r["value"]), "target": as_number(r["target"])}
+        for r in series.to_dict("records")
+    ]
+    x = {"field": "year", "type": "ordinal", "title": None, "axis": {"labelAngle": 0}}
+
+    def y(field: str) -> dict[str, Any]:
+        return {
+            "field": field,
+            "type": "quantitative",
+            "title": y_title,
+            "scale": {"zero": False},
+            "axis": {"format": NUMBER, "tickCount": 4},
+        }
+
+    layers: list[dict[str, Any]] = [
+        {
+            "mark": {"type": "line", "color": ACCENT, "strokeWidth": 2},
+            "encoding": {"x": x, "y": y("value")},
+        },
+        {
+            "mark": {"type": "point", "filled": True, "color": ACCENT, "size": 30},
+            "encoding": {"x": x, "y": y("value")},
+        },
+    ]
+    if any(r["target"] is not None for r in rows):
+        layers.append(
+            {
+                "transform": [{"filter": "isValid(datum.target)"}],
+                "mark": {"type": "line", "color": "#555555", "strokeDash": [5, 3]},
+                "encoding": {"x": x, "y": y("target")},
+            }
+        )
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "data": {"values": rows},
+        "width": FACT_W,
+        "height": FACT_H,
+        "layer": layers,
+        "config": {
+            "view": {"stroke": None},
+            "axis": {"labelFontSize": 10, "titleFontSize": 10, "gridOpacity": 0.4},
+        },
+    }
+
+
+def _kecamatan_spread(results: Results, year: int) -> pd.DataFrame:
+    """``code, unit, name, value`` of the home city's kecamatan in ``year``."""
+    kec = kecamatan_units(results.regions, results.city)[["unit", "name"]]
+    iv = results.indicator_values
+    own = iv[(iv["year"] == year) & iv["unit"].isin(kec["unit"]) & iv["value"].notna()]
+    return own[["code", "unit", "value"]].merge(kec, on="unit")
+
+
+def _spread(kec: pd.DataFrame, direction: int, lang: str, unit: str) -> str:
     if kec.empty:
         return t("report.fact.no_spread", lang)
-    best, worst = kec.iloc[0], kec.iloc[-1]
+    ranked = kec.assign(_k=kec["value"] * direction).sort_values(
+        ["_k", "unit"], ascending=[False, True]
+    )
+    best, worst = ranked.iloc[0], ranked.iloc[-1]
     return t(
         "report.fact.spread",
         lang,
@@ -288,51 +352,49 @@ def _spread(results: Results, code: str, year: int, lang: str, unit: str) -> str
 
 
 def fact_sheet(
-    results: Results, card: Scorecard, row: dict[str, Any], figures: dict[str, Any]
+    results: Results,
+    card: Scorecard,
+    row: dict[str, Any],
+    frames: dict[str, pd.DataFrame],
+    figures: dict[str, Any],
 ) -> dict[str, Any]:
     """Half a page on one indicator: definition, source, series with target path, spread."""
     lang, code = card.lang, str(row["code"])
     ind = results.catalogue.indicator(code)
     unit = ind.unit_label(lang)
-    series = trend_series(results, code=code)
+    own = frames["city"][frames["city"]["code"] == code]
+    targets = frames["targets"][frames["targets"]["code"] == code][["year", "target"]]
+    series = own[["year", "value"]].merge(targets, on="year", how="outer").sort_values("year")
     series = series[series["year"] <= card.year]
     valued = series.dropna(subset=["value"])
+    years = [int(y) for y in valued["year"]]
     chart = None
     if len(valued) >= 2:
-        name = f"fact-{code}"
-        figures[name] = charts.trend_chart(
-            series[["year", "value", "target"]].assign(series=card.unit_name),
-            lang,
-            y_title=unit,
-            width=FACT_W,
-            height=FACT_H,
-        )
-        chart = f"charts/{name}.svg"
-    iv = results.indicator_values
-    own = iv[(iv["unit"] == results.city) & (iv["code"] == code) & (iv["year"] == card.year)]
-    prov = own.iloc[0].to_dict() if len(own) else {}
-    years = [int(y) for y in valued["year"]]
+        figures[f"fact-{code}"] = fact_chart(series, lang, y_title=unit)
+        chart = f"charts/fact-{code}.svg"
+    now = own[own["year"] == card.year]
+    prov = now.iloc[0].to_dict() if len(now) else {}
     coverage = as_number(prov.get("coverage"))
     definition = str(getattr(ind, f"description_{lang}", "") or ind.description or "")
+    target = (
+        MISSING
+        if is_missing(row.get("target"))
+        else format_measure(row.get("target"), unit, lang, typeset=True)
+        + (
+            " " + t("report.fact.target_synthetic", lang)
+            if bool(row.get("target_synthetic"))
+            else ""
+        )
+    )
     pairs = [
         [t("report.definition", lang), definition or MISSING],
-        [
-            t("col.measure_unit", lang),
-            f"{unit} · {t(DIRECTION_KEYS[ind.direction > 0], lang)}",
-        ],
+        [t("col.measure_unit", lang), f"{unit} · {t(DIRECTION_KEYS[ind.direction > 0], lang)}"],
         [t("col.value", lang), format_measure(row.get("value"), unit, lang, typeset=True)],
+        [t("col.target", lang), target],
         [
-            t("col.target", lang),
-            format_measure(row.get("target"), unit, lang, typeset=True)
-            + (
-                " " + t("report.fact.target_synthetic", lang)
-                if bool(row.get("target_synthetic"))
-                else ""
-            )
-            if not is_missing(row.get("target"))
-            else MISSING,
+            t("report.fact.spread_label", lang),
+            _spread(frames["kec"][frames["kec"]["code"] == code], ind.direction, lang, unit),
         ],
-        [t("report.fact.spread_label", lang), _spread(results, code, card.year, lang, unit)],
         [
             t("col.coverage", lang),
             t(
@@ -346,19 +408,17 @@ def fact_sheet(
         ],
         [t("report.fact.basis", lang), basis_word(prov.get("official_share"), lang)],
     ]
+    caption = (
+        t("report.fact.caption", lang, first=years[0], last=years[-1])
+        if len(years) >= 2
+        else t("report.fact.one_year", lang)
+    )
     return {
-        "title": f"{row['name']}",
+        "title": str(row["name"]),
         "code": code,
         "pairs": pairs,
         "chart": chart,
-        "caption": t(
-            "report.fact.caption",
-            lang,
-            first=years[0] if years else card.year,
-            last=years[-1] if years else card.year,
-        )
-        if len(years) >= 2
-        else t("report.fact.one_year", lang),
+        "caption": caption,
         "source": source_line(
             results, lang=lang, codes=[code], years=years or [card.year], targets=True
         ),
@@ -366,11 +426,17 @@ def fact_sheet(
 
 
 def fact_sheets(results: Results, card: Scorecard, figures: dict[str, Any]) -> list[dict[str, Any]]:
-    """One fact sheet per indicator, in dimension order."""
+    """One fact sheet per indicator, in the chapters' dimension order."""
+    iv = results.indicator_values
+    tg = results.targets
+    frames = {
+        "city": iv[iv["unit"] == results.city],
+        "targets": tg[tg["unit"] == results.city]
+        if len(tg)
+        else pd.DataFrame(columns=["code", "year", "target"]),
+        "kec": _kecamatan_spread(results, card.year),
+    }
     order = {d: i for i, d in enumerate(card.dimensions["code"])}
-    rows = card.indicators.assign(_o=card.indicators["dimension"].map(order)).sort_values(
-        ["_o", "code"]
-    )
-    return [
-        fact_sheet(results, card, r, figures) for r in rows.drop(columns="_o").to_dict("records")
-    ]
+    rows = card.indicators.assign(_o=card.indicators["dimension"].map(order))
+    rows = rows.sort_values(["_o", "code"]).drop(columns="_o")
+    return [fact_sheet(results, card, r, frames, figures) for r in rows.to_dict("records")]

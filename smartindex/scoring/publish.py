@@ -225,6 +225,8 @@ def compute_scores(settings: Settings, *, method_path: Path | None = None,
                    uncertainty_runs: int = 200, seed: int = 2026, progress: bool = False
                    ) -> ScoreRun:
     """Measure all indicators and publish scores, ranks, audit and uncertainty results."""
+    if uncertainty_runs < 0:
+        raise MethodError(f"uncertainty runs must be 0 or more, got {uncertainty_runs}")
     if not Path(settings.db_path).exists():
         raise WarehouseError(f"{settings.db_path}: warehouse not found; run `smartindex etl`")
     setup = load_setup(method_path)

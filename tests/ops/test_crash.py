@@ -110,6 +110,7 @@ def test_kill_during_ingest_then_restart(tmp_path, sim, reference, step, nth):
     same(frames(store), reference)
     compact(store)
     same(frames(store), reference)
+    assert not list(store.batches.glob(".tmp-*"))  # a half-written batch is cleaned up
 
 
 # killed after the events file was renamed in (the state file not yet), or after the first

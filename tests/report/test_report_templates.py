@@ -24,7 +24,10 @@ import pytest
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "smartindex" / "report" / "templates"
 TEMPLATES = sorted(TEMPLATE_DIR.glob("*.typ"))
-LAYOUT_STRINGS = {"DejaVu Sans", "a4", "bold", "data.json", "parts.typ", "b", "band", "1.", "1.1", "A.1", "source"}
+LAYOUT_STRINGS = {
+    "DejaVu Sans", "a4", "bold", "data.json", "parts.typ", "b", "band", "1.", "1.1", "A.1",
+    "source",
+}
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}")
 KEYWORDS = ("let", "set", "show", "import", "include", "if", "for", "while", "return", "context")
 CLOSERS = {"(": ")", "{": "}", "[": "]"}

@@ -79,6 +79,8 @@ def test_missing_warehouse_and_bad_method_are_clear_errors(tmp_path: Path) -> No
     bad.write_text('[normalise]\nmethod = "magic"\n')
     with pytest.raises(MethodError, match=r"normalise\.method"):
         load_setup(bad)
+    with pytest.raises(MethodError, match="runs must be 0 or more, got -5"):
+        compute_scores(Settings(db_path=tmp_path / "nope.duckdb"), uncertainty_runs=-5)
 
 
 def test_prune_framework_keeps_only_branches_with_data() -> None:
