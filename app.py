@@ -24,12 +24,23 @@ PAGES = (  # (file, title key); no icons: Streamlit fetches material icons from 
     ("operations", "page.operations"),
     ("downloads", "page.downloads"),
 )
+# Phone layout (390 px): a chart wider than the screen scrolls inside its own box instead of
+# being cut off or widening the page; headline numbers shrink to fit.
+SCREEN_CSS = """<style>
+[data-testid="stVegaLiteChart"], [data-testid="stFullScreenFrame"] {max-width: 100%;
+  overflow-x: auto;}
+@media (max-width: 640px) {[data-testid="stMetricValue"] {font-size: 1.5rem;}}
+@media print {[data-testid="stSidebar"], [data-testid="stHeader"] {display: none;}}
+</style>"""
 
 st.set_page_config(page_title=t("app.name"), layout="wide")  # default favicon: no fetch
+st.html(SCREEN_CSS)
 lang = common.language()
 results = common.results_or_stop(lang)
 common.sidebar(results, lang)
 st.sidebar.caption(t("app.subtitle", lang))
-pages = [st.Page(f"app_pages/{name}.py", title=t(key, lang), url_path=name, default=(i == 0))
-         for i, (name, key) in enumerate(PAGES)]
+pages = [
+    st.Page(f"app_pages/{name}.py", title=t(key, lang), url_path=name, default=(i == 0))
+    for i, (name, key) in enumerate(PAGES)
+]
 st.navigation(pages).run()

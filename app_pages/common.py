@@ -91,8 +91,9 @@ _LIBRARY: dict[str, Callable[..., object]] = {}
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def _on_results(name: str, key: tuple[str, float], args: tuple[object, ...],
-                kwargs: dict[str, object]) -> object:
+def _on_results(
+    name: str, key: tuple[str, float], args: tuple[object, ...], kwargs: dict[str, object]
+) -> object:
     return _LIBRARY[name](_results(*key), *args, **kwargs)
 
 
@@ -126,8 +127,7 @@ def scorecard(*, year: int, unit: str | None = None, lang: str) -> Scorecard:
 
 def recommend(*, year: int, lang: str, unit: str | None = None) -> list[RecView]:
     """Ranked recommendations for ``unit`` (default: the home city) in words."""
-    return status_words.localise_recommendations(
-        _recommend(year=year, lang=lang, unit=unit), lang)
+    return status_words.localise_recommendations(_recommend(year=year, lang=lang, unit=unit), lang)
 
 
 rescore = on_results(whatif.rescore)
@@ -145,18 +145,28 @@ def language() -> str:
     state.capture()
     state.control("lang", list(i18n.LANGS), i18n.DEFAULT_LANG)
     lang = st.session_state["lang"]
-    st.sidebar.radio(i18n.t("sidebar.lang", lang), i18n.LANGS, key="lang", horizontal=True,
-                     format_func=i18n.language_name)
+    st.sidebar.radio(
+        i18n.t("sidebar.lang", lang),
+        i18n.LANGS,
+        key="lang",
+        horizontal=True,
+        format_func=i18n.language_name,
+    )
     return str(st.session_state["lang"])
 
 
 def sidebar(res: Results, lang: str) -> View:
     """Year, city and kecamatan selectors; the selection is mirrored into the URL."""
     years = res.years[::-1]
-    cities = [res.city, *sorted(u for u in res.regions.loc[res.regions["level"] == "kota", "unit"]
-                                if u != res.city)]
-    kec = res.regions.loc[(res.regions["level"] == "kecamatan")
-                          & (res.regions["parent"] == res.city)].sort_values("name")["unit"]
+    cities = [
+        res.city,
+        *sorted(
+            u for u in res.regions.loc[res.regions["level"] == "kota", "unit"] if u != res.city
+        ),
+    ]
+    kec = res.regions.loc[
+        (res.regions["level"] == "kecamatan") & (res.regions["parent"] == res.city)
+    ].sort_values("name")["unit"]
     state.control("year", years, years[0])
     state.control("city", cities, res.city)
     state.control("kec", ["", *kec], "")
@@ -164,24 +174,40 @@ def sidebar(res: Results, lang: str) -> View:
     side.selectbox(i18n.t("sidebar.year", lang), years, key="year")
     side.selectbox(i18n.t("sidebar.city", lang), cities, key="city", format_func=res.unit_name)
     home = st.session_state["city"] == res.city
-    side.selectbox(i18n.t("sidebar.kecamatan", lang), ["", *kec], key="kec", disabled=not home,
-                   format_func=lambda u: res.unit_name(u) if u else i18n.t(
-                       "sidebar.all_kecamatan", lang))
+    side.selectbox(
+        i18n.t("sidebar.kecamatan", lang),
+        ["", *kec],
+        key="kec",
+        disabled=not home,
+        format_func=lambda u: res.unit_name(u) if u else i18n.t("sidebar.all_kecamatan", lang),
+    )
     side.caption(i18n.t("sidebar.run", lang, run=res.manifest.get("run_id", "?")))
-    view = View(lang, int(st.session_state["year"]), str(st.session_state["city"]),
-                (st.session_state["kec"] or None) if home else None)
-    st.query_params.from_dict({"lang": view.lang, "year": str(view.year), "city": view.city,
-                               **({"kec": view.kecamatan} if view.kecamatan else {})})
-    # pages add their own controls (state.publish), so a link opens the same view
+    view = View(
+        lang,
+        int(st.session_state["year"]),
+        str(st.session_state["city"]),
+        (st.session_state["kec"] or None) if home else None,
+    )
+    st.query_params.from_dict(
+        {
+            "lang": view.lang,
+            "year": str(view.year),
+            "city": view.city,
+            **({"kec": view.kecamatan} if view.kecamatan else {}),
+        }
+    )
     return view
 
 
 def view() -> View:
     """The current selection (set by ``sidebar`` in app.py before the page runs)."""
     home = st.session_state.get("city") == results().city
-    return View(str(st.session_state["lang"]), int(st.session_state["year"]),
-                str(st.session_state["city"]), (st.session_state.get("kec") or None)
-                if home else None)
+    return View(
+        str(st.session_state["lang"]),
+        int(st.session_state["year"]),
+        str(st.session_state["city"]),
+        (st.session_state.get("kec") or None) if home else None,
+    )
 
 
 def table(frame: pd.DataFrame, lang: str, **kwargs: object) -> object:
@@ -189,8 +215,16 @@ def table(frame: pd.DataFrame, lang: str, **kwargs: object) -> object:
     (``kwargs``: :func:`smartindex.display.labels.display_table` keywords, plus
     ``column_config``)."""
     config = kwargs.pop("column_config", None)
-    return st.dataframe(views.display_table(frame, lang, **kwargs),  # type: ignore[arg-type]
-                        hide_index=True, width="stretch", column_config=config)
+    return st.dataframe(
+        views.display_table(frame, lang, **kwargs),  # type: ignore[arg-type]
+        hide_index=True,
+        width="stretch",
+        column_config=config,
+    )
+
+
+def delta(text: str) -> str:  # Streamlit reads only "-" (not "−") as a fall
+    return "-" + text[1:] if text.startswith("−") else text
 
 
 def chart(figure: alt.TopLevelMixin) -> None:
@@ -200,16 +234,31 @@ def chart(figure: alt.TopLevelMixin) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _export(frame: pd.DataFrame, fmt: str) -> bytes:
-    return export.export_bytes(frame, fmt)
+def _export(frame: pd.DataFrame, fmt: str, about: tuple[tuple[str, str], ...] = ()) -> bytes:
+    return (
+        export.to_xlsx(frame, about=dict(about))
+        if fmt == "xlsx"
+        else export.export_bytes(frame, fmt)
+    )
 
 
-def downloads(frame: pd.DataFrame, name: str, lang: str, *, formats: tuple[str, ...] = (
-        "csv", "xlsx", "parquet")) -> None:
-    """One download button per format for ``frame`` (spreadsheet formats neutralised); the
-    bytes are made only when a button is clicked (a deferred callable), so the page opens fast."""
-    cols = st.columns(len(formats))
-    for col, fmt in zip(cols, formats, strict=True):
-        col.download_button(f"{i18n.t(f'downloads.{name}', lang)} · {fmt.upper()}",
-                            data=partial(_export, frame, fmt), file_name=f"{name}.{fmt}",
-                            mime=export.MIME[fmt], key=f"dl-{name}-{fmt}", on_click="ignore")
+def downloads(
+    frame: pd.DataFrame,
+    name: str,
+    lang: str,
+    *,
+    formats: tuple[str, ...] = ("csv", "xlsx", "parquet"),
+    stem: str = "",
+) -> None:
+    """One button per format (neutralised; XLSX with a codebook; file name with ``stem`` and
+    the language); bytes are made only on click (a deferred callable): the page opens fast."""
+    about = (("language", lang), *((("view", stem),) if stem else ()))
+    for col, fmt in zip(st.columns(len(formats)), formats, strict=True):
+        col.download_button(
+            f"{i18n.t(f'downloads.{name}', lang)} · {fmt.upper()}",
+            data=partial(_export, frame, fmt, about),
+            mime=export.MIME[fmt],
+            file_name=f"{'-'.join(x for x in (name, stem, lang) if x)}.{fmt}",
+            key=f"dl-{name}-{fmt}",
+            on_click="ignore",
+        )

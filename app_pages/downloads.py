@@ -15,18 +15,42 @@ res = common.results()
 st.title(t("page.downloads", v.lang))
 st.caption(t("downloads.note", v.lang))
 recs = common.recommend(year=v.year, lang=v.lang, unit=v.unit)
-tables = {"scores": res.scores, "values": res.indicator_values,
-          "recs": export.recommendations_frame(recs)}
+names = common.element_names(lang=v.lang)  # what is shown: the selected year, with names
+units = dict(zip(res.regions["unit"], res.regions["name"], strict=True))
+
+
+def named(frame):  # unit and element names next to their codes, in the page's language
+    frame = frame[frame["year"] == v.year]
+    return frame.assign(unit_name=frame["unit"].map(units), name=frame["code"].map(names))
+
+
+tables = {
+    "scores": named(res.scores),
+    "values": named(res.indicator_values),
+    "recs": export.recommendations_frame(recs),
+}
 for name, frame in tables.items():
     st.subheader(t(f"downloads.{name}", v.lang))
-    st.caption(t("downloads.size", v.lang, rows=format_number(len(frame), v.lang, 0),
-                 cols=format_number(len(frame.columns), v.lang, 0)))
-    common.downloads(frame, name, v.lang)
+    st.caption(
+        t(
+            "downloads.size",
+            v.lang,
+            rows=format_number(len(frame), v.lang, 0),
+            cols=format_number(len(frame.columns), v.lang, 0),
+        )
+    )
+    common.downloads(frame, name, v.lang, stem=f"{res.unit_name(v.unit)}-{v.year}")
 
 st.subheader(t("downloads.pdf", v.lang))
 pdf = Settings.from_env().reports_dir / f"palembang-{v.year}-{v.lang}.pdf"
 if pdf.is_file():
-    st.download_button(f"{pdf.name}", pdf.read_bytes(), file_name=pdf.name,
-                       mime="application/pdf", key="dl-pdf", on_click="ignore")
+    st.download_button(
+        f"{pdf.name}",
+        pdf.read_bytes(),
+        file_name=pdf.name,
+        mime="application/pdf",
+        key="dl-pdf",
+        on_click="ignore",
+    )
 else:
     st.info(t("downloads.no_pdf", v.lang, year=v.year))

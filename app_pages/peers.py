@@ -15,16 +15,20 @@ st.title(f"{t('page.peers', v.lang)} · {card.unit_name} · {v.year}")
 st.caption(t("peers.title", v.lang))
 levels = {"dimension": t("level.dimension", v.lang), "indicator": t("level.indicator", v.lang)}
 state.control("peer_level", list(levels))
-level = st.radio(t("peers.level", v.lang), list(levels), format_func=levels.get,
-                 horizontal=True, key="peer_level")
+level = st.radio(
+    t("peers.level", v.lang),
+    list(levels),
+    format_func=levels.get,
+    horizontal=True,
+    key="peer_level",
+)
 dims = dict(zip(card.dimensions["code"], card.dimensions["name"], strict=True))
 cities = res.scores[res.scores["comparison"] == "cities"]
 if level == "dimension":
     names = {"INDEX": t("level.index", v.lang), **dims}
 else:
     state.control("peer_dim", list(dims))
-    dim = st.selectbox(t("col.dimension", v.lang), list(dims), format_func=dims.get,
-                       key="peer_dim")
+    dim = st.selectbox(t("col.dimension", v.lang), list(dims), format_func=dims.get, key="peer_dim")
     rows = card.indicators[card.indicators["dimension"] == dim]
     names = dict(zip(rows["code"], rows["name"], strict=True))
 state.publish("peer_level", *(["peer_dim"] if level == "indicator" else []))
@@ -32,15 +36,30 @@ frame = charts.peer_frame(cities, res.regions, city=v.city, year=v.year, names=n
 if frame.empty:
     st.info(t("warehouse.no_data", v.lang))
 else:
-    common.chart(charts.peer_chart(frame, v.lang, title=t("peers.title", v.lang)))
+    common.chart(
+        charts.peer_chart(
+            frame,
+            v.lang,
+            title=t("peers.title", v.lang),
+            colours=charts.city_colours(res.regions, res.city),
+        )
+    )
 
 table = common.peer_table(year=v.year)
 table = table[table["code"].isin(list(names))]
-show = table.assign(name=table["code"].map(names),
-                    best_peer=[res.unit_name(u) for u in table["best_peer"]],
-                    rank=[t("col.rank_of", v.lang, rank=r, n=n)
-                          for r, n in zip(table["rank"], table["n"], strict=True)])
-cols = {"name": t("col.name", v.lang), "value": t("col.value", v.lang),
-        "rank": t("col.rank", v.lang), "peer_median": t("col.peer_median", v.lang),
-        "best_peer": t("col.best_peer", v.lang)}
+show = table.assign(
+    name=table["code"].map(names),
+    best_peer=[res.unit_name(u) for u in table["best_peer"]],
+    rank=[
+        t("col.rank_of", v.lang, rank=r, n=n)
+        for r, n in zip(table["rank"], table["n"], strict=True)
+    ],
+)
+cols = {
+    "name": t("col.name", v.lang),
+    "value": t("col.value", v.lang),
+    "rank": t("col.rank", v.lang),
+    "peer_median": t("col.peer_median", v.lang),
+    "best_peer": t("col.best_peer", v.lang),
+}
 common.table(show, v.lang, labels=cols, default_decimals=2)

@@ -22,27 +22,49 @@ for col, name in zip(cols, counts, strict=True):
     col.metric(t(f"quality.{name}", v.lang), format_number(total, v.lang, 0))
 
 st.subheader(t("quality.manifest", v.lang))
-labels = {"source_file": t("col.source_file", v.lang), "table_name": t("col.table", v.lang),
-          **{c: t(f"quality.{c}", v.lang) for c in counts}, "status": t("col.status", v.lang),
-          "finished_at": t("col.finished", v.lang), "warnings": t("col.warnings", v.lang),
-          "error": t("col.error", v.lang)}
-common.table(manifest.assign(status=[t(f"load.{s}", v.lang) for s in manifest["status"]])
-             if "status" in manifest else manifest, v.lang, labels=labels)
+labels = {
+    "source_file": t("col.source_file", v.lang),
+    "table_name": t("col.table", v.lang),
+    **{c: t(f"quality.{c}", v.lang) for c in counts},
+    "status": t("col.status", v.lang),
+    "finished_at": t("col.finished", v.lang),
+    "warnings": t("col.warnings", v.lang),
+    "error": t("col.error", v.lang),
+}
+common.table(
+    manifest.assign(status=[t(f"load.{s}", v.lang) for s in manifest["status"]])
+    if "status" in manifest
+    else manifest,
+    v.lang,
+    labels=labels,
+)
 with st.expander(t("quality.history", v.lang)):
     common.table(res.load_manifest, v.lang, labels=labels)
 if "rows_quarantined" in manifest and manifest["rows_quarantined"].gt(0).any():
     bad = manifest[manifest["rows_quarantined"] > 0]
-    common.chart(charts.ranked_bars(
-        bad.assign(label=bad["source_file"], value=bad["rows_quarantined"]), v.lang,
-        title=t("quality.rows_quarantined", v.lang), number=",.0f",
-        value_title=t("quality.rows_quarantined", v.lang)))
+    common.chart(
+        charts.ranked_bars(
+            bad.assign(label=bad["source_file"], value=bad["rows_quarantined"]),
+            v.lang,
+            title=t("quality.rows_quarantined", v.lang),
+            number=",.0f",
+            value_title=t("quality.rows_quarantined", v.lang),
+        )
+    )
 
 st.subheader(t("quality.quarantine", v.lang))
-common.table(res.quarantine_summary, v.lang, labels={
-    "table_name": t("col.table", v.lang), "source_file": t("col.source_file", v.lang),
-    **{c: t(f"col.{c}", v.lang) for c in ("expectation", "columns")},
-    "n_rows": t("col.rows", v.lang), "example_reason": t("col.example_reason", v.lang),
-    "example_row": t("col.example_row", v.lang)})
+common.table(
+    res.quarantine_summary,
+    v.lang,
+    labels={
+        "table_name": t("col.table", v.lang),
+        "source_file": t("col.source_file", v.lang),
+        **{c: t(f"col.{c}", v.lang) for c in ("expectation", "columns")},
+        "n_rows": t("col.rows", v.lang),
+        "example_reason": t("col.example_reason", v.lang),
+        "example_row": t("col.example_row", v.lang),
+    },
+)
 
 st.subheader(t("quality.coverage", v.lang))
 audit = res.audit
@@ -51,16 +73,28 @@ if len(audit) and "year" in audit:  # one row per indicator for the selected yea
     audit = audit[audit["year"] == v.year]
 if len(audit):
     names = common.element_names(lang=v.lang)
-    audit = audit.assign(name=audit["code"].map(names).fillna(audit["code"]),
-                         coverage=audit["availability"] * 100).sort_values(["name", "code"])
-    common.chart(charts.ranked_bars(audit.assign(label=audit["name"], value=audit["coverage"]),
-                                    v.lang, title=f"{t('quality.coverage', v.lang)} · {v.year}",
-                                    value_title=t("col.coverage", v.lang) + " (%)"))
+    audit = audit.assign(
+        name=audit["code"].map(names).fillna(audit["code"]), coverage=audit["availability"] * 100
+    ).sort_values(["name", "code"])
+    common.chart(
+        charts.ranked_bars(
+            audit.assign(label=audit["name"], value=audit["coverage"]),
+            v.lang,
+            title=f"{t('quality.coverage', v.lang)} · {v.year}",
+            value_title=t("col.coverage", v.lang) + " (%)",
+        )
+    )
     stats = ("min", "max", "mean", "median", "sd", "skew", "kurt", "outlier")
-    common.table(audit, v.lang, labels={"year": t("col.year", v.lang),
-                                        "code": t("col.code", v.lang),
-                                        "name": t("col.name", v.lang),
-                                        "coverage": t("col.coverage", v.lang) + " (%)",
-                                        **{c: t(f"col.{c}", v.lang) for c in stats}},
-                 default_decimals=2)
+    common.table(
+        audit,
+        v.lang,
+        labels={
+            "year": t("col.year", v.lang),
+            "code": t("col.code", v.lang),
+            "name": t("col.name", v.lang),
+            "coverage": t("col.coverage", v.lang) + " (%)",
+            **{c: t(f"col.{c}", v.lang) for c in stats},
+        },
+        default_decimals=2,
+    )
 st.info(t("quality.survey", v.lang))

@@ -72,6 +72,7 @@ COPY (
 
 def make_raw(raw: Path, scale: float, complaints_rows: int | None) -> None:
     from smartindex.sample import write_sample
+
     t = time.perf_counter()
     if complaints_rows is None:
         write_sample(raw, scale=scale)
@@ -82,8 +83,13 @@ def make_raw(raw: Path, scale: float, complaints_rows: int | None) -> None:
         (raw / "region.csv").write_bytes((full / "region.csv").read_bytes())
         with duckdb.connect() as con:
             con.execute("SET enable_progress_bar = false")
-            con.execute(COMPLAINTS_SQL.format(region=raw / "region.csv", rows=complaints_rows,
-                                              out=raw / "complaints_bench.csv"))
+            con.execute(
+                COMPLAINTS_SQL.format(
+                    region=raw / "region.csv",
+                    rows=complaints_rows,
+                    out=raw / "complaints_bench.csv",
+                )
+            )
     size = sum(p.stat().st_size for p in raw.iterdir()) / 1e6
     print(f"generated {raw} ({size:,.0f} MB) in {time.perf_counter() - t:.1f} s")
 
@@ -96,8 +102,11 @@ def bare_duckdb(raw: Path, db: Path) -> tuple[float, int]:
         con.execute("SET enable_progress_bar = false")
         for i, p in enumerate(files):
             delim = ";" if p.name.startswith("official_stats") else ","
-            reader = (f"read_parquet('{p}')" if p.suffix == ".parquet"
-                      else f"read_csv('{p}', delim='{delim}', header=true)")
+            reader = (
+                f"read_parquet('{p}')"
+                if p.suffix == ".parquet"
+                else f"read_csv('{p}', delim='{delim}', header=true)"
+            )
             con.execute(f"CREATE TABLE t{i} AS SELECT * FROM {reader}")
             rows += con.execute(f"SELECT count(*) FROM t{i}").fetchall()[0][0]
         con.execute("CHECKPOINT")
@@ -106,8 +115,13 @@ def bare_duckdb(raw: Path, db: Path) -> tuple[float, int]:
 
 def full_etl(raw: Path, db: Path) -> tuple[dict, float]:
     """The real ETL in a child process; returns its figures and its peak RSS in MB."""
-    proc = subprocess.run([sys.executable, "-c", ETL_CHILD, str(db), str(raw)], cwd=ROOT,
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", ETL_CHILD, str(db), str(raw)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if proc.returncode != 0:
         raise SystemExit(f"ETL failed:\n{proc.stderr[-3000:]}")
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -118,8 +132,12 @@ def full_etl(raw: Path, db: Path) -> tuple[dict, float]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--scale", type=float, default=10.0)
-    ap.add_argument("--complaints-rows", type=int, default=None,
-                    help="benchmark one complaint-shaped CSV of N rows (+ region) instead")
+    ap.add_argument(
+        "--complaints-rows",
+        type=int,
+        default=None,
+        help="benchmark one complaint-shaped CSV of N rows (+ region) instead",
+    )
     ap.add_argument("--workdir", type=Path, default=None, help="temp files go here")
     ap.add_argument("--raw", type=Path, default=None, help="use this raw directory as is")
     args = ap.parse_args()
@@ -131,11 +149,15 @@ def main() -> None:
         bare_s, bare_rows = bare_duckdb(raw, work / "bare.duckdb")
         etl, peak_mb = full_etl(raw, work / "warehouse.duckdb")
     bare_rate, etl_rate = bare_rows / bare_s, etl["read"] / etl["secs"]
-    print(f"bare DuckDB read_csv : {bare_rows:>12,} rows in {bare_s:7.1f} s "
-          f"= {bare_rate:>11,.0f} rows/s")
-    print(f"full ETL (validated) : {etl['read']:>12,} rows in {etl['secs']:7.1f} s "
-          f"= {etl_rate:>11,.0f} rows/s  ({etl['files']} files, {etl['loaded']:,} loaded, "
-          f"{etl['quarantined']:,} quarantined, ok={etl['ok']})")
+    print(
+        f"bare DuckDB read_csv : {bare_rows:>12,} rows in {bare_s:7.1f} s "
+        f"= {bare_rate:>11,.0f} rows/s"
+    )
+    print(
+        f"full ETL (validated) : {etl['read']:>12,} rows in {etl['secs']:7.1f} s "
+        f"= {etl_rate:>11,.0f} rows/s  ({etl['files']} files, {etl['loaded']:,} loaded, "
+        f"{etl['quarantined']:,} quarantined, ok={etl['ok']})"
+    )
     print(f"ratio ETL / bare     : {etl_rate / bare_rate:.2f}  (target >= 0.30)")
     print(f"peak RSS of the ETL  : {peak_mb:,.0f} MB  (target <= 3,000 MB)")
     for e in etl["errors"]:

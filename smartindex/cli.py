@@ -531,69 +531,8 @@ def _with_ops(parser: argparse.ArgumentParser, sub: Any) -> argparse.ArgumentPar
     return parser
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``smartindex`` command."""
-    parser = argparse.ArgumentParser(
-        prog="smartindex",
-        epilog=EPILOG,
-        description="Smart-city scorecards, evaluations and annual reports "
-        "(Giffinger's six dimensions) from a city's raw data.",
-    )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    p = _add(
-        sub,
-        "sample",
-        cmd_sample,
-        "Write the deterministic Palembang sample data set.",
-        "smartindex sample --out data/raw --scale 1.0 --seed 2026 --years 2016-2025",
-    )
-    p.add_argument(
-        "--out", type=Path, default=DEFAULT_RAW, help="output folder (default: %(default)s)"
-    )
-    p.add_argument("--scale", type=_positive, default=1.0, help="volume multiplier (default: 1.0)")
-    p.add_argument("--seed", type=int, default=2026, help="random seed (default: 2026)")
-    p.add_argument(
-        "--years", type=_years, default=(2016, 2025), help="FIRST-LAST (default: 2016-2025)"
-    )
-
-    p = _add(
-        sub,
-        "etl",
-        cmd_etl,
-        "Validate raw files and load them into the DuckDB warehouse; "
-        "invalid rows go to the quarantine table.",
-        "smartindex etl --raw data/raw --db data/warehouse.duckdb",
-    )
-    p.add_argument(
-        "--raw", type=Path, default=DEFAULT_RAW, help="raw data folder (default: %(default)s)"
-    )
-    p.add_argument(
-        "--progress", action="store_true", help="force a progress bar even without a TTY"
-    )
-    _db(p)
-
-    p = _add(
-        sub,
-        "score",
-        cmd_score,
-        "Measure every indicator and write scores, ranks, audit and "
-        "uncertainty results into the warehouse.",
-        "smartindex score --db data/warehouse.duckdb --method my-method.toml",
-    )
-    p.add_argument(
-        "--method",
-        type=Path,
-        default=None,
-        help="method spec TOML (default: the packaged Palembang method)",
-    )
-    p.add_argument(
-        "--runs", type=_count, default=200,
-        help="Monte Carlo runs for rank uncertainty, >= 0 (default: 200)"
-    )
-    p.add_argument("--seed", type=int, default=2026, help="random seed of the uncertainty analysis")
-    _db(p)
-
+def _evaluate_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The ``evaluate`` subcommand (bring your own framework; COINr iMeta/iData accepted)."""
     p = _add(
         sub,
         "evaluate",
@@ -654,6 +593,74 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="LEVEL",
         help="level whose weights are optimised (default: the one below the index)",
     )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``smartindex`` command."""
+    parser = argparse.ArgumentParser(
+        prog="smartindex",
+        epilog=EPILOG,
+        description="Smart-city scorecards, evaluations and annual reports "
+        "(Giffinger's six dimensions) from a city's raw data.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = _add(
+        sub,
+        "sample",
+        cmd_sample,
+        "Write the deterministic Palembang sample data set.",
+        "smartindex sample --out data/raw --scale 1.0 --seed 2026 --years 2016-2025",
+    )
+    p.add_argument(
+        "--out", type=Path, default=DEFAULT_RAW, help="output folder (default: %(default)s)"
+    )
+    p.add_argument("--scale", type=_positive, default=1.0, help="volume multiplier (default: 1.0)")
+    p.add_argument("--seed", type=int, default=2026, help="random seed (default: 2026)")
+    p.add_argument(
+        "--years", type=_years, default=(2016, 2025), help="FIRST-LAST (default: 2016-2025)"
+    )
+
+    p = _add(
+        sub,
+        "etl",
+        cmd_etl,
+        "Validate raw files and load them into the DuckDB warehouse; "
+        "invalid rows go to the quarantine table.",
+        "smartindex etl --raw data/raw --db data/warehouse.duckdb",
+    )
+    p.add_argument(
+        "--raw", type=Path, default=DEFAULT_RAW, help="raw data folder (default: %(default)s)"
+    )
+    p.add_argument(
+        "--progress", action="store_true", help="force a progress bar even without a TTY"
+    )
+    _db(p)
+
+    p = _add(
+        sub,
+        "score",
+        cmd_score,
+        "Measure every indicator and write scores, ranks, audit and "
+        "uncertainty results into the warehouse.",
+        "smartindex score --db data/warehouse.duckdb --method my-method.toml",
+    )
+    p.add_argument(
+        "--method",
+        type=Path,
+        default=None,
+        help="method spec TOML (default: the packaged Palembang method)",
+    )
+    p.add_argument(
+        "--runs",
+        type=_count,
+        default=200,
+        help="Monte Carlo runs for rank uncertainty, >= 0 (default: 200)",
+    )
+    p.add_argument("--seed", type=int, default=2026, help="random seed of the uncertainty analysis")
+    _db(p)
+
+    _evaluate_parser(sub)
 
     p = _add(
         sub,

@@ -14,8 +14,14 @@ COMMANDS = ["sample", "etl", "score", "evaluate", "recommend", "report", "app", 
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "smartindex.cli", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "smartindex.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+        check=False,
+    )
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -35,9 +41,16 @@ def test_warehouse_commands_default_to_the_same_db(command: str) -> None:
     assert args.db == Path("data/warehouse.duckdb")
 
 
-@pytest.mark.parametrize("argv", [["nonsense"], ["sample", "--years", "2020-2010"],
-                                  ["sample", "--scale", "-1"], ["recommend", "--lang", "fr"],
-                                  []])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["nonsense"],
+        ["sample", "--years", "2020-2010"],
+        ["sample", "--scale", "-1"],
+        ["recommend", "--lang", "fr"],
+        [],
+    ],
+)
 def test_usage_errors_exit_2(argv: list[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main(argv)
@@ -52,14 +65,23 @@ def test_missing_warehouse_is_one_clear_line(tmp_path: Path) -> None:
 
 
 def test_missing_framework_file_is_one_clear_line(tmp_path: Path) -> None:
-    result = run_cli("evaluate", "--framework", str(tmp_path / "f.csv"), "--data",
-                     str(tmp_path / "d.csv"), "--out", str(tmp_path / "out"))
+    result = run_cli(
+        "evaluate",
+        "--framework",
+        str(tmp_path / "f.csv"),
+        "--data",
+        str(tmp_path / "d.csv"),
+        "--out",
+        str(tmp_path / "out"),
+    )
     assert result.returncode == 1
     assert "f.csv" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_cli_import_stays_light() -> None:
-    code = ("import sys, smartindex.cli; heavy = [m for m in ('great_expectations', 'streamlit', "
-            "'typst', 'scipy') if m in sys.modules]; print(heavy)")
+    code = (
+        "import sys, smartindex.cli; heavy = [m for m in ('great_expectations', 'streamlit', "
+        "'typst', 'scipy') if m in sys.modules]; print(heavy)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -69,10 +69,14 @@ def best_worst_ratio(x: object) -> float:
     return float(a.max() / a.min()) if len(a) >= 2 and a.min() > 0 else float("nan")
 
 
-
-
-def district_values(values: pd.DataFrame, regions: pd.DataFrame, *, city: str,
-                    year: int | None = None, code: str | None = None) -> pd.DataFrame:
+def district_values(
+    values: pd.DataFrame,
+    regions: pd.DataFrame,
+    *,
+    city: str,
+    year: int | None = None,
+    code: str | None = None,
+) -> pd.DataFrame:
     """Indicator values of the city's kecamatan (``unit, name, zone, year, code, value``)."""
     kec = kecamatan_units(regions, city)
     out = values.merge(kec[["unit", "name", "zone"]], on="unit", how="inner")
@@ -89,32 +93,39 @@ def inequality(values: pd.DataFrame, directions: Mapping[str, int]) -> pd.DataFr
     and the direction-aware best and worst unit."""
     data = values.dropna(subset=["value"])
     g = data.groupby(["code", "year"])["value"]
-    out = g.agg(n="count", mean="mean", gini=gini, theil=theil, cv=cv,
-                best_worst_ratio=best_worst_ratio)
+    out = g.agg(
+        n="count", mean="mean", gini=gini, theil=theil, cv=cv, best_worst_ratio=best_worst_ratio
+    )
     hi, lo = data.loc[g.idxmax(), "unit"].to_numpy(), data.loc[g.idxmin(), "unit"].to_numpy()
     up = out.index.get_level_values("code").map(lambda c: directions.get(c, 1) > 0)
     out["best_unit"], out["worst_unit"] = np.where(up, hi, lo), np.where(up, lo, hi)
     return out.reset_index()
 
 
-def dimension_inequality(ind: pd.DataFrame, meta: pd.DataFrame,
-                         district_scores: pd.DataFrame | None = None) -> pd.DataFrame:
+def dimension_inequality(
+    ind: pd.DataFrame, meta: pd.DataFrame, district_scores: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Per (dimension, year): mean of the indicator measures (``gini`` … ``cv``) and, when
     district dimension scores are given (``unit, year, code, score``), their sd and range."""
     merged = ind.merge(meta[["code", "dimension"]], on="code", how="inner")
     out = merged.groupby(["dimension", "year"], as_index=False).agg(
-        n_indicators=("code", "nunique"), gini=("gini", "mean"), theil=("theil", "mean"),
-        cv=("cv", "mean"))
+        n_indicators=("code", "nunique"),
+        gini=("gini", "mean"),
+        theil=("theil", "mean"),
+        cv=("cv", "mean"),
+    )
     if district_scores is not None and not district_scores.empty:
         spread = district_scores.groupby(["code", "year"])["score"].agg(
-            score_sd=lambda s: s.std(ddof=0), score_range=lambda s: s.max() - s.min())
+            score_sd=lambda s: s.std(ddof=0), score_range=lambda s: s.max() - s.min()
+        )
         tidy = spread.reset_index().rename(columns={"code": "dimension"})
         out = out.merge(tidy, on=["dimension", "year"], how="outer")
     return out.sort_values(["dimension", "year"]).reset_index(drop=True)
 
 
-def inequality_trend(ind: pd.DataFrame, *, measure: str = "gini",
-                     settings: AnalysisSettings = DEFAULT_SETTINGS) -> pd.DataFrame:
+def inequality_trend(
+    ind: pd.DataFrame, *, measure: str = "gini", settings: AnalysisSettings = DEFAULT_SETTINGS
+) -> pd.DataFrame:
     """Trend of one inequality measure per code over the years (lower is better)."""
     long = ind.assign(unit=measure, value=ind[measure])[["unit", "year", "code", "value"]]
     dirs = dict.fromkeys(long["code"].unique(), -1)
@@ -143,8 +154,11 @@ def district_map_values(results: Results, *, year: int, code: str) -> pd.DataFra
         if scores.empty:
             sel = pd.DataFrame(columns=["unit", "value"])
         else:
-            keep = ((scores["comparison"] == "kecamatan") & (scores["year"] == year)
-                    & (scores["code"] == code))
+            keep = (
+                (scores["comparison"] == "kecamatan")
+                & (scores["year"] == year)
+                & (scores["code"] == code)
+            )
             sel = scores.loc[keep, ["unit", "score"]].rename(columns={"score": "value"})
         direction, measure_unit = 1, ""
     else:

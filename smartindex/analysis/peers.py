@@ -15,8 +15,20 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-PEER_COLUMNS = ("code", "year", "value", "rank", "n", "percentile", "bottom_quartile",
-                "peer_median", "best_peer", "best_value", "gap_median", "gap_best")
+PEER_COLUMNS = (
+    "code",
+    "year",
+    "value",
+    "rank",
+    "n",
+    "percentile",
+    "bottom_quartile",
+    "peer_median",
+    "best_peer",
+    "best_value",
+    "gap_median",
+    "gap_best",
+)
 
 
 def _one(group: pd.DataFrame, city: str, direction: int) -> dict[str, object]:
@@ -33,14 +45,28 @@ def _one(group: pd.DataFrame, city: str, direction: int) -> dict[str, object]:
     best = peers.iloc[int(np.argmax((peers["value"] * direction).to_numpy(float)))]
     med = float(peers["value"].median())
     pct = (n - rank) / (n - 1)
-    return {"value": v, "rank": rank, "n": n, "percentile": pct, "bottom_quartile": pct <= 0.25,
-            "peer_median": med, "best_peer": best["unit"], "best_value": float(best["value"]),
-            "gap_median": (v - med) * direction, "gap_best": (v - float(best["value"])) * direction}
+    return {
+        "value": v,
+        "rank": rank,
+        "n": n,
+        "percentile": pct,
+        "bottom_quartile": pct <= 0.25,
+        "peer_median": med,
+        "best_peer": best["unit"],
+        "best_value": float(best["value"]),
+        "gap_median": (v - med) * direction,
+        "gap_best": (v - float(best["value"])) * direction,
+    }
 
 
-def peer_stats(values: pd.DataFrame, *, city: str, peers: list[str] | None = None,
-               directions: Mapping[str, int] | None = None,
-               year: int | None = None) -> pd.DataFrame:
+def peer_stats(
+    values: pd.DataFrame,
+    *,
+    city: str,
+    peers: list[str] | None = None,
+    directions: Mapping[str, int] | None = None,
+    year: int | None = None,
+) -> pd.DataFrame:
     """Per (code, year): the city's rank and gaps among ``peers`` (default: every other unit).
 
     ``values`` is long (``unit, year, code, value``); for scores use direction +1 (default).
@@ -49,9 +75,11 @@ def peer_stats(values: pd.DataFrame, *, city: str, peers: list[str] | None = Non
     if peers is not None:
         data = data[data["unit"].isin([city, *peers])]
     dirs = directions or {}
-    rows = [{"code": code, "year": yr, **stats}
-            for (code, yr), g in data.groupby(["code", "year"], sort=True)
-            if (stats := _one(g, city, int(dirs.get(str(code), 1))))]
+    rows = [
+        {"code": code, "year": yr, **stats}
+        for (code, yr), g in data.groupby(["code", "year"], sort=True)
+        if (stats := _one(g, city, int(dirs.get(str(code), 1))))
+    ]
     out = pd.DataFrame(rows, columns=list(PEER_COLUMNS))
     return out.astype({"bottom_quartile": bool}) if len(out) else out
 
@@ -64,8 +92,9 @@ def closest_peer(scores: pd.DataFrame, *, city: str, year: int) -> pd.DataFrame:
     ``scores``: long ``unit, year, code, score`` of one level (e.g. level 3, cities).
     Returns ``peer, distance, n_dims`` sorted nearest first.
     """
-    wide = scores[scores["year"] == year].pivot_table(index="unit", columns="code",
-                                                      values="score", aggfunc="first")
+    wide = scores[scores["year"] == year].pivot_table(
+        index="unit", columns="code", values="score", aggfunc="first"
+    )
     if city not in wide.index or len(wide) < 2:
         return pd.DataFrame(columns=["peer", "distance", "n_dims"])
     sd = wide.std(ddof=0).replace(0, np.nan)

@@ -32,9 +32,22 @@ ARROWS = {"up": "↑", "down": "↓", "flat": "→", "none": "–"}
 META_COLUMNS = ("code", "name_id", "name_en", "dimension", "factor", "unit", "direction")
 GRADE_BANDS: tuple[tuple[float, str], ...] = tuple(
     (float("-inf") if i == len(default_standards().scale.bands) - 1 else b.lower, b.key)
-    for i, b in enumerate(default_standards().scale.bands))
-_DIRECTION_WORDS = {"+": 1, "-": -1, "−": -1, "up": 1, "down": -1, "higher": 1, "lower": -1,
-                    "positive": 1, "negative": -1, "1": 1, "-1": -1, "+1": 1}
+    for i, b in enumerate(default_standards().scale.bands)
+)
+_DIRECTION_WORDS = {
+    "+": 1,
+    "-": -1,
+    "−": -1,
+    "up": 1,
+    "down": -1,
+    "higher": 1,
+    "lower": -1,
+    "positive": 1,
+    "negative": -1,
+    "1": 1,
+    "-1": -1,
+    "+1": 1,
+}
 
 
 @dataclass(frozen=True)
@@ -108,8 +121,13 @@ def cagr(first: float, last: float, years: float) -> float:
     return float((last / first) ** (1.0 / years) - 1.0)
 
 
-def verdict(slope: float, level: float, direction: int, n: int,
-            settings: AnalysisSettings = DEFAULT_SETTINGS) -> str:
+def verdict(
+    slope: float,
+    level: float,
+    direction: int,
+    n: int,
+    settings: AnalysisSettings = DEFAULT_SETTINGS,
+) -> str:
     """Direction-aware verdict from a slope and the series' median level."""
     if n < settings.min_points or np.isnan(slope):
         return "insufficient data"
@@ -138,8 +156,12 @@ def year_on_year(frame: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def series_stats(years: np.ndarray, values: np.ndarray, direction: int,
-                 settings: AnalysisSettings = DEFAULT_SETTINGS) -> dict[str, object]:
+def series_stats(
+    years: np.ndarray,
+    values: np.ndarray,
+    direction: int,
+    settings: AnalysisSettings = DEFAULT_SETTINGS,
+) -> dict[str, object]:
     """All trend statistics of one series (years ascending)."""
     ok = ~np.isnan(values)
     y, v = years[ok], values[ok]
@@ -148,21 +170,34 @@ def series_stats(years: np.ndarray, values: np.ndarray, direction: int,
     s, _, p = mann_kendall(v)
     verdict_ = verdict(slope, float(np.median(v)) if n else np.nan, direction, n, settings)
     return {
-        "n": n, "first_year": int(y[0]) if n else pd.NA, "last_year": int(y[-1]) if n else pd.NA,
-        "first": v[0] if n else np.nan, "last": v[-1] if n else np.nan,
-        "slope": slope, "intercept": intercept,
+        "n": n,
+        "first_year": int(y[0]) if n else pd.NA,
+        "last_year": int(y[-1]) if n else pd.NA,
+        "first": v[0] if n else np.nan,
+        "last": v[-1] if n else np.nan,
+        "slope": slope,
+        "intercept": intercept,
         "cagr": cagr(v[0], v[-1], y[-1] - y[0]) if n >= 2 else np.nan,
-        "mk_s": s, "p_value": p if n >= settings.min_points else np.nan,
+        "mk_s": s,
+        "p_value": p if n >= settings.min_points else np.nan,
         "tau": s / (n * (n - 1) / 2) if n >= 2 else np.nan,
-        "verdict": verdict_, "arrow": arrow(slope, verdict_),
-        "significant": bool(n >= settings.min_points and p < settings.alpha
-                            and verdict_ in ("improving", "worsening")),
+        "verdict": verdict_,
+        "arrow": arrow(slope, verdict_),
+        "significant": bool(
+            n >= settings.min_points
+            and p < settings.alpha
+            and verdict_ in ("improving", "worsening")
+        ),
     }
 
 
-def trend_table(frame: pd.DataFrame, directions: Mapping[str, int] | None = None, *,
-                settings: AnalysisSettings = DEFAULT_SETTINGS,
-                until: int | None = None) -> pd.DataFrame:
+def trend_table(
+    frame: pd.DataFrame,
+    directions: Mapping[str, int] | None = None,
+    *,
+    settings: AnalysisSettings = DEFAULT_SETTINGS,
+    until: int | None = None,
+) -> pd.DataFrame:
     """Trend statistics per (unit, code) of a long frame, using years ≤ ``until``.
 
     ``directions`` maps code → ±1 (missing codes count as +1, e.g. scores).
@@ -173,10 +208,19 @@ def trend_table(frame: pd.DataFrame, directions: Mapping[str, int] | None = None
     if data.empty:
         return pd.DataFrame(columns=cols)
     dirs = directions or {}
-    rows = [{"unit": unit, "code": code,
-             **series_stats(g["year"].to_numpy(float), g["value"].to_numpy(float),
-                            int(dirs.get(str(code), 1)), settings)}
-            for (unit, code), g in data.groupby(["unit", "code"], sort=True)]
+    rows = [
+        {
+            "unit": unit,
+            "code": code,
+            **series_stats(
+                g["year"].to_numpy(float),
+                g["value"].to_numpy(float),
+                int(dirs.get(str(code), 1)),
+                settings,
+            ),
+        }
+        for (unit, code), g in data.groupby(["unit", "code"], sort=True)
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 

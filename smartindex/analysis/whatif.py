@@ -35,8 +35,9 @@ so it is offered with the arithmetic mean only."""
 
 def aggregate_choices(normalise: str) -> tuple[str, ...]:
     """The aggregators offered after ``normalise`` (every pair offered is computable)."""
-    return tuple(a for a in AGGREGATE_CHOICES
-                 if a not in POSITIVE_AGGREGATES or normalise in POSITIVE_RANGE)
+    return tuple(
+        a for a in AGGREGATE_CHOICES if a not in POSITIVE_AGGREGATES or normalise in POSITIVE_RANGE
+    )
 
 
 def published_method(results: Results) -> MethodSpec:
@@ -44,14 +45,20 @@ def published_method(results: Results) -> MethodSpec:
     return MethodSpec.from_dict(results.manifest.get("method") or {})
 
 
-def with_choices(method: MethodSpec, *, normalise: str | None = None,
-                 aggregate: str | None = None,
-                 weights: Mapping[str, float] | None = None) -> MethodSpec:
+def with_choices(
+    method: MethodSpec,
+    *,
+    normalise: str | None = None,
+    aggregate: str | None = None,
+    weights: Mapping[str, float] | None = None,
+) -> MethodSpec:
     """``method`` with another normaliser, aggregator and/or weights for named elements."""
     spec = method.to_dict()
     if normalise and normalise != spec["normalise"]["method"]:
-        spec["normalise"] |= {"method": normalise,
-                              "params": dict(_DEFAULT_PARAMS.get(normalise, {}))}
+        spec["normalise"] |= {
+            "method": normalise,
+            "params": dict(_DEFAULT_PARAMS.get(normalise, {})),
+        }
     if aggregate:
         spec["aggregate"] |= {"method": aggregate, "by_level": {}}
     if aggregate in POSITIVE_AGGREGATES:
@@ -62,8 +69,7 @@ def with_choices(method: MethodSpec, *, normalise: str | None = None,
         spec["normalise"]["params"] = {**spec["normalise"].get("params", {}), **params}
         spec["aggregate"]["geometric_shift"] = shift or None
     if weights:
-        spec["weights"] = {"method": "mapping", "values": {k: float(v) for k, v in
-                                                           weights.items()}}
+        spec["weights"] = {"method": "mapping", "values": {k: float(v) for k, v in weights.items()}}
     return MethodSpec.from_dict(spec)
 
 
@@ -72,40 +78,51 @@ def framework_of(results: Results, comparison: str) -> tuple[Framework, pd.DataF
     cat = results.catalogue
     units = set(results.scores.loc[results.scores["comparison"] == comparison, "unit"])
     iv = results.indicator_values
-    data = iv[iv["unit"].isin(units)][["unit", "year", "code", "value"]].dropna(
-        subset=["value"])
+    data = iv[iv["unit"].isin(units)][["unit", "year", "code", "value"]].dropna(subset=["value"])
     elements = cat.to_framework_frame()
     return Framework.from_frame(prune_framework(elements, set(data["code"]))), data
 
 
-def rescore(results: Results, *, normalise: str | None = None, aggregate: str | None = None,
-            weights: tuple[tuple[str, float], ...] = (), comparison: str = "cities"
-            ) -> pd.DataFrame:
+def rescore(
+    results: Results,
+    *,
+    normalise: str | None = None,
+    aggregate: str | None = None,
+    weights: tuple[tuple[str, float], ...] = (),
+    comparison: str = "cities",
+) -> pd.DataFrame:
     """Dimension and index scores (``unit, year, code, level, score, rank``) under the
     published method with the given changes; ``weights`` as ``((code, weight), ...)``."""
     framework, data = framework_of(results, comparison)
     top = max(framework.levels)
     known = set(framework.codes_at(top - 1)) | {framework.root}
-    method = with_choices(published_method(results), normalise=normalise, aggregate=aggregate,
-                          weights={k: w for k, w in weights if k in known})
-    targets = results.targets[["unit", "year", "code", "target"]] if len(
-        results.targets) else None
+    method = with_choices(
+        published_method(results),
+        normalise=normalise,
+        aggregate=aggregate,
+        weights={k: w for k, w in weights if k in known},
+    )
+    targets = results.targets[["unit", "year", "code", "target"]] if len(results.targets) else None
     built = build_index(data, framework, method, targets=targets)
     s = built.scores.assign(level=built.scores["code"].map(framework.column("level")))
     s = s.assign(code=s["code"].where(s["code"] != framework.root, INDEX_CODE))
-    return s[s["level"] >= top - 1][["unit", "year", "code", "level", "score", "rank"]] \
-        .reset_index(drop=True)
+    return s[s["level"] >= top - 1][["unit", "year", "code", "level", "score", "rank"]].reset_index(
+        drop=True
+    )
 
 
-def compare_index(results: Results, whatif: pd.DataFrame, *, year: int,
-                  comparison: str = "cities") -> pd.DataFrame:
+def compare_index(
+    results: Results, whatif: pd.DataFrame, *, year: int, comparison: str = "cities"
+) -> pd.DataFrame:
     """Index score and rank per unit, published vs what-if: ``unit, label, before, after,
     rank_before, rank_after, rank_change`` (positive change = moved up)."""
     pub = results.scores
-    pub = pub[(pub["comparison"] == comparison) & (pub["code"] == INDEX_CODE)
-              & (pub["year"] == year)][["unit", "score", "rank"]]
+    pub = pub[
+        (pub["comparison"] == comparison) & (pub["code"] == INDEX_CODE) & (pub["year"] == year)
+    ][["unit", "score", "rank"]]
     new = whatif[(whatif["code"] == INDEX_CODE) & (whatif["year"] == year)][
-        ["unit", "score", "rank"]]
+        ["unit", "score", "rank"]
+    ]
     out = pub.merge(new, on="unit", how="outer", suffixes=("_before", "_after"))
     out = out.rename(columns={"score_before": "before", "score_after": "after"})
     out["rank_change"] = out["rank_before"] - out["rank_after"]
@@ -121,12 +138,18 @@ def catalogue_table(results: Results, *, lang: str = "id") -> pd.DataFrame:
     direction, weight."""
     cat = results.catalogue
     names = element_names(results, lang=lang)
-    rows = [{"code": i.code, "name": cat.name(i.code, lang),
-             "dimension": cat.name(i.dimension, lang),
-             "factor": names.get(i.factor, i.factor),
-             "unit": i.unit_label(lang),
-             "direction": "↑" if int(i.direction) > 0 else "↓", "weight": i.weight}
-            for i in cat.indicators]
+    rows = [
+        {
+            "code": i.code,
+            "name": cat.name(i.code, lang),
+            "dimension": cat.name(i.dimension, lang),
+            "factor": names.get(i.factor, i.factor),
+            "unit": i.unit_label(lang),
+            "direction": "↑" if int(i.direction) > 0 else "↓",
+            "weight": i.weight,
+        }
+        for i in cat.indicators
+    ]
     return pd.DataFrame(rows)
 
 

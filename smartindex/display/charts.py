@@ -9,6 +9,7 @@ a shape or a dash.  Nothing is fetched: maps are points on centroids, no tiles.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 
 import altair as alt
@@ -23,8 +24,16 @@ PEER_COLOUR = "#4d4d4d"
 LINE_COLOUR = "#2166ac"
 NUMBER = ",.1f"
 LABEL_LIMIT = 260  # px of an axis label before Vega truncates it with "…"
-CITY_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#000000", "#F0E442",
-                "#999999")
+CITY_PALETTE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#000000",
+    "#F0E442",
+    "#999999",
+)
 """Okabe–Ito (colour-blind safe) for peer cities, in code order; the home city is always
 :data:`HOME_COLOUR` (vermillion, also Okabe–Ito), so a city keeps its colour on every page."""
 
@@ -95,9 +104,10 @@ def trend_chart(
     many = data["series"].nunique() > 1
     legend = alt.Legend(orient="bottom", columns=2) if many else None
     series = alt.Color(
-        "series:N", title=t("col.series", lang), legend=legend,
-        scale=_colour_scale(colours, data["series"]) if many else alt.Scale(
-            range=[LINE_COLOUR]),
+        "series:N",
+        title=t("col.series", lang),
+        legend=legend,
+        scale=_colour_scale(colours, data["series"]) if many else alt.Scale(range=[LINE_COLOUR]),
     )
     tip = [
         alt.Tooltip("series:N", title=t("col.series", lang)),
@@ -108,8 +118,10 @@ def trend_chart(
     layers = [
         base.mark_line(strokeWidth=2).encode(y=y, color=series),
         base.mark_point(filled=True, size=60).encode(  # shape + colour: one merged legend
-            y=y, color=series, shape=alt.Shape("series:N", title=t("col.series", lang),
-                                               legend=legend), tooltip=tip
+            y=y,
+            color=series,
+            shape=alt.Shape("series:N", title=t("col.series", lang), legend=legend),
+            tooltip=tip,
         ),
     ]
     if "target" in data and data["target"].notna().any():
@@ -294,8 +306,12 @@ def peer_chart(
                 ),
             ),
             size=alt.condition("datum.is_home", alt.value(220), alt.value(70)),
-            color=alt.Color("city:N", title=t("col.city", lang), legend=alt.Legend(orient="right"),
-                            scale=_colour_scale(colours, sorted(data["city"]))),
+            color=alt.Color(
+                "city:N",
+                title=t("col.city", lang),
+                legend=alt.Legend(orient="right"),
+                scale=_colour_scale(colours, sorted(data["city"])),
+            ),
             tooltip=[
                 alt.Tooltip("city:N", title=t("col.city", lang)),
                 alt.Tooltip("label:N", title=t("col.name", lang)),
@@ -303,7 +319,7 @@ def peer_chart(
             ],
         )
     )
-    height = alt.Step(max(34, 9 * data["city"].nunique()))
+    height = alt.Step(10)  # with yOffset the step is one city's line within a row
     return finish(chart.properties(title=title, width=width, height=height), lang)
 
 
@@ -343,8 +359,11 @@ def inequality_chart(
         .encode(
             x=alt.X("year:O", title=t("col.year", lang), axis=alt.Axis(labelAngle=0)),
             y=alt.Y(
-                "value:Q", title=None, scale=alt.Scale(zero=True, nice=True),
-                axis=alt.Axis(format=",.3~g", tickCount=4)),
+                "value:Q",
+                title=None,
+                scale=alt.Scale(zero=True, nice=True),
+                axis=alt.Axis(format=",.3~g", tickCount=4),
+            ),
             tooltip=[
                 alt.Tooltip("measure:N", title=t("col.measure", lang)),
                 alt.Tooltip("year:O", title=t("col.year", lang)),
@@ -370,27 +389,30 @@ def sensitivity_bars(
     long = data.melt(id_vars="assumption", value_vars=list(names), var_name="kind")
     long["kind"] = long["kind"].map(names)
     base = alt.Chart(long).encode(
-        y=alt.Y("assumption:N", title=None), yOffset=alt.YOffset("kind:N"),
-        x=alt.X("value:Q", title=t("chart.sensitivity_axis", lang),
-                scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=",.1f")))
-    labels = base.mark_text(align="left", dx=3, fontSize=10).encode(  # a 0 reads "0,00"
-        text=alt.Text("value:Q", format=",.2f"))
-    chart = (
-        base
-        .mark_bar()
-        .encode(
-            color=alt.Color("kind:N", title=None, legend=alt.Legend(orient="bottom"),
-                            scale=alt.Scale(range=[LINE_COLOUR, "#9ecae1"])),
-            tooltip=[
-                alt.Tooltip("assumption:N", title=t("report.assumption", lang)),
-                alt.Tooltip("kind:N", title=t("col.measure", lang)),
-                alt.Tooltip("value:Q", format=",.3f", title=t("col.value", lang)),
-            ],
-        )
+        y=alt.Y("assumption:N", title=None),
+        yOffset=alt.YOffset("kind:N"),
+        x=alt.X(
+            "value:Q",
+            title=t("chart.sensitivity_axis", lang),
+            scale=alt.Scale(domain=[0, 1]),
+            axis=alt.Axis(format=",.1f"),
+        ),
     )
-    height = 44 * max(data["assumption"].nunique(), 1)
-    return finish(alt.layer(chart, labels).properties(title=title, width=width, height=height),
-                  lang)
+    chart = base.mark_bar().encode(
+        color=alt.Color(
+            "kind:N",
+            title=None,
+            legend=alt.Legend(orient="bottom"),
+            scale=alt.Scale(range=[LINE_COLOUR, "#9ecae1"]),
+        ),
+        tooltip=[
+            alt.Tooltip("assumption:N", title=t("report.assumption", lang)),
+            alt.Tooltip("kind:N", title=t("col.measure", lang)),
+            alt.Tooltip("value:Q", format=",.3f", title=t("col.value", lang)),
+        ],
+    )
+    height = alt.Step(16)  # with yOffset the step is one bar within an assumption's row
+    return finish(chart.properties(title=title, width=width, height=height), lang)
 
 
 def change_chart(
@@ -407,21 +429,27 @@ def change_chart(
     key = alt.Scale(domain=kinds, range=[PEER_COLOUR, HOME_COLOUR])
     shapes = alt.Scale(domain=kinds, range=["circle", "diamond"])
     before = (
-        base.transform_calculate(kind=f"'{kinds[0]}'")
+        base.transform_calculate(kind=json.dumps(kinds[0]))
         .mark_point(size=60, filled=False)
-        .encode(x="before:Q", color=alt.Color("kind:N", title=None, scale=key),
-                shape=alt.Shape("kind:N", title=None, scale=shapes))
+        .encode(
+            x="before:Q",
+            color=alt.Color("kind:N", title=None, scale=key),
+            shape=alt.Shape("kind:N", title=None, scale=shapes),
+        )
     )
-    after = base.transform_calculate(kind=f"'{kinds[1]}'").mark_point(
-        filled=True, size=90).encode(
-        color=alt.Color("kind:N", title=None, scale=key),
-        shape=alt.Shape("kind:N", title=None, scale=shapes),
-        x="after:Q",
-        tooltip=[
-            alt.Tooltip("label:N", title=t("col.name", lang)),
-            alt.Tooltip("before:Q", format=NUMBER, title=t("col.before", lang)),
-            alt.Tooltip("after:Q", format=NUMBER, title=t("col.after", lang)),
-        ],
+    after = (
+        base.transform_calculate(kind=json.dumps(kinds[1]))
+        .mark_point(filled=True, size=90)
+        .encode(
+            color=alt.Color("kind:N", title=None, scale=key),
+            shape=alt.Shape("kind:N", title=None, scale=shapes),
+            x="after:Q",
+            tooltip=[
+                alt.Tooltip("label:N", title=t("col.name", lang)),
+                alt.Tooltip("before:Q", format=NUMBER, title=t("col.before", lang)),
+                alt.Tooltip("after:Q", format=NUMBER, title=t("col.after", lang)),
+            ],
+        )
     )
     height = alt.Step(24)
     return finish(
@@ -443,26 +471,36 @@ def contribution_chart(
     rise, fall = t("chart.rise", lang), t("chart.fall", lang)
     data = data.assign(
         direction=[rise if c >= 0 else fall for c in data["contribution"]],
-        caption=[("▲ " if c >= 0 else "▼ ") + str(lbl)
-                 for lbl, c in zip(data["label"], data["contribution"], strict=True)],
+        caption=[
+            ("▲ " if c >= 0 else "▼ ") + str(lbl)
+            for lbl, c in zip(data["label"], data["contribution"], strict=True)
+        ],
         order=-data["contribution"].abs(),
     )
     vt = value_title or t("chart.points", lang)
     base = alt.Chart(data).encode(
-        y=alt.Y("caption:N", sort=alt.SortField("order"), title=None),
+        y=alt.Y("caption:N", sort=list(data.sort_values("order")["caption"]), title=None),
         x=alt.X("contribution:Q", title=vt, axis=alt.Axis(format="+,.2f")),
     )
     bars = base.mark_bar().encode(
-        color=alt.Color("direction:N", title=None, legend=alt.Legend(orient="bottom"),
-                        scale=alt.Scale(domain=[rise, fall], range=[RISE_COLOUR, FALL_COLOUR])),
-        tooltip=[alt.Tooltip("label:N", title=t("col.name", lang)),
-                 alt.Tooltip("contribution:Q", format="+,.3f", title=vt)],
+        color=alt.Color(
+            "direction:N",
+            title=None,
+            legend=alt.Legend(orient="bottom"),
+            scale=alt.Scale(domain=[rise, fall], range=[RISE_COLOUR, FALL_COLOUR]),
+        ),
+        tooltip=[
+            alt.Tooltip("label:N", title=t("col.name", lang)),
+            alt.Tooltip("contribution:Q", format="+,.3f", title=vt),
+        ],
     )
     text = base.mark_text(align="left", dx=3).encode(
-        text=alt.Text("contribution:Q", format="+,.2f"))
-    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#4d4d4d").encode(x="x:Q")
-    return finish(alt.layer(bars, text, zero).properties(title=title, width=width,
-                                                         height=alt.Step(22)), lang)
+        text=alt.Text("contribution:Q", format="+,.2f")
+    )
+    zero = base.mark_rule(color="#4d4d4d").encode(x=alt.datum(0))  # one dataset only
+    return finish(
+        alt.layer(bars, text, zero).properties(title=title, width=width, height=alt.Step(22)), lang
+    )
 
 
 # --- frame adapters: view-model tables -> the chart frames above (pure, no statistics) -------

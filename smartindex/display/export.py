@@ -42,11 +42,49 @@ def to_csv(frame: pd.DataFrame) -> bytes:
     return neutralise(frame).to_csv(index=False).encode("utf-8-sig")
 
 
-def to_xlsx(frame: pd.DataFrame, *, sheet: str = "data") -> bytes:
-    """One-sheet XLSX workbook, neutralised."""
+def codebook(frame: pd.DataFrame, about: Mapping[str, object] | None = None) -> pd.DataFrame:
+    """One row per column of ``frame`` (``column, type, filled, min, max``), preceded by the
+    ``about`` facts (e.g. language, year, unit) as ``column = fact`` rows."""
+    rows: list[dict[str, object]] = [
+        {"column": k, "type": str(v)} for k, v in (about or {}).items()
+    ]
+    for name in frame.columns:
+        col = frame[name]
+        numeric = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
+        rows.append(
+            {
+                "column": str(name),
+                "type": str(col.dtype),
+                "filled": int(col.notna().sum()),
+                "min": col.min() if numeric and col.notna().any() else None,
+                "max": col.max() if numeric and col.notna().any() else None,
+            }
+        )
+    return pd.DataFrame(rows, columns=["column", "type", "filled", "min", "max"])
+
+
+def _fit(sheet: Any, frame: pd.DataFrame) -> None:
+    """Column widths from the header and the first 500 values; the header row frozen."""
+    sheet.freeze_panes = "A2"
+    for i, name in enumerate(frame.columns):
+        texts = [str(name), *(str(x) for x in frame[name].head(500))]
+        letter = sheet.cell(row=1, column=i + 1).column_letter
+        sheet.column_dimensions[letter].width = min(60, max(len(x) for x in texts) + 2)
+
+
+def to_xlsx(
+    frame: pd.DataFrame, *, sheet: str = "data", about: Mapping[str, object] | None = None
+) -> bytes:
+    """XLSX workbook, neutralised: the data sheet (fitted widths, frozen header) and a
+    ``codebook`` sheet describing every column (:func:`codebook`)."""
     buf = io.BytesIO()
+    data = _naive_times(neutralise(frame))
+    book = neutralise(codebook(frame, about))
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        _naive_times(neutralise(frame)).to_excel(writer, sheet_name=sheet[:31], index=False)
+        data.to_excel(writer, sheet_name=sheet[:31], index=False)
+        book.to_excel(writer, sheet_name="codebook", index=False)
+        _fit(writer.sheets[sheet[:31]], data)
+        _fit(writer.sheets["codebook"], book)
     return buf.getvalue()
 
 

@@ -121,6 +121,9 @@ def display_table(
     are shown without a thousands mark; missing values show as an en dash.
     """
     data = frame if labels is None else frame[[c for c in labels if c in frame]]
+    text = [c for c in data.columns if data[c].dtype.kind not in "iufM"]
+    if text:  # the browser draws a missing text cell as "None" whatever the Styler says
+        data = data.assign(**{str(c): data[c].map(_text) for c in text})
     decimals, plain = dict(decimals or {}), set(plain)
     styler = data.rename(columns=dict(labels or {})).style
     for col in data.columns:
@@ -143,16 +146,20 @@ def _fixed(lang: str, places: int) -> Callable[[object], str]:
 
     def fmt(x: object) -> str:
         value = as_number(x)
-        return MISSING if value is None else format_number(round(value, places) + 0.0, lang,
-                                                           places)
+        return MISSING if value is None else format_number(round(value, places) + 0.0, lang, places)
 
     return fmt
 
 
 def _timestamp(x: object) -> str:
     """A timestamp to the second (no microseconds); missing → en dash."""
-    return MISSING if is_missing(x) or x is pd.NaT else pd.Timestamp(x).strftime(  # type: ignore[arg-type]
-        "%Y-%m-%d %H:%M:%S")
+    return (
+        MISSING
+        if is_missing(x) or x is pd.NaT
+        else pd.Timestamp(x).strftime(  # type: ignore[arg-type]
+            "%Y-%m-%d %H:%M:%S"
+        )
+    )
 
 
 def _text(x: object) -> str:

@@ -34,12 +34,12 @@ from smartindex.engine.tables import DataTables, read_data, read_framework
 from smartindex.engine.uncertainty import UncertaintyResult, UncertaintySpec, run_uncertainty
 from smartindex.engine.workbook import (
     flatten_mapping,
-    neutralise,
     write_csvs,
     write_json,
     write_workbook,
 )
 from smartindex.errors import DataFileError, MethodError, SmartIndexError
+from smartindex.spreadsheet import neutralise
 
 LONG_ONLY = ("scores_long", "uncertainty_replicates")
 """Tables written as CSV only (the workbook has the same numbers per level, or too many)."""

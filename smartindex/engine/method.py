@@ -290,10 +290,15 @@ def check_numeric_settings(raw: Mapping[str, Any], where: str = "") -> None:
             check_numeric_settings(value, name)
         elif isinstance(value, list):
             check_numeric_settings({str(i): v for i, v in enumerate(value)}, name)
-        elif isinstance(value, int | float) and not isinstance(value, bool) and not (
-                math.isfinite(value) and abs(value) <= MAX_SETTING):
-            raise MethodError(f"{name} = {value!r}: numeric settings must be finite numbers "
-                              f"within +-{MAX_SETTING:g}")
+        elif (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and not (math.isfinite(value) and abs(value) <= MAX_SETTING)
+        ):
+            raise MethodError(
+                f"{name} = {value!r}: numeric settings must be finite numbers "
+                f"within +-{MAX_SETTING:g}"
+            )
     lo, hi = raw.get("lo"), raw.get("hi")
     if isinstance(lo, int | float) and isinstance(hi, int | float) and not lo < hi:
         raise MethodError(f"{where or 'method'}: lo ({lo!r}) must be below hi ({hi!r})")

@@ -67,7 +67,7 @@ class RawFile:
     """A raw file matched by a source pattern, with its checksum."""
 
     path: Path
-    rel: str          # path relative to the raw directory: the file's identity
+    rel: str  # path relative to the raw directory: the file's identity
     source: Source
     sha256: str
     size: int
@@ -98,8 +98,10 @@ def extract_time(con: duckdb.DuckDBPyConnection, f: RawFile) -> dt.datetime | No
     if not cols:
         return None
     latest = ", ".join(f'"{c}"' for c in cols)
-    row = con.execute(f'SELECT max(greatest({latest})) FROM main."{f.source.name}" '
-                      "WHERE _source_file = ?", [f.rel]).fetchone()
+    row = con.execute(
+        f'SELECT max(greatest({latest})) FROM main."{f.source.name}" WHERE _source_file = ?',
+        [f.rel],
+    ).fetchone()
     return row[0] if row else None
 
 
@@ -107,12 +109,19 @@ def ensure_table(con: duckdb.DuckDBPyConnection, source: Source) -> None:
     """Create the target table; refuse one whose columns differ from the registry."""
     want = {**source.all_columns, **LINEAGE}
     if table_exists(con, source.name):
-        have = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns "
-                                "WHERE table_schema = 'main' AND table_name = ? "
-                                "ORDER BY ordinal_position", [source.name]).fetchall())
+        have = dict(
+            con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_schema = 'main' AND table_name = ? "
+                "ORDER BY ordinal_position",
+                [source.name],
+            ).fetchall()
+        )
         if have != want:
-            raise CatalogueError(f"warehouse table {source.name!r} has columns {have} but the "
-                                 f"registry declares {want}; rebuild the warehouse")
+            raise CatalogueError(
+                f"warehouse table {source.name!r} has columns {have} but the "
+                f"registry declares {want}; rebuild the warehouse"
+            )
         return
     cols = ", ".join(f'"{c}" {t}' for c, t in want.items())
     con.execute(f'CREATE TABLE "{source.name}" ({cols})')
@@ -122,8 +131,11 @@ def previous_sha(con: duckdb.DuckDBPyConnection, rel: str) -> str | None:
     """Checksum of the file's last successful load, if any."""
     if not table_exists(con, "load_manifest"):
         return None
-    row = con.execute("SELECT sha256 FROM load_manifest WHERE source_file = ? AND status IN "
-                      "('loaded', 'replaced') ORDER BY finished_at DESC LIMIT 1", [rel]).fetchall()
+    row = con.execute(
+        "SELECT sha256 FROM load_manifest WHERE source_file = ? AND status IN "
+        "('loaded', 'replaced') ORDER BY finished_at DESC LIMIT 1",
+        [rel],
+    ).fetchall()
     return row[0][0] if row else None
 
 
@@ -131,8 +143,11 @@ def current_sha(con: duckdb.DuckDBPyConnection, rel: str) -> str | None:
     """Checksum of the file's latest load if that load succeeded (None after a failure)."""
     if not table_exists(con, "load_manifest"):
         return None
-    row = con.execute("SELECT sha256, status FROM load_manifest WHERE source_file = ? "
-                      "ORDER BY finished_at DESC LIMIT 1", [rel]).fetchall()
+    row = con.execute(
+        "SELECT sha256, status FROM load_manifest WHERE source_file = ? "
+        "ORDER BY finished_at DESC LIMIT 1",
+        [rel],
+    ).fetchall()
     return row[0][0] if row and row[0][1] in {"loaded", "replaced"} else None
 
 
@@ -143,8 +158,9 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE OR REPLACE VIEW load_current AS {LOAD_CURRENT}")
 
 
-def _validate(con: duckdb.DuckDBPyConnection, f: RawFile, checks: list[Check],
-              gx: GxSession, n_rows: int) -> None:
+def _validate(
+    con: duckdb.DuckDBPyConnection, f: RawFile, checks: list[Check], gx: GxSession, n_rows: int
+) -> None:
     qr.create_bad_table(con)
     qr.type_failures(con, f.source)
     qr.pk_failures(con, f.source, f.rel)
@@ -160,29 +176,61 @@ def _write(con: duckdb.DuckDBPyConnection, f: RawFile, load_id: str) -> tuple[in
     loaded = con.execute(
         f"INSERT INTO {t} SELECT {cols}, ?, ?, _row_number FROM _typed "
         "ANTI JOIN (SELECT DISTINCT _row_number FROM _bad) USING (_row_number)",
-        [load_id, f.rel]).fetchall()[0][0]
+        [load_id, f.rel],
+    ).fetchall()[0][0]
     con.execute(
         "INSERT INTO quarantine SELECT ?, ?, ?, b._row_number, b.columns, b.expectation, "
         f"b.reason, b.value, {qr.row_json_sql(f.source, 't')} "
         "FROM _bad b JOIN _typed t USING (_row_number) "
-        "ORDER BY b._row_number, b.expectation, b.columns", [load_id, f.rel, f.source.name])
+        "ORDER BY b._row_number, b.expectation, b.columns",
+        [load_id, f.rel, f.source.name],
+    )
     bad = con.execute("SELECT count(DISTINCT _row_number) FROM _bad").fetchall()[0][0]
     return loaded, bad
 
 
-def _manifest(con: duckdb.DuckDBPyConnection, f: RawFile, rep: FileReport, load_id: str,
-              started: dt.datetime, *, extracted_at: dt.datetime | None = None) -> None:
-    con.execute("INSERT INTO load_manifest (load_id, source_file, sha256, size_bytes, "
-                "table_name, rows_read, rows_loaded, rows_quarantined, started_at, finished_at, "
-                "status, error, warnings, extracted_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [load_id, f.rel, f.sha256, f.size, f.source.name, rep.rows_read,
-                 rep.rows_loaded, rep.rows_quarantined, started, dt.datetime.now(),
-                 rep.status, rep.error, "; ".join(rep.warnings) or None, extracted_at])
+def _manifest(
+    con: duckdb.DuckDBPyConnection,
+    f: RawFile,
+    rep: FileReport,
+    load_id: str,
+    started: dt.datetime,
+    *,
+    extracted_at: dt.datetime | None = None,
+) -> None:
+    con.execute(
+        "INSERT INTO load_manifest (load_id, source_file, sha256, size_bytes, "
+        "table_name, rows_read, rows_loaded, rows_quarantined, started_at, finished_at, "
+        "status, error, warnings, extracted_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            load_id,
+            f.rel,
+            f.sha256,
+            f.size,
+            f.source.name,
+            rep.rows_read,
+            rep.rows_loaded,
+            rep.rows_quarantined,
+            started,
+            dt.datetime.now(),
+            rep.status,
+            rep.error,
+            "; ".join(rep.warnings) or None,
+            extracted_at,
+        ],
+    )
 
 
-def load_file(con: duckdb.DuckDBPyConnection, f: RawFile, checks: list[Check], gx: GxSession,
-              *, key: str, scratch: Path) -> FileReport:
+def load_file(
+    con: duckdb.DuckDBPyConnection,
+    f: RawFile,
+    checks: list[Check],
+    gx: GxSession,
+    *,
+    key: str,
+    scratch: Path,
+) -> FileReport:
     """Load one file; a file that cannot be read or validated becomes a 'failed' report.
 
     Unexpected exceptions propagate (and the caller's swap discards the whole run).
@@ -203,9 +251,11 @@ def load_file(con: duckdb.DuckDBPyConnection, f: RawFile, checks: list[Check], g
         rep.rows_loaded, rep.rows_quarantined = _write(con, f, load_id)
         rep.status = "replaced" if replacing else "loaded"
         if rep.rows_read != rep.rows_loaded + rep.rows_quarantined:
-            raise SmartIndexError(f"{f.path}: internal error: {rep.rows_read} rows read but "
-                                  f"{rep.rows_loaded} loaded + {rep.rows_quarantined} "
-                                  "quarantined; nothing was written")
+            raise SmartIndexError(
+                f"{f.path}: internal error: {rep.rows_read} rows read but "
+                f"{rep.rows_loaded} loaded + {rep.rows_quarantined} "
+                "quarantined; nothing was written"
+            )
         _manifest(con, f, rep, load_id, started, extracted_at=extract_time(con, f))
         con.execute("COMMIT")
     except BaseException:

@@ -28,7 +28,7 @@ from smartindex.etl.validate import Check, GxSession, expectation_name
 from smartindex.etl.within import resolve_within, within_failures
 from smartindex.warehouse.connection import table_exists
 
-CHUNK_ROWS = 1_000_000   # rows per GX frame; 2 M cost ~200 MB more peak RSS at 10 M rows
+CHUNK_ROWS = 1_000_000  # rows per GX frame; 2 M cost ~200 MB more peak RSS at 10 M rows
 MAX_VALUE_CHARS = 500
 
 
@@ -43,9 +43,11 @@ def cast_sql(col: str, typ: str, decimal: str) -> str:
         return f"s.{_q(col)}"
     raw = f"s.{_q(col)}"
     if decimal == "," and typ in NUMERIC:
-        raw = (f"CASE WHEN {raw} LIKE '%,%' THEN replace(replace({raw}, '.', ''), ',', '.') "
-               f"WHEN regexp_full_match({raw}, '-?\\d{{1,3}}(\\.\\d{{3}})+') "
-               f"THEN replace({raw}, '.', '') ELSE {raw} END")
+        raw = (
+            f"CASE WHEN {raw} LIKE '%,%' THEN replace(replace({raw}, '.', ''), ',', '.') "
+            f"WHEN regexp_full_match({raw}, '-?\\d{{1,3}}(\\.\\d{{3}})+') "
+            f"THEN replace({raw}, '.', '') ELSE {raw} END"
+        )
     return strict_cast(raw, typ)
 
 
@@ -55,8 +57,7 @@ def raw_col(source: Source, col: str, alias: str = "") -> str:
     a = f"{alias}." if alias else ""
     if source.all_columns[col] == "VARCHAR":
         return a + _q(col)
-    return (f"coalesce(json_extract_string({a}_raw_json, '$.{col}'), "
-            f"CAST({a}{_q(col)} AS VARCHAR))")
+    return f"coalesce(json_extract_string({a}_raw_json, '$.{col}'), CAST({a}{_q(col)} AS VARCHAR))"
 
 
 def staging_select(source: Source, raw_sql: str) -> str:
@@ -70,32 +71,43 @@ def staging_select(source: Source, raw_sql: str) -> str:
     fails = " OR ".join(f"({_q(c + '__raw')} IS NOT NULL AND {_q(c)} IS NULL)" for c in other)
     raw = "to_json({" + ", ".join(f"'{c}': {_q(c + '__raw')}" for c in other) + "})"
     raw_json = f"CASE WHEN {fails} THEN {raw} END" if other else "CAST(NULL AS VARCHAR)"
-    return (f"SELECT {', '.join(map(_q, cols))}, {raw_json} AS _raw_json "
-            f"FROM (SELECT {', '.join(inner)} FROM ({raw_sql}) s)")
+    return (
+        f"SELECT {', '.join(map(_q, cols))}, {raw_json} AS _raw_json "
+        f"FROM (SELECT {', '.join(inner)} FROM ({raw_sql}) s)"
+    )
 
 
 def create_bad_table(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("CREATE OR REPLACE TEMP TABLE _bad (_row_number BIGINT, columns VARCHAR, "
-                "expectation VARCHAR, reason VARCHAR, value VARCHAR)")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _bad (_row_number BIGINT, columns VARCHAR, "
+        "expectation VARCHAR, reason VARCHAR, value VARCHAR)"
+    )
 
 
 def row_json_sql(source: Source, alias: str) -> str:
     """JSON of a ``_typed`` row's values as text (personal ones are already pseudonymised)."""
-    return "to_json({" + ", ".join(f"'{c}': {raw_col(source, c, alias)}"
-                                  for c in source.all_columns) + "})"
+    return (
+        "to_json({"
+        + ", ".join(f"'{c}': {raw_col(source, c, alias)}" for c in source.all_columns)
+        + "})"
+    )
 
 
-def _insert_bad(con: duckdb.DuckDBPyConnection, select_sql: str,
-                params: list[object] | None = None) -> None:
+def _insert_bad(
+    con: duckdb.DuckDBPyConnection, select_sql: str, params: list[object] | None = None
+) -> None:
     con.execute(f"INSERT INTO _bad {select_sql}", params or []).fetchall()
 
 
 def type_failures(con: duckdb.DuckDBPyConnection, source: Source) -> None:
     """A present value that does not cast to the declared type."""
-    parts = [f"SELECT _row_number, '{c}', 'type', 'not a valid {t}', "
-             f"left({raw_col(source, c)}, {MAX_VALUE_CHARS}) FROM _typed "
-             f"WHERE _raw_json IS NOT NULL AND {_q(c)} IS NULL AND {raw_col(source, c)} IS NOT NULL"
-             for c, t in source.all_columns.items() if t != "VARCHAR"]
+    parts = [
+        f"SELECT _row_number, '{c}', 'type', 'not a valid {t}', "
+        f"left({raw_col(source, c)}, {MAX_VALUE_CHARS}) FROM _typed "
+        f"WHERE _raw_json IS NOT NULL AND {_q(c)} IS NULL AND {raw_col(source, c)} IS NOT NULL"
+        for c, t in source.all_columns.items()
+        if t != "VARCHAR"
+    ]
     if parts:
         _insert_bad(con, " UNION ALL ".join(parts))
 
@@ -111,7 +123,9 @@ def pk_failures(con: duckdb.DuckDBPyConnection, source: Source, source_file: str
         return
     keys, notnull = ", ".join(map(_q, pk)), " AND ".join(f"{_q(c)} IS NOT NULL" for c in pk)
     row_hash = f"hash({', '.join(raw_col(source, c) for c in source.all_columns)})"
-    _insert_bad(con, f"""
+    _insert_bad(
+        con,
+        f"""
         SELECT _row_number, '{",".join(pk)}', 'primary_key',
                CASE WHEN h = first_h THEN 'exact duplicate of line ' || first_row
                     ELSE 'duplicate primary key; first occurrence at line ' || first_row END,
@@ -122,19 +136,25 @@ def pk_failures(con: duckdb.DuckDBPyConnection, source: Source, source_file: str
               FROM _typed SEMI JOIN (SELECT {keys} FROM _typed WHERE {notnull}
                                      GROUP BY ALL HAVING count(*) > 1) USING ({keys})
               WINDOW w AS (PARTITION BY {keys} ORDER BY _row_number))
-        WHERE _row_number <> first_row""")
+        WHERE _row_number <> first_row""",
+    )
     if table_exists(con, source.name):
-        _insert_bad(con, f"""
+        _insert_bad(
+            con,
+            f"""
             SELECT t._row_number, '{",".join(pk)}', 'primary_key',
                    'primary key already loaded from ' || o._source_file
                        || ' line ' || o._row_number,
                    left({_key_value(source, pk)}, {MAX_VALUE_CHARS})
             FROM _typed t JOIN main.{_q(source.name)} o USING ({keys})
-            WHERE o._source_file <> ?""", [source_file])
+            WHERE o._source_file <> ?""",
+            [source_file],
+        )
 
 
-def resolve_references(con: duckdb.DuckDBPyConnection, source: Source, checks: list[Check],
-                       source_file: str) -> list[Check]:
+def resolve_references(
+    con: duckdb.DuckDBPyConnection, source: Source, checks: list[Check], source_file: str
+) -> list[Check]:
     """Fill each references check with the codes present in the referenced warehouse table
     (and, for a self-reference, in this file too)."""
     out = []
@@ -148,20 +168,22 @@ def resolve_references(con: duckdb.DuckDBPyConnection, source: Source, checks: l
         table, col = c.params["table"], c.params["column"]
         values: set[object] = set()
         if table_exists(con, table):
-            rows = con.execute(f"SELECT DISTINCT {_q(col)} FROM main.{_q(table)} "
-                               f"WHERE {_q(col)} IS NOT NULL AND _source_file <> ?",
-                               [source_file if table == source.name else ""]).fetchall()
+            rows = con.execute(
+                f"SELECT DISTINCT {_q(col)} FROM main.{_q(table)} "
+                f"WHERE {_q(col)} IS NOT NULL AND _source_file <> ?",
+                [source_file if table == source.name else ""],
+            ).fetchall()
             values |= {r[0] for r in rows}
         if table == source.name:
-            rows = con.execute(f"SELECT DISTINCT {_q(col)} FROM _typed "
-                               f"WHERE {_q(col)} IS NOT NULL").fetchall()
+            rows = con.execute(
+                f"SELECT DISTINCT {_q(col)} FROM _typed WHERE {_q(col)} IS NOT NULL"
+            ).fetchall()
             values |= {r[0] for r in rows}
         out.append(replace(c, params={**c.params, "values": tuple(sorted(values))}))
     return out
 
 
-def _frame_col(col: str, typ: str, *, nullness_only: bool = False, name: str | None = None
-               ) -> str:
+def _frame_col(col: str, typ: str, *, nullness_only: bool = False, name: str | None = None) -> str:
     """How a column reaches GX: DATE/TIMESTAMP as int64 epoch microseconds (exact and
     order-preserving; GX compares datetimes element by element in Python), and a column that
     only has not_null checks as a 1/NULL surrogate (hashing wide text frames is slow in GX)."""
@@ -173,48 +195,68 @@ def _frame_col(col: str, typ: str, *, nullness_only: bool = False, name: str | N
     return f"{expr} AS {_q(name or col)}"
 
 
-def _record(con: duckdb.DuckDBPyConnection, source: Source, check: Check, rows: np.ndarray
-            ) -> None:
+def _record(con: duckdb.DuckDBPyConnection, source: Source, check: Check, rows: np.ndarray) -> None:
     """Insert failures of ``check`` for the given row numbers into ``_bad``."""
     if rows.size == 0:
         return
     con.register("_fail", pa.table({"_row_number": pa.array(rows, pa.int64())}))
     try:
-        value = (_key_value(source, check.columns) if len(check.columns) > 1
-                 else raw_col(source, check.columns[0]))
-        raw_null = f" AND {raw_col(source, check.columns[0])} IS NULL" if check.kind == "not_null" \
-            else ""
-        _insert_bad(con, f"SELECT _row_number, ?, ?, ?, left({value}, {MAX_VALUE_CHARS}) "
-                         f"FROM _typed SEMI JOIN _fail USING (_row_number) WHERE true{raw_null}",
-                    [",".join(check.columns), expectation_name(check), check.reason])
+        value = (
+            _key_value(source, check.columns)
+            if len(check.columns) > 1
+            else raw_col(source, check.columns[0])
+        )
+        raw_null = (
+            f" AND {raw_col(source, check.columns[0])} IS NULL" if check.kind == "not_null" else ""
+        )
+        _insert_bad(
+            con,
+            f"SELECT _row_number, ?, ?, ?, left({value}, {MAX_VALUE_CHARS}) "
+            f"FROM _typed SEMI JOIN _fail USING (_row_number) WHERE true{raw_null}",
+            [",".join(check.columns), expectation_name(check), check.reason],
+        )
     finally:
         con.unregister("_fail")
 
 
-def _run_rows(con: duckdb.DuckDBPyConnection, source: Source, checks: list[Check],
-              gx: GxSession, n_rows: int, *, chunk: int = CHUNK_ROWS) -> None:
+def _run_rows(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    checks: list[Check],
+    gx: GxSession,
+    n_rows: int,
+    *,
+    chunk: int = CHUNK_ROWS,
+) -> None:
     """Row-level checks, chunked; positions map to ``_row_number`` through the frame."""
     cols = list(dict.fromkeys(c for ch in checks for c in ch.columns))
     types = source.all_columns
-    only_nulls = {c for c in cols
-                  if all(ch.kind == "not_null" for ch in checks if c in ch.columns)}
+    only_nulls = {c for c in cols if all(ch.kind == "not_null" for ch in checks if c in ch.columns)}
     select = ", ".join(_frame_col(c, types[c], nullness_only=c in only_nulls) for c in cols)
     failed: dict[int, tuple[Check, list[np.ndarray]]] = {}
     for lo in range(2, n_rows + 2, chunk):
-        frame = con.sql(f"SELECT _row_number, {select} FROM _typed WHERE _row_number "
-                        "BETWEEN $lo AND $hi ORDER BY _row_number",
-                        params={"lo": lo, "hi": lo + chunk - 1}).to_arrow_table().to_pandas()
+        frame = (
+            con.sql(
+                f"SELECT _row_number, {select} FROM _typed WHERE _row_number "
+                "BETWEEN $lo AND $hi ORDER BY _row_number",
+                params={"lo": lo, "hi": lo + chunk - 1},
+            )
+            .to_arrow_table()
+            .to_pandas()
+        )
         numbers = frame["_row_number"].to_numpy()
         for check, pos in gx.failures(frame, checks):
             failed.setdefault(id(check), (check, []))[1].append(
-                numbers[np.asarray(pos, dtype=np.int64)])
+                numbers[np.asarray(pos, dtype=np.int64)]
+            )
         del frame
     for check, parts in failed.values():
         _record(con, source, check, np.concatenate(parts))
 
 
-def _distinct_frame(con: duckdb.DuckDBPyConnection, source: Source, cols: list[str],
-                    where: str | None) -> tuple[object, dict[str, int]]:
+def _distinct_frame(
+    con: duckdb.DuckDBPyConnection, source: Source, cols: list[str], where: str | None
+) -> tuple[object, dict[str, int]]:
     """One frame holding each column's distinct values (``_grp_<i>`` keeps value -> position).
 
     Shorter columns are padded by repeating their first value; positions past a column's own
@@ -223,25 +265,38 @@ def _distinct_frame(con: duckdb.DuckDBPyConnection, source: Source, cols: list[s
     cond = f"WHERE {_q(where)}" if where else ""
     arrays, lengths = {}, {}
     for i, c in enumerate(cols):
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _grp_{i} AS SELECT row_number() OVER () - 1 "
-                    f"AS _g, v FROM (SELECT DISTINCT {_q(c)} AS v FROM _typed {cond})")
-        arr = con.sql(f"SELECT {_frame_col('v', source.all_columns[c])} FROM _grp_{i} "
-                      "ORDER BY _g").to_arrow_table().column(0).combine_chunks()
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _grp_{i} AS SELECT row_number() OVER () - 1 "
+            f"AS _g, v FROM (SELECT DISTINCT {_q(c)} AS v FROM _typed {cond})"
+        )
+        arr = (
+            con.sql(f"SELECT {_frame_col('v', source.all_columns[c])} FROM _grp_{i} ORDER BY _g")
+            .to_arrow_table()
+            .column(0)
+            .combine_chunks()
+        )
         if len(arr):
             arrays[c], lengths[c] = arr, len(arr)
     n = max(lengths.values(), default=0)
-    padded = {c: a.take(np.concatenate([np.arange(len(a)), np.zeros(n - len(a), np.int64)]))
-              for c, a in arrays.items()}
+    padded = {
+        c: a.take(np.concatenate([np.arange(len(a)), np.zeros(n - len(a), np.int64)]))
+        for c, a in arrays.items()
+    }
     return pa.table(padded).to_pandas(), lengths
 
 
-def _run_distinct(con: duckdb.DuckDBPyConnection, source: Source, where: str | None,
-                  checks: list[Check], gx: GxSession) -> None:
+def _run_distinct(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    where: str | None,
+    checks: list[Check],
+    gx: GxSession,
+) -> None:
     """Single-column checks on the columns' distinct values, mapped back to rows."""
     cols = list(dict.fromkeys(c.columns[0] for c in checks))
     frame, lengths = _distinct_frame(con, source, cols, where)
     live = [c for c in checks if c.columns[0] in lengths]
-    for check, pos in (gx.failures(frame, live) if live else []):
+    for check, pos in gx.failures(frame, live) if live else []:
         col = check.columns[0]
         mine = [p for p in pos if p < lengths[col]]
         con.register("_failg", pa.table({"_g": pa.array(mine, pa.int64())}))
@@ -249,7 +304,8 @@ def _run_distinct(con: duckdb.DuckDBPyConnection, source: Source, where: str | N
             rows = con.execute(
                 f"SELECT t._row_number FROM _typed t JOIN (SELECT v FROM _grp_{cols.index(col)} "
                 f"SEMI JOIN _failg USING (_g)) x ON t.{_q(col)} IS NOT DISTINCT FROM x.v "
-                f"{'WHERE t.' + _q(where) if where else ''}").fetchnumpy()["_row_number"]
+                f"{'WHERE t.' + _q(where) if where else ''}"
+            ).fetchnumpy()["_row_number"]
         finally:
             con.unregister("_failg")
         _record(con, source, check, np.asarray(rows, dtype=np.int64))
@@ -259,22 +315,31 @@ def _high_cardinality(con: duckdb.DuckDBPyConnection, cols: list[str], n_rows: i
     """Columns with many distinct values: checked on rows, not on distinct values."""
     if not cols:
         return set()
-    counts = con.execute("SELECT " + ", ".join(f"approx_count_distinct({_q(c)})" for c in cols)
-                         + " FROM _typed").fetchall()[0]
+    counts = con.execute(
+        "SELECT " + ", ".join(f"approx_count_distinct({_q(c)})" for c in cols) + " FROM _typed"
+    ).fetchall()[0]
     return {c for c, k in zip(cols, counts, strict=True) if k > max(10_000, n_rows // 10)}
 
 
-def expectation_failures(con: duckdb.DuckDBPyConnection, source: Source, checks: list[Check],
-                         gx: GxSession, n_rows: int) -> None:
+def expectation_failures(
+    con: duckdb.DuckDBPyConnection, source: Source, checks: list[Check], gx: GxSession, n_rows: int
+) -> None:
     """Run every GX check, grouping them into row frames and distinct-value frames."""
     if n_rows == 0 or not checks:
         return
-    single = list(dict.fromkeys(c.columns[0] for c in checks
-                                if c.where is None and c.kind not in {"order", "unique",
-                                                                       "within"}))
+    single = list(
+        dict.fromkeys(
+            c.columns[0]
+            for c in checks
+            if c.where is None and c.kind not in {"order", "unique", "within"}
+        )
+    )
     many = _high_cardinality(con, single, n_rows)
-    row_checks = [c for c in checks if c.kind in {"order", "unique"}
-                  or (c.where is None and c.columns[0] in many)]
+    row_checks = [
+        c
+        for c in checks
+        if c.kind in {"order", "unique"} or (c.where is None and c.columns[0] in many)
+    ]
     for c in checks:
         if c.kind == "within":
             _record(con, source, c, within_failures(con, c, gx))

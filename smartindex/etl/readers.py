@@ -64,20 +64,36 @@ def check_header(path: Path, header: list[str], source: Source) -> None:
         hint = ""
         if len(header) == 1 and any(d in header[0] for d in ";,\t|"):
             hint = f" (is the delimiter {source.delimiter!r} right?)"
-        raise DataFileError(path, f"missing required column(s) {', '.join(missing)}{hint}",
-                            line=1, column=missing[0])
+        raise DataFileError(
+            path,
+            f"missing required column(s) {', '.join(missing)}{hint}",
+            line=1,
+            column=missing[0],
+        )
     for name in header:
         if header.count(name) > 1:
-            raise DataFileError(path, "column appears twice in the header", line=1,
-                                column=name if IDENT.match(name) else None)
+            raise DataFileError(
+                path,
+                "column appears twice in the header",
+                line=1,
+                column=name if IDENT.match(name) else None,
+            )
     extra = [c for c in header if c not in source.all_columns]
     named = [c for c in extra if IDENT.match(c)]
     if named:
-        raise DataFileError(path, f"unexpected column(s) {', '.join(named)} (not in the "
-                            f"registry for {source.name!r})", line=1, column=named[0])
+        raise DataFileError(
+            path,
+            f"unexpected column(s) {', '.join(named)} (not in the registry for {source.name!r})",
+            line=1,
+            column=named[0],
+        )
     if extra:  # values, not names: a record or a stray value on the header line
-        raise DataFileError(path, f"{len(extra)} unexpected column(s) that are not column "
-                            "names (data on the header line?)", line=1)
+        raise DataFileError(
+            path,
+            f"{len(extra)} unexpected column(s) that are not column "
+            "names (data on the header line?)",
+            line=1,
+        )
 
 
 def _csv_from(path: Path, header: list[str], source: Source, *, typed: bool = False) -> str:
@@ -85,36 +101,45 @@ def _csv_from(path: Path, header: list[str], source: Source, *, typed: bool = Fa
     failing records stored in the rejects tables ``_csv_rejects`` / ``_csv_scans``. Integer,
     date and time columns are read as text even then: the CSV reader rounds 4.6 to 5 and drops
     time-zone offsets, so they are cast strictly afterwards (casts.py)."""
-    types = {c: t if typed and t not in READ_AS_TEXT else "VARCHAR"
-             for c, t in source.all_columns.items()}
+    types = {
+        c: t if typed and t not in READ_AS_TEXT else "VARCHAR"
+        for c, t in source.all_columns.items()
+    }
     cols = ", ".join(f"'{c}': '{types[c]}'" for c in header)
     delim = source.delimiter.replace("'", "''")
-    rejects = (", store_rejects=true, rejects_table='_csv_rejects', rejects_scan='_csv_scans'"
-               if typed else "")
-    return (f"read_csv('{_sql_path(path)}', header=true, auto_detect=false, columns={{{cols}}}, "
-            f"delim='{delim}', quote='\"', escape='\"', strict_mode=true, null_padding=false, "
-            f"max_line_size={MAX_LINE}, compression='auto'{rejects})")
+    rejects = (
+        ", store_rejects=true, rejects_table='_csv_rejects', rejects_scan='_csv_scans'"
+        if typed
+        else ""
+    )
+    return (
+        f"read_csv('{_sql_path(path)}', header=true, auto_detect=false, columns={{{cols}}}, "
+        f"delim='{delim}', quote='\"', escape='\"', strict_mode=true, null_padding=false, "
+        f"max_line_size={MAX_LINE}, compression='auto'{rejects})"
+    )
 
 
 def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def _create_stage(con: duckdb.DuckDBPyConnection, from_sql: str, header: list[str],
-                  source: Source, key: str) -> int:
+def _create_stage(
+    con: duckdb.DuckDBPyConnection, from_sql: str, header: list[str], source: Source, key: str
+) -> int:
     """Stage the file in ONE pass: temp table ``_typed_t`` (typed + raw columns, personal
     columns hashed) and the view ``_typed`` adding ``_row_number`` (= rowid + 2)."""
     exprs = []
     for c in source.all_columns:
-        raw = f'NULLIF(CAST("{c}" AS VARCHAR), \'\')' if c in header else "CAST(NULL AS VARCHAR)"
+        raw = f"NULLIF(CAST(\"{c}\" AS VARCHAR), '')" if c in header else "CAST(NULL AS VARCHAR)"
         exprs.append(f'{hash_sql(raw) if c in source.pseudonymise else raw} AS "{c}"')
     con.execute("DROP VIEW IF EXISTS temp._typed")
     con.execute("DROP TABLE IF EXISTS temp._typed_t")
     raw_sql = f"SELECT {', '.join(exprs)} FROM {from_sql}"
-    con.execute(f"CREATE TEMP TABLE _typed_t AS {staging_select(source, raw_sql)}",
-                {"key": key} if source.pseudonymise else None)
-    con.execute("CREATE TEMP VIEW _typed AS SELECT rowid + 2 AS _row_number, * "
-                "FROM temp._typed_t")
+    con.execute(
+        f"CREATE TEMP TABLE _typed_t AS {staging_select(source, raw_sql)}",
+        {"key": key} if source.pseudonymise else None,
+    )
+    con.execute("CREATE TEMP VIEW _typed AS SELECT rowid + 2 AS _row_number, * FROM temp._typed_t")
     return int(con.execute("SELECT count(*) FROM temp._typed_t").fetchall()[0][0])
 
 
@@ -136,8 +161,9 @@ def _fast_expr(col: str, typ: str, header: list[str], source: Source) -> str:
     return f'{hash_sql(val) if col in source.pseudonymise else val} AS "{col}"'
 
 
-def _create_stage_typed(con: duckdb.DuckDBPyConnection, path: Path, header: list[str],
-                        source: Source, key: str) -> int | None:
+def _create_stage_typed(
+    con: duckdb.DuckDBPyConnection, path: Path, header: list[str], source: Source, key: str
+) -> int | None:
     """Fast path: read the CSV ONCE with the declared types (no VARCHAR copy, no TRY_CAST).
 
     Returns the row count, or None when DuckDB rejected any record (a value that does not cast,
@@ -151,10 +177,12 @@ def _create_stage_typed(con: duckdb.DuckDBPyConnection, path: Path, header: list
     con.execute("DROP VIEW IF EXISTS temp._typed")
     con.execute("DROP TABLE IF EXISTS temp._typed_t")
     try:
-        con.execute(f"CREATE TEMP TABLE _typed_t AS SELECT {', '.join(exprs)}, "
-                    f"CAST(NULL AS VARCHAR) AS _raw_json "
-                    f"FROM {_csv_from(path, header, source, typed=True)}",
-                    {"key": key} if source.pseudonymise else None)
+        con.execute(
+            f"CREATE TEMP TABLE _typed_t AS SELECT {', '.join(exprs)}, "
+            f"CAST(NULL AS VARCHAR) AS _raw_json "
+            f"FROM {_csv_from(path, header, source, typed=True)}",
+            {"key": key} if source.pseudonymise else None,
+        )
         rejected = con.execute("SELECT count(*) FROM temp._csv_rejects").fetchall()[0][0]
     except duckdb.Error:
         rejected = None
@@ -163,22 +191,22 @@ def _create_stage_typed(con: duckdb.DuckDBPyConnection, path: Path, header: list
     if rejected != 0:
         con.execute("DROP TABLE IF EXISTS temp._typed_t")
         return None
-    con.execute("CREATE TEMP VIEW _typed AS SELECT rowid + 2 AS _row_number, * "
-                "FROM temp._typed_t")
+    con.execute("CREATE TEMP VIEW _typed AS SELECT rowid + 2 AS _row_number, * FROM temp._typed_t")
     return int(con.execute("SELECT count(*) FROM temp._typed_t").fetchall()[0][0])
 
 
-def _stage_csv_from(con: duckdb.DuckDBPyConnection, target: Path, header: list[str],
-                    source: Source, key: str) -> int:
-    rows = (_create_stage_typed(con, target, header, source, key)
-            if source.decimal == "." else None)
+def _stage_csv_from(
+    con: duckdb.DuckDBPyConnection, target: Path, header: list[str], source: Source, key: str
+) -> int:
+    rows = _create_stage_typed(con, target, header, source, key) if source.decimal == "." else None
     if rows is None:
         rows = _create_stage(con, _csv_from(target, header, source), header, source, key)
     return rows
 
 
-def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, source: Source, key: str,
-               scratch: Path) -> Staged:
+def _stage_csv(
+    con: duckdb.DuckDBPyConnection, path: Path, source: Source, key: str, scratch: Path
+) -> Staged:
     header, utf8 = sniff_csv(path, source)
     check_header(path, header, source)
     warnings: list[str] = []
@@ -194,19 +222,20 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, source: Source, key: 
             if "unicode" not in str(exc).lower() or source.encoding is not None:
                 raise csv_error(path, exc, header, source.delimiter) from exc
             where = re.search(r"CSV Error on Line: (\d+)", str(exc))
-            warnings.append(f"not valid UTF-8 (first at line {where.group(1) if where else 1}); "
-                            "read as cp1252")
+            warnings.append(
+                f"not valid UTF-8 (first at line {where.group(1) if where else 1}); read as cp1252"
+            )
             target = stack.enter_context(transcoded(path, "cp1252", scratch))
             try:
-                rows = _create_stage(con, _csv_from(target, header, source), header, source,
-                                     key)
+                rows = _create_stage(con, _csv_from(target, header, source), header, source, key)
             except duckdb.Error as exc2:
                 raise csv_error(path, exc2, header, source.delimiter) from exc2
     return Staged(rows, header, warnings)
 
 
-def _stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, source: Source, key: str,
-                   scratch: Path) -> Staged:
+def _stage_parquet(
+    con: duckdb.DuckDBPyConnection, path: Path, source: Source, key: str, scratch: Path
+) -> Staged:
     from_sql = f"read_parquet('{_sql_path(path)}')"
     try:
         header = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {from_sql}").fetchall()]
@@ -237,8 +266,11 @@ def _xlsx_table(path: Path, source: Source) -> tuple[list[str], pa.Table]:
         raise DataFileError(path, f"not a readable XLSX workbook: {exc}") from exc
     try:
         if source.sheet is None and len(wb.sheetnames) > 1:
-            raise DataFileError(path, f"workbook has {len(wb.sheetnames)} sheets "
-                                f"({', '.join(wb.sheetnames)}); declare `sheet` in sources.toml")
+            raise DataFileError(
+                path,
+                f"workbook has {len(wb.sheetnames)} sheets "
+                f"({', '.join(wb.sheetnames)}); declare `sheet` in sources.toml",
+            )
         if source.sheet is not None and source.sheet not in wb.sheetnames:
             raise DataFileError(path, f"no sheet named {source.sheet!r}")
         rows = list(wb[source.sheet or wb.sheetnames[0]].iter_rows(values_only=True))
@@ -252,17 +284,21 @@ def _xlsx_table(path: Path, source: Source) -> tuple[list[str], pa.Table]:
     while header and header[-1] == "":
         header.pop()
     for i, row in enumerate(rows[1:], start=2):
-        if any(v is not None for v in row[len(header):]):
+        if any(v is not None for v in row[len(header) :]):
             raise DataFileError(path, "value beyond the last header column", line=i)
     cols = list(zip(*(r[: len(header)] for r in rows[1:]), strict=False)) or [()] * len(header)
-    data = {h: pa.array([_cell(v) for v in col], pa.string()) for h, col in zip(header, cols,
-                                                                              strict=False)}
+    data = {
+        h: pa.array([_cell(v) for v in col], pa.string())
+        for h, col in zip(header, cols, strict=False)
+    }
     return header, pa.table(data) if rows[1:] else pa.table(
-        {h: pa.array([], pa.string()) for h in header})
+        {h: pa.array([], pa.string()) for h in header}
+    )
 
 
-def _stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, source: Source, key: str,
-                scratch: Path) -> Staged:
+def _stage_xlsx(
+    con: duckdb.DuckDBPyConnection, path: Path, source: Source, key: str, scratch: Path
+) -> Staged:
     header, table = _xlsx_table(path, source)
     check_header(path, header, source)
     con.register("_xlsx_src", table)
@@ -273,11 +309,15 @@ def _stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, source: Source, key:
 
 
 _STAGERS: dict[str, Callable[..., Staged]] = {
-    "csv": _stage_csv, "parquet": _stage_parquet, "xlsx": _stage_xlsx}
+    "csv": _stage_csv,
+    "parquet": _stage_parquet,
+    "xlsx": _stage_xlsx,
+}
 
 
-def stage(con: duckdb.DuckDBPyConnection, path: Path, source: Source, *, key: str,
-          scratch: Path) -> Staged:
+def stage(
+    con: duckdb.DuckDBPyConnection, path: Path, source: Source, *, key: str, scratch: Path
+) -> Staged:
     """Stage ``path`` as ``_typed``; raise DataFileError when it cannot be read. ``scratch`` is
     a directory for temporary files that the next run cleans (see warehouse.swap)."""
     staged = _STAGERS[file_format(path, source)](con, path, source, key, scratch)

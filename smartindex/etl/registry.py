@@ -15,12 +15,45 @@ from smartindex.errors import CatalogueError
 DEFAULT_REGISTRY = Path(__file__).with_name("sources.toml")
 
 TOP_KEYS = {"version", "bbox", "source"}
-SOURCE_KEYS = {"name", "description", "pattern", "format", "delimiter", "decimal", "encoding",
-               "sheet", "primary_key", "pseudonymise", "columns", "optional", "expect", "bbox_when"}
-EXPECT_KEYS = {"not_null", "between", "in_set", "regex", "unique", "order", "references",
-               "not_future", "not_before", "within"}
-TYPES = {"VARCHAR", "BOOLEAN", "SMALLINT", "INTEGER", "BIGINT", "DOUBLE", "FLOAT", "DATE",
-         "TIMESTAMP"}
+SOURCE_KEYS = {
+    "name",
+    "description",
+    "pattern",
+    "format",
+    "delimiter",
+    "decimal",
+    "encoding",
+    "sheet",
+    "primary_key",
+    "pseudonymise",
+    "columns",
+    "optional",
+    "expect",
+    "bbox_when",
+}
+EXPECT_KEYS = {
+    "not_null",
+    "between",
+    "in_set",
+    "regex",
+    "unique",
+    "order",
+    "references",
+    "not_future",
+    "not_before",
+    "within",
+}
+TYPES = {
+    "VARCHAR",
+    "BOOLEAN",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "DOUBLE",
+    "FLOAT",
+    "DATE",
+    "TIMESTAMP",
+}
 NUMERIC = {"SMALLINT", "INTEGER", "BIGINT", "DOUBLE", "FLOAT"}
 TEMPORAL = {"DATE", "TIMESTAMP"}
 FORMATS = {"csv", "parquet", "xlsx"}
@@ -128,18 +161,31 @@ def _parse_expect(name: str, raw: Mapping[str, Any], cols: Mapping[str, str]) ->
             raise _fail(name, f"references.{c} must be 'table.column', got {target!r}")
         refs[c] = (table, col)
     ex = Expect(
-        not_null=tuple(raw.get("not_null", ())), between=between,
+        not_null=tuple(raw.get("not_null", ())),
+        between=between,
         in_set={c: tuple(v) for c, v in raw.get("in_set", {}).items()},
         regex=dict(raw.get("regex", {})),
         unique=tuple(tuple(u) for u in raw.get("unique", ())),
         order=tuple(_pair(name, o, "order item") for o in raw.get("order", ())),
-        references=refs, not_future=tuple(raw.get("not_future", ())),
+        references=refs,
+        not_future=tuple(raw.get("not_future", ())),
         not_before={c: _date(name, c, v) for c, v in raw.get("not_before", {}).items()},
-        within=_within(name, raw.get("within", {}), refs))
-    used = [*ex.not_null, *ex.between, *ex.in_set, *ex.regex, *ex.references, *ex.not_future,
-            *ex.not_before, *ex.within, *(w[0] for w in ex.within.values()),
-            *(w[3] for w in ex.within.values() if w[3]),
-            *(c for u in ex.unique for c in u), *(c for o in ex.order for c in o)]
+        within=_within(name, raw.get("within", {}), refs),
+    )
+    used = [
+        *ex.not_null,
+        *ex.between,
+        *ex.in_set,
+        *ex.regex,
+        *ex.references,
+        *ex.not_future,
+        *ex.not_before,
+        *ex.within,
+        *(w[0] for w in ex.within.values()),
+        *(w[3] for w in ex.within.values() if w[3]),
+        *(c for u in ex.unique for c in u),
+        *(c for o in ex.order for c in o),
+    ]
     _need_cols(name, cols, used, "[source.expect]")
     for key, temporal in (("not_future", ex.not_future), ("not_before", ex.not_before)):
         for c in temporal:
@@ -147,8 +193,11 @@ def _parse_expect(name: str, raw: Mapping[str, Any], cols: Mapping[str, str]) ->
                 raise _fail(name, f"{key} column {c!r} must be DATE or TIMESTAMP")
     unbounded = [c for c, t in cols.items() if t in TEMPORAL and c not in ex.not_before]
     if unbounded:
-        raise _fail(name, f"date/time column(s) {', '.join(unbounded)} need a plausible lower "
-                          "bound in not_before (e.g. the year the records start)")
+        raise _fail(
+            name,
+            f"date/time column(s) {', '.join(unbounded)} need a plausible lower "
+            "bound in not_before (e.g. the year the records start)",
+        )
     return ex
 
 
@@ -161,12 +210,12 @@ def _date(name: str, col: str, value: object) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise _fail(name, f"not_before.{col} must be a date (YYYY-MM-DD), got {value!r}"
-                    ) from None
+        raise _fail(name, f"not_before.{col} must be a date (YYYY-MM-DD), got {value!r}") from None
 
 
-def _within(name: str, raw: Mapping[str, Any], refs: Mapping[str, tuple[str, str]]
-            ) -> dict[str, tuple[str, str, str, str | None]]:
+def _within(
+    name: str, raw: Mapping[str, Any], refs: Mapping[str, tuple[str, str]]
+) -> dict[str, tuple[str, str, str, str | None]]:
     """``within = { child = ["parent", "table.parent_column", "date_column"?] }``; the child
     needs a reference into that table."""
     out = {}
@@ -176,8 +225,11 @@ def _within(name: str, raw: Mapping[str, Any], refs: Mapping[str, tuple[str, str
         parent, target, *when = v
         table, _, tcol = str(target).partition(".")
         if child not in refs or refs[child][0] != table or not tcol:
-            raise _fail(name, f"within.{child} needs references.{child} into {table!r} and a "
-                              f"'table.column' target, got {target!r}")
+            raise _fail(
+                name,
+                f"within.{child} needs references.{child} into {table!r} and a "
+                f"'table.column' target, got {target!r}",
+            )
         out[child] = (str(parent), table, tcol, str(when[0]) if when else None)
     return out
 
@@ -221,19 +273,35 @@ def _parse_source(raw: Mapping[str, Any]) -> Source:
     expect = _parse_expect(name, raw.get("expect", {}), cols)
     personal = set(raw.get("pseudonymise", ()))
     within = {c for child, w in expect.within.items() for c in (child, w[0])}
-    hashed = personal & {*expect.between, *expect.in_set, *expect.regex, *expect.references,
-                         *within}
+    hashed = personal & {
+        *expect.between,
+        *expect.in_set,
+        *expect.regex,
+        *expect.references,
+        *within,
+    }
     if hashed:
-        raise _fail(name, f"value checks on pseudonymised column(s) {sorted(hashed)} would "
-                          "see hashes; only not_null/unique/order apply to personal columns")
+        raise _fail(
+            name,
+            f"value checks on pseudonymised column(s) {sorted(hashed)} would "
+            "see hashes; only not_null/unique/order apply to personal columns",
+        )
     return Source(
-        name=name, pattern=raw["pattern"], columns=dict(raw["columns"]),
-        description=raw.get("description", ""), format=raw.get("format"),
-        delimiter=raw.get("delimiter", ","), decimal=raw.get("decimal", "."),
-        encoding=raw.get("encoding"), sheet=raw.get("sheet"),
+        name=name,
+        pattern=raw["pattern"],
+        columns=dict(raw["columns"]),
+        description=raw.get("description", ""),
+        format=raw.get("format"),
+        delimiter=raw.get("delimiter", ","),
+        decimal=raw.get("decimal", "."),
+        encoding=raw.get("encoding"),
+        sheet=raw.get("sheet"),
         primary_key=tuple(raw.get("primary_key", ())),
         pseudonymise=tuple(raw.get("pseudonymise", ())),
-        optional=dict(raw.get("optional", {})), expect=expect, bbox_when=raw.get("bbox_when"))
+        optional=dict(raw.get("optional", {})),
+        expect=expect,
+        bbox_when=raw.get("bbox_when"),
+    )
 
 
 def _check_references(sources: tuple[Source, ...]) -> None:

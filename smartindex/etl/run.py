@@ -26,11 +26,12 @@ from smartindex.warehouse import swap_write
 from smartindex.warehouse.connection import connect
 from smartindex.warehouse.swap import clean_leftovers, scratch_dir
 
-MEMORY_LIMIT = "2GB"   # DuckDB spills to disk beyond this; keeps the peak RSS bounded
+MEMORY_LIMIT = "2GB"  # DuckDB spills to disk beyond this; keeps the peak RSS bounded
 
 
-def discover(registry: Registry, raw_dir: Path,
-             on_listed: Callable[[list[Path]], None] | None = None) -> list[RawFile]:
+def discover(
+    registry: Registry, raw_dir: Path, on_listed: Callable[[list[Path]], None] | None = None
+) -> list[RawFile]:
     """Files per source in registry order (references need their target loaded first).
 
     ``on_listed`` is called with the matched paths before they are checksummed.
@@ -46,13 +47,22 @@ def discover(registry: Registry, raw_dir: Path,
         listed += [(path, source) for path in sorted(paths)]
     if on_listed is not None:
         on_listed([path for path, _ in listed])
-    return [RawFile(path, path.relative_to(raw_dir).as_posix(), source, sha256_file(path),
-                    path.stat().st_size) for path, source in listed]
+    return [
+        RawFile(
+            path,
+            path.relative_to(raw_dir).as_posix(),
+            source,
+            sha256_file(path),
+            path.stat().st_size,
+        )
+        for path, source in listed
+    ]
 
 
 def _warm_up_if_stale(gx: GxSession, db_path: Path) -> Callable[[list[Path]], None]:
     """Start importing GX while the files are checksummed (hashlib releases the GIL) when
     something probably needs loading: no warehouse yet, or a raw file modified after it."""
+
     def check(paths: list[Path]) -> None:
         try:
             stamp = db_path.stat().st_mtime
@@ -60,6 +70,7 @@ def _warm_up_if_stale(gx: GxSession, db_path: Path) -> Callable[[list[Path]], No
             stamp = None
         if stamp is None or any(p.stat().st_mtime >= stamp for p in paths):
             gx.warm_up()
+
     return check
 
 
@@ -73,17 +84,24 @@ def _already_loaded(db_path: Path, files: list[RawFile]) -> set[str]:
         with connect(db_path, read_only=True) as con:
             return {f.rel for f in files if current_sha(con, f.rel) == f.sha256}
     except duckdb.Error as exc:
-        raise WarehouseError(f"{db_path}: not a readable DuckDB warehouse "
-                             f"({str(exc).splitlines()[0][:200]})") from exc
+        raise WarehouseError(
+            f"{db_path}: not a readable DuckDB warehouse ({str(exc).splitlines()[0][:200]})"
+        ) from exc
 
 
 def _skipped(f: RawFile) -> FileReport:
     return FileReport(f.path, f.source.name, "skipped", sha256=f.sha256)
 
 
-def _load_all(con: duckdb.DuckDBPyConnection, settings: Settings, registry: Registry,
-              todo: list[RawFile], progress: bool | None, *, gx: GxSession
-              ) -> dict[str, FileReport]:
+def _load_all(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    registry: Registry,
+    todo: list[RawFile],
+    progress: bool | None,
+    *,
+    gx: GxSession,
+) -> dict[str, FileReport]:
     con.execute(f"SET threads = {int(settings.threads)}")
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute("SET enable_progress_bar = false")  # DuckDB's bar would write to stdout
@@ -97,15 +115,25 @@ def _load_all(con: duckdb.DuckDBPyConnection, settings: Settings, registry: Regi
             reports[f.rel] = _skipped(f)
             continue
         ensure_table(con, f.source)
-        reports[f.rel] = load_file(con, f, checks[f.source.name], gx,
-                                   key=settings.pseudonym_key,
-                                   scratch=scratch_dir(settings.db_path))
+        reports[f.rel] = load_file(
+            con,
+            f,
+            checks[f.source.name],
+            gx,
+            key=settings.pseudonym_key,
+            scratch=scratch_dir(settings.db_path),
+        )
     create_views(con)
     return reports
 
 
-def run_etl(settings: Settings, *, raw_dir: Path | None = None,
-            registry_path: Path | None = None, progress: bool | None = None) -> EtlReport:
+def run_etl(
+    settings: Settings,
+    *,
+    raw_dir: Path | None = None,
+    registry_path: Path | None = None,
+    progress: bool | None = None,
+) -> EtlReport:
     """Validate and load every raw file the registry matches; see docs/etl.md.
 
     Unchanged files (same sha256 as their last successful load) are skipped; a changed file
@@ -114,8 +142,11 @@ def run_etl(settings: Settings, *, raw_dir: Path | None = None,
     """
     registry = load_registry(registry_path)
     gx = GxSession(timezone=settings.timezone)
-    files = discover(registry, Path(raw_dir) if raw_dir is not None else settings.raw_dir,
-                     _warm_up_if_stale(gx, settings.db_path))
+    files = discover(
+        registry,
+        Path(raw_dir) if raw_dir is not None else settings.raw_dir,
+        _warm_up_if_stale(gx, settings.db_path),
+    )
     done = _already_loaded(settings.db_path, files)
     todo = [f for f in files if f.rel not in done]
     reports: dict[str, FileReport] = {}
@@ -129,5 +160,9 @@ def run_etl(settings: Settings, *, raw_dir: Path | None = None,
             notes = load_boundaries(con, settings.boundaries_path, registry.bbox)
     elif settings.db_path.parent.is_dir():
         leftovers.append(clean_leftovers(settings.db_path))
-    return EtlReport([reports.get(f.rel) or _skipped(f) for f in files],
-                     db_path=settings.db_path, leftovers_removed=sum(leftovers), notes=notes)
+    return EtlReport(
+        [reports.get(f.rel) or _skipped(f) for f in files],
+        db_path=settings.db_path,
+        leftovers_removed=sum(leftovers),
+        notes=notes,
+    )

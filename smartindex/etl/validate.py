@@ -29,9 +29,10 @@ def city_zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise SmartIndexError(f"time zone {name!r} is not a known IANA zone name (set "
-                              "Settings.timezone / SMARTINDEX_TIMEZONE, e.g. Asia/Jakarta)"
-                              ) from exc
+        raise SmartIndexError(
+            f"time zone {name!r} is not a known IANA zone name (set "
+            "Settings.timezone / SMARTINDEX_TIMEZONE, e.g. Asia/Jakarta)"
+        ) from exc
 
 
 class ValidationCrashError(SmartIndexError):
@@ -45,7 +46,7 @@ class Check:
     kind: str
     columns: tuple[str, ...]
     params: Mapping[str, Any] = field(default_factory=dict)
-    where: str | None = None   # BOOLEAN column that must be true for the check to apply
+    where: str | None = None  # BOOLEAN column that must be true for the check to apply
 
     @property
     def reason(self) -> str:
@@ -55,15 +56,18 @@ class Check:
 _REASONS: dict[str, Callable[[Check], str]] = {
     "not_null": lambda c: "missing value in a required column",
     "between": lambda c: f"outside [{c.params['min']}, {c.params['max']}]",
-    "bbox": lambda c: (f"{c.columns[0]} outside the city bounding box "
-                       f"[{c.params['min']}, {c.params['max']}]"),
+    "bbox": lambda c: (
+        f"{c.columns[0]} outside the city bounding box [{c.params['min']}, {c.params['max']}]"
+    ),
     "in_set": lambda c: "not one of the allowed values",
     "references": lambda c: f"no matching {c.params['table']}.{c.params['column']}",
     "regex": lambda c: f"does not match {c.params['regex']}",
     "not_future": lambda c: "date/time in the future",
     "not_before": lambda c: f"before {c.params['min']} (implausibly early)",
-    "within": lambda c: (f"{c.columns[0]} does not lie in {c.columns[1]} "
-                         f"(per {c.params['table']}.{c.params['parent']})"),
+    "within": lambda c: (
+        f"{c.columns[0]} does not lie in {c.columns[1]} "
+        f"(per {c.params['table']}.{c.params['parent']})"
+    ),
     "order": lambda c: f"{c.columns[1]} before {c.columns[0]}",
     "unique": lambda c: f"duplicate value(s) of unique {'+'.join(c.columns)} (every copy)",
 }
@@ -71,15 +75,16 @@ _REASONS: dict[str, Callable[[Check], str]] = {
 
 def _value_checks(source: Source) -> list[Check]:
     ex = source.expect
-    checks = [Check("not_null", (c,)) for c in dict.fromkeys([*source.primary_key,
-                                                               *ex.not_null])]
+    checks = [Check("not_null", (c,)) for c in dict.fromkeys([*source.primary_key, *ex.not_null])]
     checks += [Check("between", (c,), {"min": lo, "max": hi}) for c, (lo, hi) in ex.between.items()]
     checks += [Check("in_set", (c,), {"values": v}) for c, v in ex.in_set.items()]
     checks += [Check("regex", (c,), {"regex": rx}) for c, rx in ex.regex.items()]
     checks += [Check("not_future", (c,)) for c in ex.not_future]
     checks += [Check("not_before", (c,), {"min": d.isoformat()}) for c, d in ex.not_before.items()]
-    checks += [Check("references", (c,), {"table": t, "column": tc})
-               for c, (t, tc) in ex.references.items()]
+    checks += [
+        Check("references", (c,), {"table": t, "column": tc})
+        for c, (t, tc) in ex.references.items()
+    ]
     return checks
 
 
@@ -87,19 +92,27 @@ def build_checks(source: Source, bbox: Mapping[str, tuple[float, float]]) -> lis
     """Every check the registry declares for ``source``, plus the automatic bbox check."""
     checks = _value_checks(source)
     if {"lat", "lon"} <= set(source.all_columns):
-        checks += [Check("bbox", (c,), {"min": lo, "max": hi}, where=source.bbox_when)
-                   for c, (lo, hi) in bbox.items()]
+        checks += [
+            Check("bbox", (c,), {"min": lo, "max": hi}, where=source.bbox_when)
+            for c, (lo, hi) in bbox.items()
+        ]
     checks += [Check("order", (a, b)) for a, b in source.expect.order]
-    checks += [Check("within", (child, parent), {"table": t, "parent": tcol, "date": when,
-                                                 "key": source.expect.references[child][1]})
-               for child, (parent, t, tcol, when) in source.expect.within.items()]
+    checks += [
+        Check(
+            "within",
+            (child, parent),
+            {"table": t, "parent": tcol, "date": when, "key": source.expect.references[child][1]},
+        )
+        for child, (parent, t, tcol, when) in source.expect.within.items()
+    ]
     checks += [Check("unique", tuple(u)) for u in source.expect.unique]
     return checks
 
 
 def _between(gxe: Any, c: Check, now: int) -> Any:
     return gxe.ExpectColumnValuesToBeBetween(
-        column=c.columns[0], min_value=c.params["min"], max_value=c.params["max"])
+        column=c.columns[0], min_value=c.params["min"], max_value=c.params["max"]
+    )
 
 
 def _unique(gxe: Any, c: Check, now: int) -> Any:
@@ -113,45 +126,62 @@ _BUILDERS: dict[str, Callable[[Any, Check, int], Any]] = {
     "between": _between,
     "bbox": _between,
     "in_set": lambda gxe, c, now: gxe.ExpectColumnValuesToBeInSet(
-        column=c.columns[0], value_set=list(c.params["values"])),
+        column=c.columns[0], value_set=list(c.params["values"])
+    ),
     "references": lambda gxe, c, now: gxe.ExpectColumnValuesToBeInSet(
-        column=c.columns[0], value_set=list(c.params["values"])),
+        column=c.columns[0], value_set=list(c.params["values"])
+    ),
     "regex": lambda gxe, c, now: gxe.ExpectColumnValuesToMatchRegex(
-        column=c.columns[0], regex=c.params["regex"]),
+        column=c.columns[0], regex=c.params["regex"]
+    ),
     "not_future": lambda gxe, c, now: gxe.ExpectColumnValuesToBeBetween(
-        column=c.columns[0], max_value=now),
+        column=c.columns[0], max_value=now
+    ),
     "not_before": lambda gxe, c, now: gxe.ExpectColumnValuesToBeBetween(
-        column=c.columns[0], min_value=_epoch_us(c.params["min"])),
+        column=c.columns[0], min_value=_epoch_us(c.params["min"])
+    ),
     "within": lambda gxe, c, now: gxe.ExpectColumnPairValuesToBeInSet(
-        column_A=c.columns[0], column_B=c.columns[1], value_pairs_set=list(c.params["pairs"]),
-        ignore_row_if="either_value_is_missing"),
+        column_A=c.columns[0],
+        column_B=c.columns[1],
+        value_pairs_set=list(c.params["pairs"]),
+        ignore_row_if="either_value_is_missing",
+    ),
     "order": lambda gxe, c, now: gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-        column_A=c.columns[1], column_B=c.columns[0], or_equal=True,
-        ignore_row_if="either_value_is_missing"),
+        column_A=c.columns[1],
+        column_B=c.columns[0],
+        or_equal=True,
+        ignore_row_if="either_value_is_missing",
+    ),
     "unique": _unique,
 }
 
 
 def _epoch_us(day: str) -> int:
     """Microseconds since 1970 of a date (how temporal columns reach GX)."""
-    return (dt.datetime.fromisoformat(day) - dt.datetime(1970, 1, 1)) \
-        // dt.timedelta(microseconds=1)
+    return (dt.datetime.fromisoformat(day) - dt.datetime(1970, 1, 1)) // dt.timedelta(
+        microseconds=1
+    )
 
 
 def expectation_name(check: Check) -> str:
     """The GX expectation type a check maps to (stored in quarantine.expectation)."""
-    return {"not_null": "expect_column_values_to_not_be_null",
-            "between": "expect_column_values_to_be_between",
-            "bbox": "expect_column_values_to_be_between",
-            "in_set": "expect_column_values_to_be_in_set",
-            "references": "expect_column_values_to_be_in_set",
-            "regex": "expect_column_values_to_match_regex",
-            "not_future": "expect_column_values_to_be_between",
-            "not_before": "expect_column_values_to_be_between",
-            "within": "expect_column_pair_values_to_be_in_set",
-            "order": "expect_column_pair_values_a_to_be_greater_than_b",
-            "unique": ("expect_column_values_to_be_unique" if len(check.columns) == 1
-                       else "expect_compound_columns_to_be_unique")}[check.kind]
+    return {
+        "not_null": "expect_column_values_to_not_be_null",
+        "between": "expect_column_values_to_be_between",
+        "bbox": "expect_column_values_to_be_between",
+        "in_set": "expect_column_values_to_be_in_set",
+        "references": "expect_column_values_to_be_in_set",
+        "regex": "expect_column_values_to_match_regex",
+        "not_future": "expect_column_values_to_be_between",
+        "not_before": "expect_column_values_to_be_between",
+        "within": "expect_column_pair_values_to_be_in_set",
+        "order": "expect_column_pair_values_a_to_be_greater_than_b",
+        "unique": (
+            "expect_column_values_to_be_unique"
+            if len(check.columns) == 1
+            else "expect_compound_columns_to_be_unique"
+        ),
+    }[check.kind]
 
 
 def _crash(r: Any) -> str | None:
@@ -166,8 +196,7 @@ def _crash(r: Any) -> str | None:
 class GxSession:
     """An ephemeral GX context (created on first use) that validates pandas frames."""
 
-    def __init__(self, now: dt.datetime | None = None, *, timezone: str = DEFAULT_TIMEZONE
-                 ) -> None:
+    def __init__(self, now: dt.datetime | None = None, *, timezone: str = DEFAULT_TIMEZONE) -> None:
         self.now = now or dt.datetime.now(city_zone(timezone)).replace(tzinfo=None)
         # temporal columns reach GX as int64 epoch microseconds (see quarantine._frame_col)
         self.now_us = (self.now - dt.datetime(1970, 1, 1)) // dt.timedelta(microseconds=1)
@@ -181,9 +210,11 @@ class GxSession:
         overlaps with checksumming and DuckDB staging (both release the GIL). Only the first
         call starts a thread. An error there is ignored: the first ``failures`` call then
         repeats the work and raises it."""
+
         def work() -> None:
             with contextlib.suppress(Exception):  # the first real use raises it again
                 self._definition()
+
         if self._warming is None:
             self._warming = threading.Thread(target=work, name="smartindex-gx-warm-up")
             self._warming.start()
@@ -196,6 +227,7 @@ class GxSession:
                 from great_expectations.data_context.types.base import (  # noqa: PLC0415
                     ProgressBarsConfig,
                 )
+
                 ctx = gx.get_context(mode="ephemeral")
                 ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
                 asset = ctx.data_sources.add_pandas("smartindex_etl").add_dataframe_asset("frame")
@@ -206,6 +238,7 @@ class GxSession:
         """Run ``checks`` on ``frame`` (RangeIndex); failing positions per check."""
         import great_expectations as gx  # noqa: PLC0415 - see _definition
         import great_expectations.expectations as gxe  # noqa: PLC0415
+
         batch_def = self._definition()
         self._n += 1
         suite = gx.ExpectationSuite(name=f"etl_{self._n}")
@@ -222,8 +255,10 @@ class GxSession:
             check = checks[r.expectation_config.meta["smartindex_check"]]
             crash = _crash(r)
             if crash:
-                raise ValidationCrashError(f"validation of {'+'.join(check.columns)} "
-                                           f"({expectation_name(check)}) crashed: {crash}")
+                raise ValidationCrashError(
+                    f"validation of {'+'.join(check.columns)} "
+                    f"({expectation_name(check)}) crashed: {crash}"
+                )
             if not r.success:
                 idx = r.result.get("unexpected_index_list") or []
                 out.append((check, [int(i) for i in idx]))

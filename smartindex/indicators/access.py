@@ -29,6 +29,8 @@ ASSET_DATES: dict[str, tuple[str, str]] = {
     "cctv_cameras": ("installed_on", "decommissioned_on"),
     "aq_sensors": ("installed_on", "decommissioned_on"),
 }
+
+
 def kecamatan_units(regions: pd.DataFrame, city: str) -> pd.DataFrame:
     """The city's kecamatan: ``unit, name, zone, area_km2`` (from the regions frame)."""
     k = regions[(regions["level"] == "kecamatan") & (regions["parent"] == city)]
@@ -51,8 +53,9 @@ def active_in(start: pd.Series, end: pd.Series, year: int) -> np.ndarray:
     return ((s <= ye) & (e.isna() | (e > ye))).to_numpy(bool)
 
 
-def within_reach(points: pd.DataFrame, assets: pd.DataFrame, radius_m: float,
-                 chunk: int = 512) -> np.ndarray:
+def within_reach(
+    points: pd.DataFrame, assets: pd.DataFrame, radius_m: float, chunk: int = 512
+) -> np.ndarray:
     """Boolean per point (``lat, lon``): nearest asset within ``radius_m`` (chunked matrix)."""
     plat, plon = points["lat"].to_numpy(float), points["lon"].to_numpy(float)
     alat, alon = assets["lat"].to_numpy(float), assets["lon"].to_numpy(float)
@@ -62,13 +65,16 @@ def within_reach(points: pd.DataFrame, assets: pd.DataFrame, radius_m: float,
     if len(alat) == 0:
         return out
     for i in range(0, len(plat), chunk):
-        d = haversine_m(plat[i:i + chunk, None], plon[i:i + chunk, None], alat[None], alon[None])
-        out[i:i + chunk] = d.min(axis=1) <= radius_m  # NaN points: False
+        d = haversine_m(
+            plat[i : i + chunk, None], plon[i : i + chunk, None], alat[None], alon[None]
+        )
+        out[i : i + chunk] = d.min(axis=1) <= radius_m  # NaN points: False
     return np.asarray(out & ~(np.isnan(plat) | np.isnan(plon)), dtype=bool)
 
 
-def kelurahan_population(regions: pd.DataFrame, population: pd.DataFrame, year: int,
-                         city: str) -> pd.DataFrame:
+def kelurahan_population(
+    regions: pd.DataFrame, population: pd.DataFrame, year: int, city: str
+) -> pd.DataFrame:
     """Kelurahan valid in ``year`` with centroid, kecamatan and population (nearest year)."""
     kec = kecamatan_units(regions, city)["unit"]
     kel = regions[(regions["level"] == "kelurahan") & regions["parent"].isin(kec)]
@@ -82,9 +88,15 @@ def kelurahan_population(regions: pd.DataFrame, population: pd.DataFrame, year: 
     return out.rename(columns={"parent": "kecamatan"})
 
 
-def access_shares_frame(regions: pd.DataFrame, population: pd.DataFrame,
-                        assets: Mapping[str, pd.DataFrame], *, years: Iterable[int],
-                        city: str = "1671", radius_m: float = 500.0) -> pd.DataFrame:
+def access_shares_frame(
+    regions: pd.DataFrame,
+    population: pd.DataFrame,
+    assets: Mapping[str, pd.DataFrame],
+    *,
+    years: Iterable[int],
+    city: str = "1671",
+    radius_m: float = 500.0,
+) -> pd.DataFrame:
     """Pure access computation: ``unit`` (kecamatan), asset, year, population_within,
     population, share (0–1) for every asset table (columns lat, lon and its date pair)."""
     frames = []
@@ -95,8 +107,13 @@ def access_shares_frame(regions: pd.DataFrame, population: pd.DataFrame,
             active = table[active_in(table[start], table[end], year)]
             reach = within_reach(kel, active, radius_m)
             pop = kel["population"].fillna(0).to_numpy(float)
-            agg = pd.DataFrame({"unit": kel["kecamatan"], "population_within": pop * reach,
-                                "population": pop}).groupby("unit", as_index=False).sum()
+            agg = (
+                pd.DataFrame(
+                    {"unit": kel["kecamatan"], "population_within": pop * reach, "population": pop}
+                )
+                .groupby("unit", as_index=False)
+                .sum()
+            )
             frames.append(agg.assign(asset=name, year=year))
     cols = ["unit", "asset", "year", "population_within", "population", "share"]
     if not frames:
@@ -111,32 +128,56 @@ _REGION_SQL = """select kode_wilayah as unit, level, name, parent_kode as parent
 _POP_SQL = "select kode_wilayah as unit, year, population from population"
 
 
-def access_shares(con: duckdb.DuckDBPyConnection, *, year: int | Iterable[int],
-                  radius_m: float = 500.0,
-                  assets: Iterable[str] = ("wifi_hotspots", "transit_stops"),
-                  city: str = "1671") -> pd.DataFrame:
+def access_shares(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    year: int | Iterable[int],
+    radius_m: float = 500.0,
+    assets: Iterable[str] = ("wifi_hotspots", "transit_stops"),
+    city: str = "1671",
+) -> pd.DataFrame:
     """Access shares from the warehouse (read-only queries; math in access_shares_frame)."""
     unknown = [a for a in assets if a not in ASSET_DATES]
     if unknown:
         raise MethodError(f"unknown asset table(s) {unknown}; choose from {sorted(ASSET_DATES)}")
-    tables = {a: query_df(con, f"select lat, lon, {', '.join(ASSET_DATES[a])} from {a}")
-              for a in assets}
+    tables = {
+        a: query_df(con, f"select lat, lon, {', '.join(ASSET_DATES[a])} from {a}") for a in assets
+    }
     years = [year] if isinstance(year, int) else list(year)
-    return access_shares_frame(query_df(con, _REGION_SQL), query_df(con, _POP_SQL), tables,
-                               years=years, city=city, radius_m=radius_m)
+    return access_shares_frame(
+        query_df(con, _REGION_SQL),
+        query_df(con, _POP_SQL),
+        tables,
+        years=years,
+        city=city,
+        radius_m=radius_m,
+    )
 
 
-def publish_access_shares(con: duckdb.DuckDBPyConnection, *, years: Iterable[int],
-                          city: str, radii_m: Iterable[float] = ACCESS_RADII_M) -> int:
+def publish_access_shares(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    years: Iterable[int],
+    city: str,
+    radii_m: Iterable[float] = ACCESS_RADII_M,
+) -> int:
     """Write the table ``access_shares`` (``unit, asset, year, radius_m, population_within,
     population, share``) for every radius and the asset tables present; returns its rows."""
     assets = [a for a in ("wifi_hotspots", "transit_stops") if table_exists(con, a)]
     needed = ("region", "population")
-    frames = [access_shares(con, year=list(years), radius_m=r, assets=assets, city=city)
-              .assign(radius_m=float(r)) for r in radii_m] if assets and all(
-        table_exists(con, t) for t in needed) else []
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=[*ACCESS_COLUMNS])
+    frames = (
+        [
+            access_shares(con, year=list(years), radius_m=r, assets=assets, city=city).assign(
+                radius_m=float(r)
+            )
+            for r in radii_m
+        ]
+        if assets and all(table_exists(con, t) for t in needed)
+        else []
+    )
+    out = (
+        pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*ACCESS_COLUMNS])
+    )
     con.register("_si_access", out[list(ACCESS_COLUMNS)])
     try:
         con.execute("create or replace table access_shares as select * from _si_access")

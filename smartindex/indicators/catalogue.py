@@ -32,8 +32,19 @@ ROOT = "INDEX"
 ROOT_NAMES = (("id", "Indeks Kota Cerdas"), ("en", "Smart City Index"))
 _CODE = re.compile(r"^[A-Z]{3}_[A-Z0-9_]+$")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
-_TEXT = ("code", "name_id", "name_en", "description", "dimension", "factor", "unit_id", "unit_en",
-         "tier", "target_reference", "source_kind")
+_TEXT = (
+    "code",
+    "name_id",
+    "name_en",
+    "description",
+    "dimension",
+    "factor",
+    "unit_id",
+    "unit_en",
+    "tier",
+    "target_reference",
+    "source_kind",
+)
 _REQUIRED = (*_TEXT, "direction", "weight", "inputs")
 
 
@@ -197,7 +208,6 @@ class Catalogue:
         return framework_frame(self)
 
 
-
 def _need(entry: Mapping[str, Any], keys: tuple[str, ...], where: str) -> None:
     missing = [k for k in keys if k not in entry or entry[k] in ("", None)]
     if missing:
@@ -217,9 +227,17 @@ def _dimensions(raw: Mapping[str, Any]) -> tuple[Dimension, ...]:
         if key not in DIMENSIONS:
             raise CatalogueError(f"{where}: not one of the six dimensions {list(DIMENSIONS)}")
         _need(entry, ("prefix", "name_id", "name_en"), where)
-        out.append(Dimension(key, entry["prefix"], entry["name_id"], entry["name_en"],
-                             _weight(entry.get("weight", 1.0), where),
-                             str(entry.get("short_id", "")), str(entry.get("short_en", ""))))
+        out.append(
+            Dimension(
+                key,
+                entry["prefix"],
+                entry["name_id"],
+                entry["name_en"],
+                _weight(entry.get("weight", 1.0), where),
+                str(entry.get("short_id", "")),
+                str(entry.get("short_en", "")),
+            )
+        )
     return tuple(out)
 
 
@@ -232,8 +250,15 @@ def _factors(raw: Mapping[str, Any], dims: set[str]) -> tuple[Factor, ...]:
             raise CatalogueError(f"{where}: key must be lower snake case and not a dimension")
         if entry["dimension"] not in dims:
             raise CatalogueError(f"{where}: unknown dimension {entry['dimension']!r}")
-        out.append(Factor(key, entry["dimension"], entry["name_id"], entry["name_en"],
-                          _weight(entry.get("weight", 1.0), where)))
+        out.append(
+            Factor(
+                key,
+                entry["dimension"],
+                entry["name_id"],
+                entry["name_en"],
+                _weight(entry.get("weight", 1.0), where),
+            )
+        )
     return tuple(out)
 
 
@@ -251,8 +276,9 @@ def _macros(raw: list[Mapping[str, Any]]) -> tuple[Macro, ...]:
     return tuple(out)
 
 
-def _check_indicator(entry: Mapping[str, Any], dims: Mapping[str, Dimension],
-                     factor_dim: Mapping[str, str]) -> None:
+def _check_indicator(
+    entry: Mapping[str, Any], dims: Mapping[str, Dimension], factor_dim: Mapping[str, str]
+) -> None:
     code = entry["code"]
     where = f"indicator {code}"
     if bad := [k for k in _TEXT if not isinstance(entry[k], str) or not entry[k].strip()]:
@@ -262,13 +288,17 @@ def _check_indicator(entry: Mapping[str, Any], dims: Mapping[str, Dimension],
     if entry["dimension"] not in dims:
         raise CatalogueError(f"{where}: unknown dimension {entry['dimension']!r}")
     if not code.startswith(dims[entry["dimension"]].prefix + "_"):
-        raise CatalogueError(f"{where}: code prefix does not match dimension "
-                             f"{entry['dimension']!r} ({dims[entry['dimension']].prefix}_)")
+        raise CatalogueError(
+            f"{where}: code prefix does not match dimension "
+            f"{entry['dimension']!r} ({dims[entry['dimension']].prefix}_)"
+        )
     if entry["factor"] not in factor_dim:
         raise CatalogueError(f"{where}: unknown factor {entry['factor']!r}")
     if factor_dim[entry["factor"]] != entry["dimension"]:
-        raise CatalogueError(f"{where}: factor {entry['factor']!r} belongs to "
-                             f"{factor_dim[entry['factor']]!r}, not {entry['dimension']!r}")
+        raise CatalogueError(
+            f"{where}: factor {entry['factor']!r} belongs to "
+            f"{factor_dim[entry['factor']]!r}, not {entry['dimension']!r}"
+        )
     if entry["direction"] not in (1, -1) or isinstance(entry["direction"], bool):
         raise CatalogueError(f"{where}: direction must be +1 or -1")
     if entry["tier"] not in TIERS:
@@ -299,9 +329,20 @@ def _number(value: object) -> bool:
 
 
 def _bands(raw: object, where: str) -> tuple[Band, ...]:
-    ok = isinstance(raw, list) and raw and all(
-        isinstance(b, list) and len(b) == 4 and _number(b[0]) and _number(b[1]) and b[0] <= b[1]
-        and isinstance(b[2], str) and isinstance(b[3], str) for b in raw)
+    ok = (
+        isinstance(raw, list)
+        and raw
+        and all(
+            isinstance(b, list)
+            and len(b) == 4
+            and _number(b[0])
+            and _number(b[1])
+            and b[0] <= b[1]
+            and isinstance(b[2], str)
+            and isinstance(b[3], str)
+            for b in raw
+        )
+    )
     if not ok or not isinstance(raw, list):
         raise CatalogueError(f"{where}: standard_bands must be [[lo, hi, grade, label], ...]")
     bands = tuple(Band(float(b[0]), float(b[1]), b[2], b[3]) for b in sorted(raw))
@@ -316,21 +357,27 @@ def _standard(entry: Mapping[str, Any], where: str) -> dict[str, Any]:
     if "standard_value" in entry or "standard_op" in entry:
         value, op = entry.get("standard_value"), entry.get("standard_op")
         if not _number(value) or op not in STANDARD_OPS:
-            raise CatalogueError(f"{where}: standard_value needs a number and standard_op "
-                                 f"one of {list(STANDARD_OPS)}")
+            raise CatalogueError(
+                f"{where}: standard_value needs a number and standard_op "
+                f"one of {list(STANDARD_OPS)}"
+            )
         out |= {"standard_value": float(value or 0.0), "standard_op": op}
     if "standard_bands" in entry:
         out["standard_bands"] = _bands(entry["standard_bands"], where)
     if "ticket_limit" in entry:
         lim = entry["ticket_limit"]
-        if not (isinstance(lim, dict) and _number(lim.get("value"))
-                and lim.get("unit") in LIMIT_UNITS):
-            raise CatalogueError(f"{where}: ticket_limit must be {{ value = n, unit = one of "
-                                 f"{list(LIMIT_UNITS)} }}")
+        if not (
+            isinstance(lim, dict) and _number(lim.get("value")) and lim.get("unit") in LIMIT_UNITS
+        ):
+            raise CatalogueError(
+                f"{where}: ticket_limit must be {{ value = n, unit = one of {list(LIMIT_UNITS)} }}"
+            )
         out["ticket_limit"] = TicketLimit(float(lim["value"]), lim["unit"])
     if out and not str(entry.get("standard", "")).strip():
-        raise CatalogueError(f"{where}: standard_value, standard_bands and ticket_limit need "
-                             "the `standard` they come from")
+        raise CatalogueError(
+            f"{where}: standard_value, standard_bands and ticket_limit need "
+            "the `standard` they come from"
+        )
     return out
 
 
@@ -356,25 +403,37 @@ def _sql(entry: Mapping[str, Any], base: Path | None, where: str) -> str:
     return text.strip()
 
 
-def _indicators(raw: list[Mapping[str, Any]], dims: Mapping[str, Dimension],
-                factors: tuple[Factor, ...], base: Path | None) -> tuple[Indicator, ...]:
+def _indicators(
+    raw: list[Mapping[str, Any]],
+    dims: Mapping[str, Dimension],
+    factors: tuple[Factor, ...],
+    base: Path | None,
+) -> tuple[Indicator, ...]:
     factor_dim = {f.key: f.dimension for f in factors}
     out, seen = [], set()
     for n, entry in enumerate(raw, start=1):
         where = f"indicator {entry.get('code') or f'#{n}'}"
         if "unit" in entry:
-            raise CatalogueError(f"{where}: 'unit' is replaced by unit_id (Bahasa Indonesia) "
-                                 "and unit_en (English)")
+            raise CatalogueError(
+                f"{where}: 'unit' is replaced by unit_id (Bahasa Indonesia) and unit_en (English)"
+            )
         _need(entry, _REQUIRED, where)
         if entry["code"] in seen:
             raise CatalogueError(f"{where}: duplicate code")
         seen.add(entry["code"])
         _check_indicator(entry, dims, factor_dim)
-        out.append(Indicator(
-            **{k: entry[k] for k in _TEXT}, direction=int(entry["direction"]),
-            weight=_weight(entry["weight"], where), inputs=tuple(entry["inputs"]),
-            sql=_sql(entry, base, where), standard=entry.get("standard", ""),
-            description_id=entry.get("description_id", ""), **_options(entry, where)))
+        out.append(
+            Indicator(
+                **{k: entry[k] for k in _TEXT},
+                direction=int(entry["direction"]),
+                weight=_weight(entry["weight"], where),
+                inputs=tuple(entry["inputs"]),
+                sql=_sql(entry, base, where),
+                standard=entry.get("standard", ""),
+                description_id=entry.get("description_id", ""),
+                **_options(entry, where),
+            )
+        )
     return tuple(out)
 
 
@@ -397,9 +456,15 @@ def catalogue_from_dict(data: Mapping[str, Any], base: Path | None = None) -> Ca
     if not indicators:
         raise CatalogueError("catalogue: no [[indicator]] entries")
     digest = content_digest({**data, "queries": {i.code: i.sql for i in indicators}})
-    return Catalogue(version=data["version"], digest=digest, dimensions=dims,
-                     factors=factors, indicators=indicators,
-                     macros=_macros(data.get("macro", [])), title=data.get("title", ""))
+    return Catalogue(
+        version=data["version"],
+        digest=digest,
+        dimensions=dims,
+        factors=factors,
+        indicators=indicators,
+        macros=_macros(data.get("macro", [])),
+        title=data.get("title", ""),
+    )
 
 
 def load_catalogue(path: Path | str | None = None) -> Catalogue:
@@ -418,16 +483,88 @@ def framework_frame(cat: Catalogue) -> pd.DataFrame:
     """Rows for the root, the dimensions, the factors that have indicators, the indicators."""
     used = {ind.factor for ind in cat.indicators} | {ind.dimension for ind in cat.indicators}
     root_names = dict(ROOT_NAMES)
-    root = [(ROOT, root_names["en"], root_names["id"], root_names["en"], None, 1,
-             1.0, 4, "Aggregate", None, None, None)]
-    dims = [(d.key, d.name_en, d.name_id, d.name_en, ROOT, 1, d.weight, 3, "Aggregate", None,
-             None, None) for d in cat.dimensions if d.key in used]
-    facs = [(f.key, f.name_en, f.name_id, f.name_en, f.dimension, 1, f.weight, 2, "Aggregate",
-             None, None, None) for f in cat.factors if f.key in used]
-    inds = [(i.code, i.name_en, i.name_id, i.name_en, i.factor, i.direction, i.weight, 1,
-             "Indicator", i.unit_en, *(i.goalposts or (None, None))) for i in cat.indicators]
-    cols = ["code", "name", "name_id", "name_en", "parent", "direction", "weight", "level",
-            "type", "unit", "goalpost_lo", "goalpost_hi"]
+    root = [
+        (
+            ROOT,
+            root_names["en"],
+            root_names["id"],
+            root_names["en"],
+            None,
+            1,
+            1.0,
+            4,
+            "Aggregate",
+            None,
+            None,
+            None,
+        )
+    ]
+    dims = [
+        (
+            d.key,
+            d.name_en,
+            d.name_id,
+            d.name_en,
+            ROOT,
+            1,
+            d.weight,
+            3,
+            "Aggregate",
+            None,
+            None,
+            None,
+        )
+        for d in cat.dimensions
+        if d.key in used
+    ]
+    facs = [
+        (
+            f.key,
+            f.name_en,
+            f.name_id,
+            f.name_en,
+            f.dimension,
+            1,
+            f.weight,
+            2,
+            "Aggregate",
+            None,
+            None,
+            None,
+        )
+        for f in cat.factors
+        if f.key in used
+    ]
+    inds = [
+        (
+            i.code,
+            i.name_en,
+            i.name_id,
+            i.name_en,
+            i.factor,
+            i.direction,
+            i.weight,
+            1,
+            "Indicator",
+            i.unit_en,
+            *(i.goalposts or (None, None)),
+        )
+        for i in cat.indicators
+    ]
+    cols = [
+        "code",
+        "name",
+        "name_id",
+        "name_en",
+        "parent",
+        "direction",
+        "weight",
+        "level",
+        "type",
+        "unit",
+        "goalpost_lo",
+        "goalpost_hi",
+    ]
     frame = pd.DataFrame(root + dims + facs + inds, columns=cols)
     frame["goalpost_lo"] = frame["goalpost_lo"].astype(float)
     frame["goalpost_hi"] = frame["goalpost_hi"].astype(float)

@@ -143,64 +143,89 @@ OTHER_METHODS = """\
 - **Method overrides**: `goalposts = [lo, hi]` on an indicator becomes `goalpost_lo/hi` in the
   framework frame (e.g. SPBE 1–5, IKM 25–100, Ombudsman 0–100, PM2.5 5–55)."""
 OUTPUT_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("code, unit, unit_level, year",
-     "indicator, `kode_wilayah`, `kota` / `kecamatan`, year"),
-    ("value, numerator, denominator",
-     "the value and, for ratios, its parts"),
-    ("n_obs",
-     "records behind the value (NULL for reported values)"),
-    ("coverage",
-     "`n_valid / n_obs`: share of the underlying records with valid data "
-     "(valid sensor-days of all sensor-days, respondents answering the item, "
-     "months of ridership reported of 12, tickets with a first response). 1 "
-     "when the query reports no `n_valid` (official statistics, inventories, "
-     "SLA rates where a missing timestamp counts as a breach); NULL for "
-     "reported peer values"),
-    ("is_reported",
-     "true when the value comes from `peer_indicator_values` (used only where "
-     "the query gave no value for that code, unit and year)"),
-    ("is_synthetic",
-     "true unless the value rests wholly on official figures"),
-    ("official_share",
-     "share (0–1) of the records behind the value that are official figures "
-     "(`is_synthetic = false` in the raw data)"),
-    ("sources",
-     "publisher, document and year of those records (the raw `source` texts)"),
-    ("inputs",
-     "the catalogue `inputs` (tables read), comma-joined"),
-    ("load_ids",
-     "distinct `_load_id` values (ids of `load_manifest`) found in those "
-     "tables, comma-joined"),
+    ("code, unit, unit_level, year", "indicator, `kode_wilayah`, `kota` / `kecamatan`, year"),
+    ("value, numerator, denominator", "the value and, for ratios, its parts"),
+    ("n_obs", "records behind the value (NULL for reported values)"),
+    (
+        "coverage",
+        "`n_valid / n_obs`: share of the underlying records with valid data "
+        "(valid sensor-days of all sensor-days, respondents answering the item, "
+        "months of ridership reported of 12, tickets with a first response). 1 "
+        "when the query reports no `n_valid` (official statistics, inventories, "
+        "SLA rates where a missing timestamp counts as a breach); NULL for "
+        "reported peer values",
+    ),
+    (
+        "is_reported",
+        "true when the value comes from `peer_indicator_values` (used only where "
+        "the query gave no value for that code, unit and year)",
+    ),
+    ("is_synthetic", "true unless the value rests wholly on official figures"),
+    (
+        "official_share",
+        "share (0–1) of the records behind the value that are official figures "
+        "(`is_synthetic = false` in the raw data)",
+    ),
+    ("sources", "publisher, document and year of those records (the raw `source` texts)"),
+    ("inputs", "the catalogue `inputs` (tables read), comma-joined"),
+    (
+        "load_ids",
+        "distinct `_load_id` values (ids of `load_manifest`) found in those tables, comma-joined",
+    ),
 )
 """Columns of ``indicator_values`` and their meaning."""
 COMPLAINT_KPIS: tuple[tuple[str, str], ...] = (
-    ("GOV_FIRST_RESPONSE_WH",
-     "median of `working_hours_between(created_at, first_response_at)` over "
-     "tickets with a first response (coverage = responded / all)"),
-    ("GOV_VERIFIED_3WD",
-     "100 · #{verified and `working_days_between(created_at, dispatched_at) ≤ 3`} / "
-     "#{`working_days_between(created_at, as_of) > 3`} (LAPOR!: verification and "
-     "forwarding)"),
-    ("GOV_FOLLOWUP_5WD",
-     "100 · #{`working_days_between(dispatched_at, first_response_at) ≤ 5`} / "
-     "#{dispatched, `working_days_between(dispatched_at, as_of) > 5`} (LAPOR!)"),
-    ("GOV_DISPATCH_6H",
-     "100 · #{`dispatched_at ≤ created_at + 6 h`} / #{`created_at + 6 h ≤ "
-     "as_of`}; clock hours (JAKI/CRM practice)"),
-    ("GOV_RESOLVED_30D",
-     "100 · #{`resolved_at ≤ created_at + 30 days`} / #{`created_at + 30 days "
-     "≤ as_of`}; calendar days"),
-    ("PEO_CIVIC_REPORTERS",
-     "1 000 · reporters whose home kecamatan (`reporter_homes()`) is the unit "
-     "(all statuses, anonymous excluded) / population"),
-    ("ENV_FLOOD_REPORTS",
-     "100 000 · distinct locations of `banjir_drainase` tickets (not rejected) "
-     "/ population; location = lat/lon rounded to 0.001° (~110 m), else "
-     "kelurahan, else kecamatan"),
+    (
+        "GOV_FIRST_RESPONSE_WH",
+        "median of `working_hours_between(created_at, first_response_at)` over "
+        "tickets with a first response (coverage = responded / all)",
+    ),
+    (
+        "GOV_VERIFIED_3WD",
+        "100 · #{verified and `working_days_between(created_at, dispatched_at) ≤ 3`} / "
+        "#{`working_days_between(created_at, as_of) > 3`} (LAPOR!: verification and "
+        "forwarding)",
+    ),
+    (
+        "GOV_FOLLOWUP_5WD",
+        "100 · #{`working_days_between(dispatched_at, first_response_at) ≤ 5`} / "
+        "#{dispatched, `working_days_between(dispatched_at, as_of) > 5`} (LAPOR!)",
+    ),
+    (
+        "GOV_DISPATCH_6H",
+        "100 · #{`dispatched_at ≤ created_at + 6 h`} / #{`created_at + 6 h ≤ "
+        "as_of`}; clock hours (JAKI/CRM practice)",
+    ),
+    (
+        "GOV_RESOLVED_30D",
+        "100 · #{`resolved_at ≤ created_at + 30 days`} / #{`created_at + 30 days "
+        "≤ as_of`}; calendar days",
+    ),
+    (
+        "PEO_CIVIC_REPORTERS",
+        "1 000 · reporters whose home kecamatan (`reporter_homes()`) is the unit "
+        "(all statuses, anonymous excluded) / population",
+    ),
+    (
+        "ENV_FLOOD_REPORTS",
+        "100 000 · distinct locations of `banjir_drainase` tickets (not rejected) "
+        "/ population; location = lat/lon rounded to 0.001° (~110 m), else "
+        "kelurahan, else kecamatan",
+    ),
 )
 """Formula of each complaint KPI (``code`` → formula): method text, not catalogue data."""
-INDICATOR_HEADER = ("code", "indicator", "factor", "unit", "dir", "tier", "source", "standard",
-                    "target reference", "definition")
+INDICATOR_HEADER = (
+    "code",
+    "indicator",
+    "factor",
+    "unit",
+    "dir",
+    "tier",
+    "source",
+    "standard",
+    "target reference",
+    "definition",
+)
 
 
 def standard_cell(ind: Indicator) -> str:
@@ -212,9 +237,15 @@ def standard_cell(ind: Indicator) -> str:
         unit = ind.ticket_limit.unit.replace("_", " ")
         parts.append(f"per ticket ≤ {ind.ticket_limit.value:g} {unit}")
     if ind.standard_bands:
-        parts.append("bands " + ", ".join(f"{b.grade} {b.label} {b.lo:g}–{b.hi:g}"
-                                          for b in reversed(ind.standard_bands)))
+        parts.append(
+            "bands "
+            + ", ".join(
+                f"{b.grade} {b.label} {b.lo:g}–{b.hi:g}" for b in reversed(ind.standard_bands)
+            )
+        )
     return "; ".join(p for p in parts if p)
+
+
 SIGNS = {1: "+", -1: "−"}
 
 
@@ -238,18 +269,28 @@ def _bilingual(en: str, id_: str) -> str:
 
 def indicator_row(ind: Indicator, factor_names: dict[str, str]) -> list[str]:
     """One indicator's row of the dimension table."""
-    return [f"`{ind.code}`", _bilingual(ind.name_en, ind.name_id),
-            factor_names.get(ind.factor, ind.factor), _bilingual(ind.unit_en, ind.unit_id),
-            SIGNS[ind.direction], ind.tier, ind.source_kind, standard_cell(ind),
-            ind.target_reference, ind.description]
+    return [
+        f"`{ind.code}`",
+        _bilingual(ind.name_en, ind.name_id),
+        factor_names.get(ind.factor, ind.factor),
+        _bilingual(ind.unit_en, ind.unit_id),
+        SIGNS[ind.direction],
+        ind.tier,
+        ind.source_kind,
+        standard_cell(ind),
+        ind.target_reference,
+        ind.description,
+    ]
 
 
 def counts_sentence(cat: Catalogue) -> str:
     """``(54 indicators, 38 core / 16 optional; 30 of the 33 Giffinger factors …)``."""
     core = sum(i.tier == "core" for i in cat.indicators)
     used = len({i.factor for i in cat.indicators})
-    return (f"({len(cat.indicators)} indicators, {core} core / {len(cat.indicators) - core} "
-            f"optional; {used} of the {len(cat.factors)} Giffinger factors carry an indicator.)")
+    return (
+        f"({len(cat.indicators)} indicators, {core} core / {len(cat.indicators) - core} "
+        f"optional; {used} of the {len(cat.factors)} Giffinger factors carry an indicator.)"
+    )
 
 
 def dimension_tables(cat: Catalogue) -> str:
@@ -259,19 +300,27 @@ def dimension_tables(cat: Catalogue) -> str:
     for dim in cat.dimensions:
         items = [i for i in cat.indicators if i.dimension == dim.key]
         if items:
-            parts += [f"### {dim.name_en} ({dim.name_id}) — `{dim.prefix}_`",
-                      md_table(INDICATOR_HEADER,
-                               [indicator_row(i, factor_names) for i in items])]
+            parts += [
+                f"### {dim.name_en} ({dim.name_id}) — `{dim.prefix}_`",
+                md_table(INDICATOR_HEADER, [indicator_row(i, factor_names) for i in items]),
+            ]
     return "\n\n".join(parts)
 
 
 def catalogue_markdown(catalogue: Catalogue) -> str:
     """The whole of ``docs/catalogue.md`` for ``catalogue``."""
-    parts = [TITLE, INTRO + "\n" + counts_sentence(catalogue), USAGE,
-             "## `indicator_values` (output of `measure`)",
-             md_table(("column", "meaning"), OUTPUT_COLUMNS), OUTPUT_NOTES, CALENDAR,
-             md_table(("code", "formula"), COMPLAINT_KPIS), OTHER_METHODS,
-             dimension_tables(catalogue)]
+    parts = [
+        TITLE,
+        INTRO + "\n" + counts_sentence(catalogue),
+        USAGE,
+        "## `indicator_values` (output of `measure`)",
+        md_table(("column", "meaning"), OUTPUT_COLUMNS),
+        OUTPUT_NOTES,
+        CALENDAR,
+        md_table(("code", "formula"), COMPLAINT_KPIS),
+        OTHER_METHODS,
+        dimension_tables(catalogue),
+    ]
     return "\n\n".join(parts) + "\n"
 
 

@@ -38,9 +38,23 @@ from smartindex.indicators.catalogue import CONTRACT, OPTIONAL_COLUMNS, Catalogu
 from smartindex.warehouse.connection import table_exists
 
 Connection = duckdb.DuckDBPyConnection
-COLUMNS = ("code", "unit", "unit_level", "year", "value", "numerator", "denominator", "n_obs",
-           "coverage", "is_reported", "is_synthetic", "official_share", "sources", "inputs",
-           "load_ids")
+COLUMNS = (
+    "code",
+    "unit",
+    "unit_level",
+    "year",
+    "value",
+    "numerator",
+    "denominator",
+    "n_obs",
+    "coverage",
+    "is_reported",
+    "is_synthetic",
+    "official_share",
+    "sources",
+    "inputs",
+    "load_ids",
+)
 MAX_SOURCES = 3
 REPORTED_TABLE = "peer_indicator_values"
 _EMPTY_RESULT = pd.DataFrame({c: pd.Series(dtype="float64") for c in CONTRACT})
@@ -103,8 +117,9 @@ order by m.code, m.unit, m.year
 """
 
 
-def _frame(con: duckdb.DuckDBPyConnection, sql: str,
-           params: list[object] | None = None) -> pd.DataFrame:
+def _frame(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None
+) -> pd.DataFrame:
     """Run ``sql`` with bound parameters into a pandas frame."""
     return con.execute(sql, params or []).df()
 
@@ -120,8 +135,9 @@ def prepare_connection(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> 
     skipped too (see :func:`missing_inputs`).
     """
     install_calendar(con)
-    con.execute(_EXTRACT_TIMES if _has_column(con, "load_manifest", "extracted_at")
-                else _NO_EXTRACT_TIMES)
+    con.execute(
+        _EXTRACT_TIMES if _has_column(con, "load_manifest", "extracted_at") else _NO_EXTRACT_TIMES
+    )
     for macro in catalogue.macros:
         try:
             con.execute(macro.sql)
@@ -132,15 +148,21 @@ def prepare_connection(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> 
 
 
 def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
-    return bool(con.execute("select count(*) from information_schema.columns where "
-                            "table_schema = 'main' and table_name = ? and column_name = ?",
-                            [table, column]).fetchone()[0])  # type: ignore[index]
+    row = con.execute(
+        "select count(*) from information_schema.columns where "
+        "table_schema = 'main' and table_name = ? and column_name = ?",
+        [table, column],
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def missing_inputs(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> dict[str, list[str]]:
     """Indicator code → its input tables absent from the warehouse (only codes lacking some)."""
-    present = set(_frame(con, "select table_name from information_schema.tables "
-                              "where table_schema = 'main'")["table_name"])
+    present = set(
+        _frame(con, "select table_name from information_schema.tables where table_schema = 'main'")[
+            "table_name"
+        ]
+    )
     out = {ind.code: [t for t in ind.inputs if t not in present] for ind in catalogue.indicators}
     return {code: tables for code, tables in out.items() if tables}
 
@@ -150,8 +172,10 @@ def validate_queries(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> No
     missing = missing_inputs(con, catalogue)
     if missing:
         code, tables = next(iter(missing.items()))
-        raise WarehouseError(f"indicator {code}: warehouse lacks table(s) {tables} "
-                             f"({len(missing)} indicator(s) affected)")
+        raise WarehouseError(
+            f"indicator {code}: warehouse lacks table(s) {tables} "
+            f"({len(missing)} indicator(s) affected)"
+        )
     prepare_connection(con, catalogue)
     for ind in catalogue.indicators:
         run_indicator(con, ind)
@@ -161,22 +185,34 @@ def _check_contract(ind: Indicator, columns: list[str]) -> None:
     missing = [c for c in CONTRACT if c not in columns]
     extra = [c for c in columns if c not in CONTRACT + OPTIONAL_COLUMNS]
     if missing or extra:
-        raise CatalogueError(f"indicator {ind.code}: query must return {list(CONTRACT)} "
-                             f"[+ {list(OPTIONAL_COLUMNS)}]; missing {missing}, extra {extra}")
+        raise CatalogueError(
+            f"indicator {ind.code}: query must return {list(CONTRACT)} "
+            f"[+ {list(OPTIONAL_COLUMNS)}]; missing {missing}, extra {extra}"
+        )
 
 
 def _typed(ind: Indicator, raw: pd.DataFrame) -> pd.DataFrame:
     """Contract columns with fixed dtypes, the code first; n_obs/n_valid added when absent."""
-    out = pd.DataFrame({"code": pd.Series([ind.code] * len(raw), dtype="string"),
-                        "unit": raw["unit"].astype("string"),
-                        "year": raw["year"].astype("Int64")})
+    out = pd.DataFrame(
+        {
+            "code": pd.Series([ind.code] * len(raw), dtype="string"),
+            "unit": raw["unit"].astype("string"),
+            "year": raw["year"].astype("Int64"),
+        }
+    )
     for col in ("value", "numerator", "denominator"):
         out[col] = pd.to_numeric(raw[col], errors="coerce").astype("float64")
     for col in ("n_obs", "n_valid", "official_share"):
-        out[col] = (pd.to_numeric(raw[col], errors="coerce").astype("float64")
-                    if col in raw.columns else float("nan"))
-    out["sources"] = (raw["sources"].astype("string") if "sources" in raw.columns
-                      else pd.Series([pd.NA] * len(raw), dtype="string"))
+        out[col] = (
+            pd.to_numeric(raw[col], errors="coerce").astype("float64")
+            if col in raw.columns
+            else float("nan")
+        )
+    out["sources"] = (
+        raw["sources"].astype("string")
+        if "sources" in raw.columns
+        else pd.Series([pd.NA] * len(raw), dtype="string")
+    )
     return out
 
 
@@ -194,8 +230,9 @@ def run_indicator(con: duckdb.DuckDBPyConnection, ind: Indicator) -> pd.DataFram
         raise CatalogueError(f"indicator {ind.code}: query returned rows without unit or year")
     if frame.duplicated(["unit", "year"]).any():
         dup = frame[frame.duplicated(["unit", "year"])].iloc[0]
-        raise CatalogueError(f"indicator {ind.code}: several rows for unit {dup['unit']} "
-                             f"year {dup['year']}")
+        raise CatalogueError(
+            f"indicator {ind.code}: several rows for unit {dup['unit']} year {dup['year']}"
+        )
     if ind.min_n is not None:
         support = frame["n_valid"].fillna(frame["n_obs"])
         frame = frame[support.isna() | (support >= ind.min_n)]
@@ -204,14 +241,21 @@ def run_indicator(con: duckdb.DuckDBPyConnection, ind: Indicator) -> pd.DataFram
 
 def _load_ids(con: duckdb.DuckDBPyConnection, tables: Iterable[str]) -> dict[str, list[str]]:
     """Distinct ``_load_id`` lineage values per table (empty when the column is absent)."""
-    traced = set(_frame(con, """
+    traced = set(
+        _frame(
+            con,
+            """
         select table_name from information_schema.columns
-        where table_schema = 'main' and column_name = '_load_id'""")["table_name"])
+        where table_schema = 'main' and column_name = '_load_id'""",
+        )["table_name"]
+    )
     out: dict[str, list[str]] = {}
     for table in sorted(set(tables)):
         if table in traced:  # names come from the validated catalogue (lower snake case)
-            rows = con.execute(f'select distinct cast(_load_id as varchar) from "{table}" '
-                               "where _load_id is not null order by 1").fetchall()
+            rows = con.execute(
+                f'select distinct cast(_load_id as varchar) from "{table}" '
+                "where _load_id is not null order by 1"
+            ).fetchall()
             out[table] = [r[0] for r in rows]
         else:
             out[table] = []
@@ -227,32 +271,44 @@ def source_text(sources: list[str]) -> str | None:
     return named + (f" | and {more} more" if more > 0 else "")
 
 
-def table_provenance(con: duckdb.DuckDBPyConnection,
-                     table: str) -> tuple[float | None, str | None]:
+def table_provenance(con: duckdb.DuckDBPyConnection, table: str) -> tuple[float | None, str | None]:
     """(share of official rows, distinct ``source`` texts) of a raw table; None when unknown."""
     if not (_has_column(con, table, "is_synthetic") and _has_column(con, table, "source")):
         return None, None
-    share = con.execute(f'select avg(case when is_synthetic then 0.0 else 1.0 end) from "{table}"'
-                        ).fetchone()
-    names = con.execute(f'select distinct source from "{table}" where source is not null '
-                        "order by 1").fetchall()
+    share = con.execute(
+        f'select avg(case when is_synthetic then 0.0 else 1.0 end) from "{table}"'
+    ).fetchone()
+    names = con.execute(
+        f'select distinct source from "{table}" where source is not null order by 1'
+    ).fetchall()
     return (share[0] if share else None), source_text([str(r[0]) for r in names])
 
 
-def lineage_frame(con: duckdb.DuckDBPyConnection,
-                  indicators: Iterable[Indicator]) -> pd.DataFrame:
+def lineage_frame(con: duckdb.DuckDBPyConnection, indicators: Iterable[Indicator]) -> pd.DataFrame:
     """code, inputs (tables read) and load_ids (their load ids), comma-joined, plus the fallback
     provenance (official_share, sources) of each indicator's first input table."""
     indicators = list(indicators)
     ids = _load_ids(con, [t for ind in indicators for t in ind.inputs])
     prov = {t: table_provenance(con, t) for t in {ind.inputs[0] for ind in indicators}}
-    rows = [(ind.code, ",".join(ind.inputs),
-             ",".join(sorted({i for t in ind.inputs for i in ids[t]})),
-             *prov[ind.inputs[0]]) for ind in indicators]
-    frame = pd.DataFrame(rows, columns=["code", "inputs", "load_ids", "official_share",
-                                        "sources"])
-    return frame.astype({"code": "string", "inputs": "string", "load_ids": "string",
-                         "official_share": "float64", "sources": "string"})
+    rows = [
+        (
+            ind.code,
+            ",".join(ind.inputs),
+            ",".join(sorted({i for t in ind.inputs for i in ids[t]})),
+            *prov[ind.inputs[0]],
+        )
+        for ind in indicators
+    ]
+    frame = pd.DataFrame(rows, columns=["code", "inputs", "load_ids", "official_share", "sources"])
+    return frame.astype(
+        {
+            "code": "string",
+            "inputs": "string",
+            "load_ids": "string",
+            "official_share": "float64",
+            "sources": "string",
+        }
+    )
 
 
 def _choose(catalogue: Catalogue, codes: Iterable[str] | None) -> list[Indicator]:
@@ -261,8 +317,9 @@ def _choose(catalogue: Catalogue, codes: Iterable[str] | None) -> list[Indicator
     return [catalogue.indicator(code) for code in dict.fromkeys(codes)]
 
 
-def measure(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, *,
-            codes: Iterable[str] | None = None) -> pd.DataFrame:
+def measure(
+    con: duckdb.DuckDBPyConnection, catalogue: Catalogue, *, codes: Iterable[str] | None = None
+) -> pd.DataFrame:
     """Measure the catalogue (or ``codes``) on the warehouse behind ``con``: the long table.
 
     Indicators whose input tables are absent give no rows (list them with ``missing_inputs``).
@@ -272,16 +329,20 @@ def measure(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, *,
         raise CatalogueError("measure: no indicator codes selected")
     prepare_connection(con, catalogue)
     missing = missing_inputs(con, catalogue)
-    computed = pd.concat([run_indicator(con, ind) for ind in chosen if ind.code not in missing]
-                         + [_typed(chosen[0], _EMPTY_RESULT)], ignore_index=True)
+    computed = pd.concat(
+        [run_indicator(con, ind) for ind in chosen if ind.code not in missing]
+        + [_typed(chosen[0], _EMPTY_RESULT)],
+        ignore_index=True,
+    )
     if not table_exists(con, REPORTED_TABLE):
         con.execute(_EMPTY_PEERS)
     peer_ids = _load_ids(con, [REPORTED_TABLE])[REPORTED_TABLE]
     con.register("_si_computed", computed)
     con.register("_si_lineage", lineage_frame(con, chosen))
     try:
-        frame = _frame(con, _FINISH, [REPORTED_TABLE, ",".join(peer_ids),
-                                        [ind.code for ind in chosen]])
+        frame = _frame(
+            con, _FINISH, [REPORTED_TABLE, ",".join(peer_ids), [ind.code for ind in chosen]]
+        )
     finally:
         con.unregister("_si_computed")
         con.unregister("_si_lineage")
@@ -289,8 +350,9 @@ def measure(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, *,
     return frame[list(COLUMNS)]
 
 
-def measure_dimension(con: duckdb.DuckDBPyConnection, catalogue: Catalogue,
-                      dimension: str) -> pd.DataFrame:
+def measure_dimension(
+    con: duckdb.DuckDBPyConnection, catalogue: Catalogue, dimension: str
+) -> pd.DataFrame:
     """Measure the indicators of one dimension."""
     return measure(con, catalogue, codes=[i.code for i in catalogue.for_dimension(dimension)])
 
@@ -307,26 +369,36 @@ def write_indicator_values(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) 
         con.unregister("_si_values")
 
 
-def measure_indicator_values(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, *,
-                             codes: Iterable[str] | None = None) -> pd.DataFrame:
+def measure_indicator_values(
+    con: duckdb.DuckDBPyConnection, catalogue: Catalogue, *, codes: Iterable[str] | None = None
+) -> pd.DataFrame:
     """Measure and store ``indicator_values``; returns the frame."""
     frame = measure(con, catalogue, codes=codes)
     write_indicator_values(con, frame)
     return frame
 
 
-def targets_frame(con: duckdb.DuckDBPyConnection,
-                  catalogue: Catalogue | None = None) -> pd.DataFrame:
+def targets_frame(
+    con: duckdb.DuckDBPyConnection, catalogue: Catalogue | None = None
+) -> pd.DataFrame:
     """Targets as ``unit, year, code, target`` (empty when the warehouse has none)."""
     if not table_exists(con, "targets"):
-        return pd.DataFrame({"unit": pd.Series(dtype="string"), "year": pd.Series(dtype="Int64"),
-                             "code": pd.Series(dtype="string"),
-                             "target": pd.Series(dtype="float64")})
-    frame = _frame(con, """
+        return pd.DataFrame(
+            {
+                "unit": pd.Series(dtype="string"),
+                "year": pd.Series(dtype="Int64"),
+                "code": pd.Series(dtype="string"),
+                "target": pd.Series(dtype="float64"),
+            }
+        )
+    frame = _frame(
+        con,
+        """
         select t.kode_wilayah as unit, t.year, t.indicator_code as code, t.target
         from targets t
         where t.target is not null
-        order by code, unit, year""")
+        order by code, unit, year""",
+    )
     if catalogue is not None:
         frame = frame[frame["code"].isin(catalogue.codes)].reset_index(drop=True)
     return frame
@@ -336,9 +408,12 @@ def excluded_complaints(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) ->
     """Rejected, returned ('bukan wewenang') and duplicate tickets per unit and year, reported
     apart (``complaints.outcomes`` gives every outcome with shares of all tickets received)."""
     prepare_connection(con, catalogue)
-    return _frame(con, """
+    return _frame(
+        con,
+        """
         select c.unit, c.year, c.status, count(*) as tickets
         from complaint_records() c
         where c.status in ('rejected', 'returned', 'duplicate')
         group by c.unit, c.year, c.status
-        order by c.unit, c.year, c.status""")
+        order by c.unit, c.year, c.status""",
+    )

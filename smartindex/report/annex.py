@@ -20,9 +20,16 @@ from smartindex.display.numbers import (
     format_number,
     format_percent,
     is_missing,
+    number_locale,
 )
-from smartindex.report.provenance import basis_word, official_shares, source_line, source_list
-from smartindex.report.sections import breakable, table
+from smartindex.report.provenance import (
+    basis_word,
+    official_shares,
+    source_line,
+    source_list,
+    source_note,
+)
+from smartindex.report.sections import breakable, definition, standard_text, table
 from smartindex.scoring.results import Results
 
 # (manifest column candidates, label key) of the load-manifest summary, first match wins.
@@ -62,11 +69,21 @@ def _cell(x: object, lang: str) -> str:
     return breakable(Path(text).name if "/" in text else text)
 
 
+def _status(status: object, lang: str) -> str:
+    """A load status in words (``report.load.<status>``; unknown ones as recorded)."""
+    key = f"report.load.{status}"
+    text = t(key, lang)
+    return str(status) if text == key else text
+
+
 def _manifest_table(results: Results, lang: str) -> dict[str, Any]:
     lm = results.load_manifest
     cols = [(c, key) for names, key in MANIFEST_COLUMNS if (c := _pick(lm, names))]
     header = [t(key, lang) for _, key in cols]
-    rows = [[_cell(r[c], lang) for c, _ in cols] for r in lm.to_dict("records")]
+    rows = [
+        [_status(r[c], lang) if c == "status" else _cell(r[c], lang) for c, _ in cols]
+        for r in lm.to_dict("records")
+    ]
     widths = [3.0 if c in ("source_file", "file_path", "file") else 1.6 for c, _ in cols]
     align = "".join("r" if c.startswith(("rows", "n_")) else "l" for c, _ in cols)
     return table(header or [MISSING], rows, widths or [1.0], align or "l")
@@ -79,6 +96,9 @@ _REASONS = (  # ETL reason texts (English, from smartindex.etl) -> report.reason
     (re.compile(r"^missing value in a required column$"), "missing"),
     (re.compile(r"^(?P<b>\w+) before (?P<a>\w+)$"), "before"),
     (re.compile(r"^not a valid (?P<type>\w+)$"), "type"),
+    (re.compile(r"^exact duplicate of line (?P<line>\d+)$"), "exact_duplicate"),
+    (re.compile(r"^date/time in the future$"), "future"),
+    (re.compile(r"^(?P<col>\w+) outside the city bounding box (?P<box>\[.*\])$"), "bbox"),
 )
 
 
@@ -133,7 +153,7 @@ def _quarantine_table(results: Results, lang: str) -> dict[str, Any] | None:
         for r in q.head(QUARANTINE_ROWS).to_dict("records")
     ]
     return table(header, rows, [2.4, 2.4, 1.6, 1, 3.2], "lllrl") | {
-        "source": t("report.src.quarantine", lang)
+        "source": source_note("report.src.quarantine", lang)
     }
 
 
@@ -180,7 +200,7 @@ def quality_section(results: Results, card: Scorecard) -> dict[str, Any]:
     return {
         "intro": t("report.quality_intro", lang) + " " + t("quality.survey", lang),
         "sources_table": _manifest_table(results, lang)
-        | {"source": t("report.src.manifest", lang)},
+        | {"source": source_note("report.src.manifest", lang)},
         "manifest_table": None,
         "quarantine_text": text,
         "quarantine_table": _quarantine_table(results, lang),
@@ -189,36 +209,40 @@ def quality_section(results: Results, card: Scorecard) -> dict[str, Any]:
     }
 
 
-def _spec_text(spec: object) -> str:
+def _spec_text(spec: object, lang: str) -> str:
+    """A method-spec value as ``key = value; …`` with ``lang``'s decimal mark."""
     if isinstance(spec, dict):
-        return "; ".join(f"{k} = {_spec_text(v)}" for k, v in spec.items() if v not in ({}, []))
+        return "; ".join(
+            f"{k} = {_spec_text(v, lang)}" for k, v in spec.items() if v not in ({}, [])
+        )
     if isinstance(spec, list | tuple):
-        return ", ".join(_spec_text(v) for v in spec)
+        return " · ".join(_spec_text(v, lang) for v in spec)
+    if isinstance(spec, float):
+        return f"{spec:g}".replace(".", str(number_locale(lang)["decimal"]))
     return str(spec)
 
 
 def _method_steps(results: Results, lang: str) -> list[list[str]]:
     method = dict(results.manifest.get("method") or {})
     steps = [
-        [t(f"report.stage.{k}", lang), breakable(_spec_text(method[k]), 40)]
+        [t(f"report.stage.{k}", lang), breakable(_spec_text(method[k], lang), 40)]
         for k in STAGES
         if k in method
     ]
-    desc = " ".join(str(method.get("description") or "").split())
-    return (
-        [[t("report.method", lang), f"{method.get('name', '')}: {desc}"]] if desc else []
-    ) + steps
+    desc = " ".join(str(method.get(f"description_{lang}") or "").split())
+    if not desc:
+        desc = t("report.method_summary", lang)
+    return [[t("report.method", lang), f"{method.get('name', '')}: {desc}"], *steps]
 
 
 def _catalogue_rows(results: Results, lang: str) -> list[list[str]]:
     out = []
     for i in results.catalogue.indicators:
         name = results.catalogue.name(i.code, lang)
-        # per-language description (description_id) when the catalogue has one; else English
-        definition = str(getattr(i, f"description_{lang}", "") or i.description)
-        standard = i.standard or i.target_reference or MISSING
+        # a target reference is no standard (targets: see the fact sheets)
+        standard = standard_text(i.standard, lang) if i.standard else MISSING
         direction = t(DIRECTIONS[i.direction], lang) if i.direction in DIRECTIONS else ""
-        text = f"{name}. {definition}" if definition else str(name)
+        text = f"{name}. {definition(i, lang)}"
         out.append([breakable(i.code), text, i.unit_label(lang), direction, str(standard)])
     return out
 
@@ -243,7 +267,9 @@ def _uncertainty_table(results: Results, card: Scorecard) -> dict[str, Any] | No
         ]
         for r in u.to_dict("records")
     ]
-    return table(header, rows, [3, 1.3, 1.3, 1.3], "lrrr")
+    return table(header, rows, [3, 1.3, 1.3, 1.3], "lrrr") | {
+        "source": source_note("report.src.uncertainty", card.lang, run=_run(results))
+    }
 
 
 def _sensitivity_table(results: Results, lang: str) -> dict[str, Any] | None:
@@ -260,10 +286,16 @@ def _sensitivity_table(results: Results, lang: str) -> dict[str, Any] | None:
         ]
         for r in s.to_dict("records")
     ]
-    return table(header, rows, [3, 1.3, 1.3], "lrr")
+    return table(header, rows, [3, 1.3, 1.3], "lrr") | {
+        "source": source_note("report.src.uncertainty", lang, run=_run(results))
+    }
 
 
-def _manifest_pairs(results: Results) -> list[list[str]]:
+def _run(results: Results) -> str:
+    return str(results.manifest.get("run_id", MISSING))[:12]
+
+
+def _manifest_pairs(results: Results, lang: str) -> list[list[str]]:
     m = results.manifest
     keys = (
         "run_id",
@@ -274,7 +306,11 @@ def _manifest_pairs(results: Results) -> list[list[str]]:
         "catalogue_digest",
         "framework_digest",
     )
-    pairs = [[k, breakable(m[k], 32)] for k in keys if not is_missing(m.get(k))]
+    pairs = [
+        [t(f"report.manifest.{k}", lang), breakable(m[k], 32)]
+        for k in keys
+        if not is_missing(m.get(k))
+    ]
     checks = m.get("input_checksums") or {}
     pairs += [
         [breakable(Path(str(f)).name), "sha256 " + breakable(sha, 32)]
@@ -298,11 +334,12 @@ def method_section(results: Results, card: Scorecard) -> dict[str, Any]:
         "steps": _method_steps(results, lang),
         "indicator_table": table(
             header, _catalogue_rows(results, lang), [2.3, 5, 1.4, 1.6, 2.4], "lllll"
-        ),
+        )
+        | {"source": source_note("report.src.catalogue", lang)},
         "uncertainty_text": [t("report.uncertainty_text", lang)],
         "uncertainty_table": _uncertainty_table(results, card),
         "sensitivity_table": _sensitivity_table(results, lang),
-        "manifest_pairs": _manifest_pairs(results),
+        "manifest_pairs": _manifest_pairs(results, lang),
     }
 
 

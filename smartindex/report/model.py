@@ -36,20 +36,22 @@ def report_model(
     figures: dict[str, Any] = {}
     meta = meta_section(results, card)
     meta["basis"] = data_basis(results, year=year, lang=lang)
-    model = {
+    model: dict[str, Any] = {
         "lang": lang,
         "labels": labels(lang),
         "meta": meta,
         "summary": summary_section(results, card, recs),
         "scorecard": pages.scorecard_section(results, card),
+        "change": pages.change_section(results, card, figures),
         "dimensions": [
             dimension_section(results, card, row, figures)
             for row in card.dimensions.to_dict("records")
         ],
         "recommendations": recommendations_section(results, card, recs),
     }
-    model["districts"] = districts_section(results, card, figures)
-    model["districts"]["map"] = pages.district_map(results, card, figures)
+    model["districts"] = districts_section(results, card, figures) | {
+        "map": pages.district_map(results, card, figures)
+    }
     model["recs_annex"] = pages.recommendation_annex(results, recs, lang)
     model["facts"] = pages.fact_sheets(results, card, figures)
     model["peers"] = peers_section(results, card, figures)

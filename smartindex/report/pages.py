@@ -12,10 +12,10 @@ from typing import Any
 
 import pandas as pd
 
+from smartindex.analysis.change import explain_change
 from smartindex.analysis.districts import district_map_values
 from smartindex.analysis.scorecard import Scorecard
 from smartindex.display import maps
-from smartindex.display.charts import NUMBER
 from smartindex.display.i18n import t
 from smartindex.display.numbers import (
     MISSING,
@@ -28,13 +28,13 @@ from smartindex.display.numbers import (
     is_missing,
 )
 from smartindex.display.status import RecView
+from smartindex.errors import SmartIndexError
 from smartindex.indicators.access import kecamatan_units
-from smartindex.report.provenance import basis_word, source_line
-from smartindex.report.sections import band_cell, rec_title, table, trend_word
+from smartindex.report.linechart import line_chart
+from smartindex.report.provenance import basis_word, source_line, source_note
+from smartindex.report.sections import band_cell, definition, rec_title, table, trend_word
 from smartindex.scoring.results import INDEX_CODE, Results
 
-FACT_W, FACT_H = 230, 110
-ACCENT = "#1d4e89"
 MAP_W, MAP_H = 380, 300
 ATTENTION_SHOWN = 8
 DIRECTION_KEYS = {True: "report.direction_up", False: "report.direction_down"}
@@ -78,7 +78,9 @@ def _rank_change(now: float | None, before: float | None, lang: str) -> str:
 def scorecard_rows(results: Results, card: Scorecard) -> list[dict[str, Any]]:
     """Index and dimensions: score and rank this year and last year (numbers, not text)."""
     prev = card.year - 1
-    rows = [{"code": INDEX_CODE, "name": t("level.index", card.lang), **card.overall}]
+    rows: list[dict[Any, Any]] = [
+        {"code": INDEX_CODE, "name": t("level.index", card.lang), **card.overall}
+    ]
     rows += card.dimensions.to_dict("records")
     out = []
     for r in rows:
@@ -112,7 +114,10 @@ def _thresholds(card: Scorecard) -> dict[str, Any]:
         else:
             rng = f"{format_number(lo, lang, 0)}% – < {format_number(hi, lang, 0)}%"
         rows.append([band_cell(b[f"label_{lang}"], card), rng])
-    return table([t("col.status", lang), t("report.sc.threshold", lang)], rows, [1.4, 1.6], "ll")
+    header = [t("col.status", lang), t("report.sc.threshold", lang)]
+    return table(header, rows, [1.4, 1.6], "ll") | {
+        "source": source_note("report.src.thresholds", lang)
+    }
 
 
 def _attention(results: Results, card: Scorecard) -> dict[str, Any]:
@@ -202,7 +207,7 @@ def scorecard_section(results: Results, card: Scorecard) -> dict[str, Any]:
     years = [y for y in (prev, card.year) if y in results.years]
     return {
         "intro": t("report.sc.intro", lang, year=card.year, prev=prev),
-        "table": table(header, body, [2.6, 1, 1, 1, 1, 1.2, 1, 1.4, 1.5], "lrrrrrrll")
+        "table": table(header, body, [2.5, 0.9, 0.9, 1.25, 1.1, 1.1, 0.9, 1.4, 1.5], "lrrrrrrll")
         | {"source": source_line(results, lang=lang, years=years, scores=True)},
         "rank_note": rank_note,
         "headline": str(card.overall.get("headline_text") or ""),
@@ -216,6 +221,119 @@ def scorecard_section(results: Results, card: Scorecard) -> dict[str, Any]:
             n=format_count(len(card.attention), lang),
             k=format_count(min(ATTENTION_SHOWN, len(card.attention)), lang),
         ),
+    }
+
+
+# --- why the index changed -------------------------------------------------------------------
+
+
+CHANGE_SHOWN = 10
+
+
+def _change_chart(rows: pd.DataFrame, lang: str) -> dict[str, Any]:
+    data = [
+        {"name": str(r["label"]), "value": float(r["contribution"])}
+        for r in rows.to_dict("records")
+    ]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "data": {"values": data},
+        "width": 380,
+        "height": {"step": 16},
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": {
+                "field": "name",
+                "type": "nominal",
+                "sort": None,
+                "title": None,
+                "axis": {"labelLimit": 260},
+            },
+            "x": {
+                "field": "value",
+                "type": "quantitative",
+                "title": t("report.change.points", lang),
+                "axis": {"format": ",.1f"},
+            },
+            "color": {
+                "condition": {"test": "datum.value < 0", "value": "#b2182b"},
+                "value": "#1b7837",
+            },
+        },
+        "config": {"view": {"stroke": None}, "axis": {"labelFontSize": 10, "titleFontSize": 10}},
+    }
+
+
+def change_section(
+    results: Results, card: Scorecard, figures: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The index change since last year split into indicator contributions that sum exactly
+    (:func:`smartindex.analysis.change.explain_change`); None in the first year."""
+    lang, prev = card.lang, card.year - 1
+    if prev not in results.years:
+        return None
+    try:
+        ch = explain_change(results, unit=results.city, year_a=prev, year_b=card.year, lang=lang)
+    except SmartIndexError:
+        return None
+    rows = ch.contributions.copy()
+    rows["label"] = [
+        str(n) if k == "value" else t("report.change.weight", lang, name=n)
+        for n, k in zip(rows["name"], rows["kind"], strict=True)
+    ]
+    top = rows.head(CHANGE_SHOWN)
+    rest = float(rows["contribution"].iloc[CHANGE_SHOWN:].sum())
+    figures["change-index"] = _change_chart(top, lang)
+    body = [
+        [
+            r["label"],
+            format_number(r.get("normalised_a"), lang, 1),
+            format_number(r.get("normalised_b"), lang, 1),
+            format_number(100 * (as_number(r.get("weight_b")) or 0.0), lang, 1) + "%",
+            {"t": format_signed(r["contribution"], lang, 2), "b": True},
+        ]
+        for r in top.to_dict("records")
+    ]
+    body.append(
+        [
+            t("report.change.rest", lang, n=len(rows) - len(top)),
+            "",
+            "",
+            "",
+            format_signed(rest, lang, 2),
+        ]
+    )
+    body.append(
+        [
+            {"t": t("report.change.total", lang), "b": True},
+            "",
+            "",
+            "",
+            {"t": format_signed(float(rows["contribution"].sum()), lang, 2), "b": True},
+        ]
+    )
+    header = [
+        t("level.indicator", lang),
+        t("report.sc.score_year", lang, year=prev),
+        t("report.sc.score_year", lang, year=card.year),
+        t("report.change.weight_col", lang),
+        t("report.change.contribution", lang),
+    ]
+    src = source_line(results, lang=lang, years=[prev, card.year], scores=True)
+    return {
+        "intro": t(
+            "report.change.intro",
+            lang,
+            prev=prev,
+            year=card.year,
+            a=format_number(ch.score_a, lang, 1),
+            b=format_number(ch.score_b, lang, 1),
+            change=format_signed(ch.change, lang, 1),
+        ),
+        "chart": "charts/change-index.svg",
+        "caption": t("report.change.caption", lang, prev=prev, year=card.year, k=len(top)),
+        "source": src,
+        "table": table(header, body, [4.4, 1.1, 1.1, 1.1, 1.3], "lrrrr") | {"source": src},
     }
 
 
@@ -276,53 +394,11 @@ def recommendation_annex(results: Results, recs: list[RecView], lang: str) -> di
 # --- indicator fact sheets ---------------------------------------------------------------------
 
 
-def fact_chart(series: pd.DataFrame, lang: str, *, y_title: str) -> dict[str, Any]:
-    """A small Vega-Lite line of ``year, value`` with the ``target`` path dashed (a plain spec:
-    fifty of them are built per report, Altair's object model is too slow for that)."""
-    rows = [
-        {"year": int(r["year"]), "value": as_number(r["value"]), "target": as_number(r["target"])}
-        for r in series.to_dict("records")
-    ]
-    x = {"field": "year", "type": "ordinal", "title": None, "axis": {"labelAngle": 0}}
-
-    def y(field: str) -> dict[str, Any]:
-        return {
-            "field": field,
-            "type": "quantitative",
-            "title": y_title,
-            "scale": {"zero": False},
-            "axis": {"format": NUMBER, "tickCount": 4},
-        }
-
-    layers: list[dict[str, Any]] = [
-        {
-            "mark": {"type": "line", "color": ACCENT, "strokeWidth": 2},
-            "encoding": {"x": x, "y": y("value")},
-        },
-        {
-            "mark": {"type": "point", "filled": True, "color": ACCENT, "size": 30},
-            "encoding": {"x": x, "y": y("value")},
-        },
-    ]
-    if any(r["target"] is not None for r in rows):
-        layers.append(
-            {
-                "transform": [{"filter": "isValid(datum.target)"}],
-                "mark": {"type": "line", "color": "#555555", "strokeDash": [5, 3]},
-                "encoding": {"x": x, "y": y("target")},
-            }
-        )
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "data": {"values": rows},
-        "width": FACT_W,
-        "height": FACT_H,
-        "layer": layers,
-        "config": {
-            "view": {"stroke": None},
-            "axis": {"labelFontSize": 10, "titleFontSize": 10, "gridOpacity": 0.4},
-        },
-    }
+def _span(years: list[int]) -> str:
+    """``2016–2025``, a single ``2019``, or – without years."""
+    if not years:
+        return MISSING
+    return str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
 
 
 def _kecamatan_spread(results: Results, year: int) -> pd.DataFrame:
@@ -354,7 +430,7 @@ def _spread(kec: pd.DataFrame, direction: int, lang: str, unit: str) -> str:
 def fact_sheet(
     results: Results,
     card: Scorecard,
-    row: dict[str, Any],
+    row: dict[Any, Any],
     frames: dict[str, pd.DataFrame],
     figures: dict[str, Any],
 ) -> dict[str, Any]:
@@ -370,12 +446,12 @@ def fact_sheet(
     years = [int(y) for y in valued["year"]]
     chart = None
     if len(valued) >= 2:
-        figures[f"fact-{code}"] = fact_chart(series, lang, y_title=unit)
+        figures[f"fact-{code}"] = line_chart(series, y_title=unit)
         chart = f"charts/fact-{code}.svg"
     now = own[own["year"] == card.year]
     prov = now.iloc[0].to_dict() if len(now) else {}
     coverage = as_number(prov.get("coverage"))
-    definition = str(getattr(ind, f"description_{lang}", "") or ind.description or "")
+    text = definition(ind, lang)
     target = (
         MISSING
         if is_missing(row.get("target"))
@@ -387,7 +463,7 @@ def fact_sheet(
         )
     )
     pairs = [
-        [t("report.definition", lang), definition or MISSING],
+        [t("report.definition", lang), text],
         [t("col.measure_unit", lang), f"{unit} · {t(DIRECTION_KEYS[ind.direction > 0], lang)}"],
         [t("col.value", lang), format_measure(row.get("value"), unit, lang, typeset=True)],
         [t("col.target", lang), target],
@@ -402,8 +478,7 @@ def fact_sheet(
                 lang,
                 share=format_percent(100 * coverage, lang, 0) if coverage is not None else MISSING,
                 n=format_count(len(years), lang),
-                first=years[0] if years else MISSING,
-                last=years[-1] if years else MISSING,
+                span=_span(years),
             ),
         ],
         [t("report.fact.basis", lang), basis_word(prov.get("official_share"), lang)],

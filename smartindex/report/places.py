@@ -21,11 +21,12 @@ from smartindex.analysis.scorecard import (
 from smartindex.display import charts, narrative
 from smartindex.display.i18n import dimension_name, dimension_short, t
 from smartindex.display.numbers import MISSING, format_number, format_percent, format_signed
-from smartindex.report.provenance import source_line
+from smartindex.report.provenance import source_line, source_note
 from smartindex.report.sections import table
 from smartindex.scoring.results import INDEX_CODE, Results
 
 ACCESS_RADIUS_M = 500.0
+PEER_ROW_PX = 46
 ASSETS = ("wifi_hotspots", "transit_stops")  # column labels: report.asset.<name>
 
 
@@ -104,7 +105,7 @@ def districts_section(results: Results, card: Scorecard, figures: dict[str, Any]
     index_table, idx = _district_index_table(results, card)
     access = _access_table(results, card)
     if access is not None:
-        access["source"] = t("report.src.access", lang, year=card.year)
+        access["source"] = source_note("report.src.access", lang, year=card.year)
     ineq_table, dim = _inequality_table(results, card)
     ranked = idx.dropna(subset=["score"]).sort_values("score")
     best = (ranked["name"].iloc[-1], ranked["score"].iloc[-1]) if len(ranked) else None
@@ -159,8 +160,11 @@ def _peer_chart_frame(results: Results, card: Scorecard) -> pd.DataFrame:
             "value": s["score"],
             "is_home": s["unit"] == results.city,
             "level": s["level"],
+            "order": s["code"]
+            .map({c: i + 1 for i, c in enumerate(card.dimensions["code"])})
+            .fillna(0),
         }
-    ).sort_values(["level", "label"], ascending=[False, True])
+    ).sort_values(["order", "city"])  # the chapters' order, index first
 
 
 def peers_section(results: Results, card: Scorecard, figures: dict[str, Any]) -> dict[str, Any]:
@@ -207,7 +211,10 @@ def peers_section(results: Results, card: Scorecard, figures: dict[str, Any]) ->
         above=int((ind["gap_median"] > 0).sum()),
         below=int((ind["gap_median"] < 0).sum()),
     )
-    figures["peers"] = charts.peer_chart(_peer_chart_frame(results, card), lang, width=640)
+    frame = _peer_chart_frame(results, card)
+    spec = charts.peer_chart(frame, lang, width=560).to_dict()
+    spec["height"] = PEER_ROW_PX * frame["label"].nunique()  # a fixed band: one row per label
+    figures["peers"] = spec
     units = sorted(set(results.scores.loc[results.scores["comparison"] == "cities", "unit"]))
     peer_source = source_line(results, lang=lang, years=[card.year], units=units, scores=True)
     return {

@@ -34,8 +34,16 @@ def split_sources(text: object) -> list[str]:
     """The single source texts of a ``sources`` cell (``a | b``), without truncation notes."""
     if is_missing(text):
         return []
-    parts = (p.strip() for p in str(text).split(SOURCE_SEPARATOR))
+    parts = (_official_part(p.strip()) for p in str(text).split(SOURCE_SEPARATOR))
     return [p for p in parts if p and not _TRUNCATED.match(p)]
+
+
+def _official_part(text: str) -> str:
+    """Drop the clauses of an official source text that declare a synthetic part (``BPS, SP2020;
+    households synthetic`` -> ``BPS, SP2020``): synthetic inputs are counted, never cited."""
+    if is_synthetic_text(text):
+        return text
+    return "; ".join(c for c in text.split("; ") if "synthetic" not in c.lower())
 
 
 def is_synthetic_text(text: str) -> bool:
@@ -134,6 +142,11 @@ def source_line(
     return f"{t('report.src.label', lang)} {body}."
 
 
+def source_note(key: str, lang: str, **params: object) -> str:
+    """``Sumber: <text of key>.`` for a table whose source is not indicator data."""
+    return f"{t('report.src.label', lang)} {t(key, lang, **params)}."
+
+
 def data_basis(results: Results, *, year: int, lang: str) -> str | None:
     """The cover's statement of the data basis, in words; None when every input is official."""
     values = _values(results, None, [year], [results.city])
@@ -167,7 +180,7 @@ def source_list(results: Results, lang: str) -> dict[str, list[str]]:
         texts |= set(split_sources(cell))
     for frame in (results.regions, results.population):
         if "source" in frame.columns:
-            texts |= {str(s) for s in frame["source"].dropna()}
+            texts |= {_official_part(str(s)) for s in frame["source"].dropna()}
     official = sorted(s for s in texts if not is_synthetic_text(s) and not is_secondary(s))
     secondary = sorted(s for s in texts if not is_synthetic_text(s) and is_secondary(s))
     notes: list[str] = []

@@ -34,6 +34,7 @@ from smartindex.display.numbers import (
 )
 from smartindex.display.status import RecView
 from smartindex.indicators.catalogue import Catalogue
+from smartindex.report.linechart import line_chart
 from smartindex.report.provenance import source_line
 from smartindex.scoring.results import INDEX_CODE, Results
 
@@ -73,6 +74,7 @@ LABEL_KEYS = (
     "facts_intro",
     "recs_annex",
     "sensitivity",
+    "change",
 )
 EXTRA_LABELS = {
     "evidence": "col.evidence",
@@ -85,6 +87,33 @@ EXTRA_LABELS = {
 
 
 # --- template helpers (shared with annex and places) -----------------------------------------
+
+TEXT_LANG = "en"
+"""The language of the catalogue's ``description`` and the method spec's ``description``;
+another edition prints them only from a ``description_<lang>`` field, else says where the full
+text is (never an English paragraph in the Indonesian report)."""
+
+
+def standard_text(text: str, lang: str) -> str:
+    """A standard's citation; in an edition other than ``TEXT_LANG`` without the explanatory
+    parentheses and glosses, which the catalogue writes in English."""
+    if lang == TEXT_LANG:
+        return text
+    bare = re.sub(r"\s*\([^()]*\)", "", text)
+    parts = [part.split(": ")[0].strip() for part in bare.split("; ")]
+    return "; ".join(p for i, p in enumerate(parts) if i == 0 or p[:1].isupper())
+
+
+def definition(indicator: Any, lang: str) -> str:
+    """The indicator's definition in ``lang`` (``description_<lang>``, else the catalogue text
+    when it is in ``lang``, else a pointer to the catalogue entry)."""
+    own = str(getattr(indicator, f"description_{lang}", "") or "")
+    if own:
+        return own
+    if lang == TEXT_LANG and indicator.description:
+        return str(indicator.description)
+    return t("report.definition_pending", lang, code=indicator.code)
+
 
 NBSP = "\u00a0"
 _TYPESET = (
@@ -336,12 +365,12 @@ def dimension_section(
     years = [int(y) for y in series["year"]] or [card.year]
     trend = None
     if len(series) >= 2:  # one point is not a trend: the table carries the single year
-        figures[f"trend-{code}"] = charts.trend_chart(
-            series[["year", "value"]].assign(series=card.unit_name),
-            lang,
+        figures[f"trend-{code}"] = line_chart(
+            series[["year", "value"]],
             y_title=t("col.score", lang),
+            domain=(0.0, 100.0),
             width=CHART_W,
-            height=CHART_H,
+            height=CHART_H - 40,
         )
         trend = f"charts/trend-{code}.svg"
     kec = district_table(results, year=card.year, code=code)
@@ -361,7 +390,9 @@ def dimension_section(
         "trend_chart": trend,
         "trend_caption": t(
             "report.trend_caption", lang, name=dim["name"], city=card.unit_name, **span
-        ),
+        )
+        if trend
+        else t("report.fact.one_year", lang),
         "trend_source": source_line(results, lang=lang, codes=codes, years=years, scores=True),
         "district_chart": f"charts/districts-{code}.svg",
         "district_caption": t("report.district_caption", lang, name=dim["name"], year=card.year),

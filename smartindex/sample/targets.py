@@ -118,8 +118,10 @@ def plan_period(year: int) -> str:
 def document(year: int) -> str:
     """What the sample's target for ``year`` rests on: a synthetic path, never cited as the
     planning document itself (only the period it stands in for is named)."""
-    return f"synthetic target (illustrative path for the {plan_period(year)} period; " \
+    return (
+        f"synthetic target (illustrative path for the {plan_period(year)} period; "
         "not taken from the document)"
+    )
 
 
 def _target(code: str, year: int) -> float:

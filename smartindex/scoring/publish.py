@@ -63,8 +63,10 @@ class ScoreRun:
     def summary(self) -> str:
         """A short human-readable account of the run."""
         parts = ", ".join(f"{k}: {v} scores" for k, v in self.n_scores.items())
-        return (f"run {self.run_id} -> {self.db_path}: {self.n_indicator_values} indicator "
-                f"values; {parts}")
+        return (
+            f"run {self.run_id} -> {self.db_path}: {self.n_indicator_values} indicator "
+            f"values; {parts}"
+        )
 
 
 def load_setup(path: Path | None = None) -> ScoringSetup:
@@ -84,25 +86,29 @@ def load_setup(path: Path | None = None) -> ScoringSetup:
 
 def comparison_sets(con: duckdb.DuckDBPyConnection, city: str) -> dict[str, list[str]]:
     """Units scored together: the city with its peers, and the city's kecamatan."""
-    regions = query_df(con, "select kode_wilayah as unit, level, parent_kode as parent, "
-                            "is_home_city from region")
+    regions = query_df(
+        con, "select kode_wilayah as unit, level, parent_kode as parent, is_home_city from region"
+    )
     cities = regions.loc[regions["level"] == "kota", "unit"].tolist()
-    districts = regions.loc[(regions["level"] == "kecamatan") & (regions["parent"] == city),
-                            "unit"].tolist()
+    districts = regions.loc[
+        (regions["level"] == "kecamatan") & (regions["parent"] == city), "unit"
+    ].tolist()
     return {"cities": sorted(cities), "kecamatan": sorted(districts)}
 
 
 def unit_years(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """unit, first, last: the years each region existed (``region.valid_from`` /
     ``valid_to``; NULL = open-ended). A unit created on 1 Jan 2018 is first scored for 2018."""
-    return query_df(con, """
+    return query_df(
+        con,
+        """
         select kode_wilayah as unit, year(valid_from) as first,
                year(valid_to - interval 1 day) as last
-        from region""")
+        from region""",
+    )
 
 
-def existing_only(tables: dict[str, pd.DataFrame],
-                  years: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def existing_only(tables: dict[str, pd.DataFrame], years: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Drop every row of a unit in a year before it existed or after it ceased (the engine's
     full unit x year grid would otherwise score and impute it); ranks are recomputed among the
     units that existed."""
@@ -114,8 +120,9 @@ def existing_only(tables: dict[str, pd.DataFrame],
         span = frame[["unit", "year"]].merge(years, on="unit", how="left")
         first = pd.to_numeric(span["first"], errors="coerce")
         last = pd.to_numeric(span["last"], errors="coerce")
-        alive = ((first.isna() | (span["year"] >= first))
-                 & (last.isna() | (span["year"] <= last))).to_numpy()
+        alive = (
+            (first.isna() | (span["year"] >= first)) & (last.isna() | (span["year"] <= last))
+        ).to_numpy()
         out[name] = frame[alive].reset_index(drop=True)
     if "scores" in out and len(out["scores"]) < len(tables["scores"]):
         scores = out["scores"].copy()
@@ -138,8 +145,11 @@ def synthetic_shares(values: pd.DataFrame, elements: pd.DataFrame) -> pd.DataFra
             node = parent.get(node)
         return out
 
-    official = (pd.to_numeric(values["official_share"], errors="coerce").fillna(0.0)
-                if "official_share" in values else 0.0)
+    official = (
+        pd.to_numeric(values["official_share"], errors="coerce").fillna(0.0)
+        if "official_share" in values
+        else 0.0
+    )
     own = values[["unit", "year", "code"]].assign(synthetic_share=1.0 - official)
     chains = own.assign(code=own["code"].map(ancestors)).explode("code").dropna(subset=["code"])
     above = chains.groupby(["unit", "year", "code"])["synthetic_share"].mean().reset_index()
@@ -175,9 +185,16 @@ def _digest(*parts: object) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def score_comparison(values: pd.DataFrame, elements: pd.DataFrame, setup: ScoringSetup,
-                     targets: pd.DataFrame, *, runs: int, seed: int, progress: bool
-                     ) -> dict[str, pd.DataFrame]:
+def score_comparison(
+    values: pd.DataFrame,
+    elements: pd.DataFrame,
+    setup: ScoringSetup,
+    targets: pd.DataFrame,
+    *,
+    runs: int,
+    seed: int,
+    progress: bool,
+) -> dict[str, pd.DataFrame]:
     """Build one comparison set: scores, audit and (if runs > 0) rank uncertainty."""
     data = values[["unit", "year", "code", "value"]].dropna(subset=["value"])
     framework = Framework.from_frame(prune_framework(elements, set(data["code"])))
@@ -185,28 +202,56 @@ def score_comparison(values: pd.DataFrame, elements: pd.DataFrame, setup: Scorin
     levels = dict(zip(elements["code"], elements["level"], strict=True))
     scores = result.scores.assign(
         level=lambda d: d["code"].map(levels).astype(int),
-        level_name=lambda d: d["level"].map(LEVEL_NAMES))
-    scores = scores.merge(synthetic_shares(values, elements), on=["unit", "year", "code"],
-                          how="left")
+        level_name=lambda d: d["level"].map(LEVEL_NAMES),
+    )
+    scores = scores.merge(
+        synthetic_shares(values, elements), on=["unit", "year", "code"], how="left"
+    )
     checks = audit(result).tables()
-    out = {"scores": scores[["unit", "year", "code", "level", "level_name", "score", "rank",
-                             "coverage", "synthetic_share"]],
-           "audit_indicators": checks.pop("audit_stats"),
-           **checks,
-           "score_weights": result.weights,
-           "score_screening": result.screening,
-           "score_treatment": result.treatment,
-           "score_imputation": result.imputation}
+    out = {
+        "scores": scores[
+            [
+                "unit",
+                "year",
+                "code",
+                "level",
+                "level_name",
+                "score",
+                "rank",
+                "coverage",
+                "synthetic_share",
+            ]
+        ],
+        "audit_indicators": checks.pop("audit_stats"),
+        **checks,
+        "score_weights": result.weights,
+        "score_screening": result.screening,
+        "score_treatment": result.treatment,
+        "score_imputation": result.imputation,
+    }
     if runs > 0 and setup.uncertainty is not None and data["unit"].nunique() > 2:
-        ua = run_uncertainty(data, framework, setup.method, setup.uncertainty, n=runs,
-                             seed=seed, progress=progress, targets=targets)
+        ua = run_uncertainty(
+            data,
+            framework,
+            setup.method,
+            setup.uncertainty,
+            n=runs,
+            seed=seed,
+            progress=progress,
+            targets=targets,
+        )
         out["uncertainty_ranks"] = ua.ranks
         out["sensitivity_indices"] = ua.sobol.rename(columns={"total_order": "total"})
     return out
 
 
-def _write(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, run_id: str,
-           comparison: str | None = None) -> None:
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    frame: pd.DataFrame,
+    run_id: str,
+    comparison: str | None = None,
+) -> None:
     cols = {"run_id": run_id} | ({"comparison": comparison} if comparison else {})
     frame = frame.reset_index(drop=True).assign(**cols)
     frame = frame[[*cols, *[c for c in frame.columns if c not in cols]]]
@@ -221,9 +266,14 @@ def _write(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, run_
     con.unregister("_frame")
 
 
-def compute_scores(settings: Settings, *, method_path: Path | None = None,
-                   uncertainty_runs: int = 200, seed: int = 2026, progress: bool = False
-                   ) -> ScoreRun:
+def compute_scores(
+    settings: Settings,
+    *,
+    method_path: Path | None = None,
+    uncertainty_runs: int = 200,
+    seed: int = 2026,
+    progress: bool = False,
+) -> ScoreRun:
     """Measure all indicators and publish scores, ranks, audit and uncertainty results."""
     if uncertainty_runs < 0:
         raise MethodError(f"uncertainty runs must be 0 or more, got {uncertainty_runs}")
@@ -237,21 +287,32 @@ def compute_scores(settings: Settings, *, method_path: Path | None = None,
         write_indicator_values(con, values)
         publish_complaint_tables(con, catalogue)
         city_years = values.loc[values["unit"] == settings.city_code, "year"].unique()
-        publish_access_shares(con, years=sorted(int(y) for y in city_years),
-                              city=settings.city_code)
+        publish_access_shares(
+            con, years=sorted(int(y) for y in city_years), city=settings.city_code
+        )
         targets = targets_frame(con)
         checksums = input_checksums(con)
-        run_id = _digest(setup.method.digest, catalogue.digest, checksums, uncertainty_runs,
-                         seed)[:12]
+        run_id = _digest(setup.method.digest, catalogue.digest, checksums, uncertainty_runs, seed)[
+            :12
+        ]
         _delete_run(con, run_id)
         counts = {}
         for name, units in comparison_sets(con, settings.city_code).items():
             subset = values[values["unit"].isin(units)]
             if subset.empty:
                 continue
-            tables = existing_only(score_comparison(subset, elements, setup, targets,
-                                                    runs=uncertainty_runs, seed=seed,
-                                                    progress=progress), unit_years(con))
+            tables = existing_only(
+                score_comparison(
+                    subset,
+                    elements,
+                    setup,
+                    targets,
+                    runs=uncertainty_runs,
+                    seed=seed,
+                    progress=progress,
+                ),
+                unit_years(con),
+            )
             for table, frame in tables.items():
                 _write(con, table, frame, run_id, name)
             counts[name] = len(tables["scores"])
@@ -260,10 +321,22 @@ def compute_scores(settings: Settings, *, method_path: Path | None = None,
     return ScoreRun(run_id, Path(settings.db_path), len(values), counts, manifest)
 
 
-RUN_TABLES = ("scores", "audit_indicators", "audit_correlations", "audit_parent_correlations",
-              "audit_cronbach", "audit_pca_variance", "audit_pca_loadings", "score_weights",
-              "score_screening", "score_treatment", "score_imputation", "uncertainty_ranks",
-              "sensitivity_indices", "run_manifest")
+RUN_TABLES = (
+    "scores",
+    "audit_indicators",
+    "audit_correlations",
+    "audit_parent_correlations",
+    "audit_cronbach",
+    "audit_pca_variance",
+    "audit_pca_loadings",
+    "score_weights",
+    "score_screening",
+    "score_treatment",
+    "score_imputation",
+    "uncertainty_ranks",
+    "sensitivity_indices",
+    "run_manifest",
+)
 
 
 def _delete_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
@@ -272,8 +345,13 @@ def _delete_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
             con.execute(f'delete from "{table}" where run_id = ?', [run_id])
 
 
-def _manifest(run_id: str, setup: ScoringSetup, catalogue: Any, checksums: dict[str, str],
-              values: pd.DataFrame) -> dict[str, Any]:
+def _manifest(
+    run_id: str,
+    setup: ScoringSetup,
+    catalogue: Any,
+    checksums: dict[str, str],
+    values: pd.DataFrame,
+) -> dict[str, Any]:
     return {
         "created_at": datetime.now(UTC).replace(tzinfo=None),
         "method_json": json.dumps(setup.method_record(), sort_keys=True, default=str),

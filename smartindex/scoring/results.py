@@ -120,8 +120,9 @@ class Results:
         return str(match.iloc[0]) if len(match) else unit
 
 
-def _read(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None
-          ) -> pd.DataFrame:
+def _read(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None
+) -> pd.DataFrame:
     return query_df(con, sql, params)
 
 
@@ -136,8 +137,13 @@ def _latest_run(con: duckdb.DuckDBPyConnection) -> str:
     return str(row[0][0])
 
 
-def load_results(db_path: Path | str, *, run_id: str | None = None, city: str = "1671",
-                 catalogue: Catalogue | None = None) -> Results:
+def load_results(
+    db_path: Path | str,
+    *,
+    run_id: str | None = None,
+    city: str = "1671",
+    catalogue: Catalogue | None = None,
+) -> Results:
     """Load the published results of ``run_id`` (default: the latest run) read-only, with the
     catalogue they were measured with (default: the packaged one)."""
     with connect(db_path, read_only=True) as con:
@@ -153,13 +159,16 @@ def load_results(db_path: Path | str, *, run_id: str | None = None, city: str = 
     if manifest_row.empty:
         raise WarehouseError(f"run {run!r} not found in run_manifest")
     manifest = _manifest_dict(manifest_row.iloc[0])
-    return Results(city=city, manifest=manifest, catalogue=catalogue or load_catalogue(),
-                   **frames)
+    return Results(city=city, manifest=manifest, catalogue=catalogue or load_catalogue(), **frames)
 
 
 def _table_of(name: str) -> str:
-    return {"regions": "region", "quarantine_summary": "quarantine",
-            "access": "access_shares", "shapes": "region_shapes"}.get(name, name)
+    return {
+        "regions": "region",
+        "quarantine_summary": "quarantine",
+        "access": "access_shares",
+        "shapes": "region_shapes",
+    }.get(name, name)
 
 
 def _manifest_dict(row: pd.Series) -> dict[str, Any]:

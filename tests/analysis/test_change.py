@@ -17,8 +17,13 @@ from smartindex.scoring.results import INDEX_CODE
 
 def test_arithmetic_node_by_hand():
     # weights 1 and 3 -> effective 0.25 and 0.75; a moves 10 -> 30, b stays 20
-    part = node_terms("arithmetic", {"a": 1.0, "b": 3.0}, {"a": 10.0, "b": 20.0},
-                      {"a": 30.0, "b": 20.0}, parent=(17.5, 22.5))
+    part = node_terms(
+        "arithmetic",
+        {"a": 1.0, "b": 3.0},
+        {"a": 10.0, "b": 20.0},
+        {"a": 30.0, "b": 20.0},
+        parent=(17.5, 22.5),
+    )
     assert part.multiplier == {"a": 0.25, "b": 0.75}
     assert part.weight_effect == {"a": 0.0, "b": 0.0}
     assert part.multiplier["a"] * 20.0 == 5.0 == 22.5 - 17.5
@@ -27,17 +32,25 @@ def test_arithmetic_node_by_hand():
 
 def test_a_child_missing_in_one_year_is_a_weight_effect():
     # year a: a=10, b=20 (equal weights) -> 15; year b: only b=20 -> 20
-    part = node_terms("arithmetic", {"a": 1.0, "b": 1.0}, {"a": 10.0, "b": 20.0},
-                      {"b": 20.0}, parent=(15.0, 20.0))
+    part = node_terms(
+        "arithmetic", {"a": 1.0, "b": 1.0}, {"a": 10.0, "b": 20.0}, {"b": 20.0}, parent=(15.0, 20.0)
+    )
     # a: x̄ = 10, Δe = -0.5 -> -5; b: x̄ = 20, Δe = +0.5 -> +10; value effects 0
     assert part.weight_effect == pytest.approx({"a": -5.0, "b": 10.0})
     assert sum(part.weight_effect.values()) == pytest.approx(5.0)
     assert part.residual == pytest.approx(0.0)
 
 
-@pytest.mark.parametrize("name,shift", [("arithmetic", 0.0), ("geometric", 0.0),
-                                        ("harmonic", 0.0), ("geometric", 1.0),
-                                        ("harmonic", 0.5)])
+@pytest.mark.parametrize(
+    "name,shift",
+    [
+        ("arithmetic", 0.0),
+        ("geometric", 0.0),
+        ("harmonic", 0.0),
+        ("geometric", 1.0),
+        ("harmonic", 0.5),
+    ],
+)
 def test_every_mean_splits_exactly_against_the_engine(name, shift):
     rng = np.random.default_rng(7)
     w = {f"c{i}": float(x) for i, x in enumerate(rng.uniform(0.5, 2.0, 5))}
@@ -67,8 +80,9 @@ def test_index_change_decomposes_exactly_on_the_published_scores(scored_results)
             c = explain_change(res, unit=unit, year_a=years[0], year_b=years[-1], code=code)
             assert abs(c.contributions["contribution"].sum() + c.residual - c.change) < 1e-9
             assert abs(c.residual) < 1e-9
-            stored = res.scores.query("unit == @unit and code == @code and comparison == "
-                                      "@c.comparison")
+            stored = res.scores.query(
+                "unit == @unit and code == @code and comparison == @c.comparison"
+            )
             by_year = dict(zip(stored["year"], stored["score"], strict=True))
             assert c.score_b - c.score_a == pytest.approx(by_year[years[-1]] - by_year[years[0]])
 
@@ -102,9 +116,11 @@ def test_rank_change_and_peers(scored_results):
 
 
 def test_effective_weights_renormalise_over_present_leaves():
-    tree = ({"INDEX": 1.0, "d1": 1.0, "d2": 1.0, "i1": 1.0, "i2": 3.0, "i3": 1.0},
-            {"INDEX": ["d1", "d2"], "d1": ["i1", "i2"], "d2": ["i3"]},
-            {"INDEX": 4, "d1": 3, "d2": 3, "i1": 1, "i2": 1, "i3": 1})
+    tree = (
+        {"INDEX": 1.0, "d1": 1.0, "d2": 1.0, "i1": 1.0, "i2": 3.0, "i3": 1.0},
+        {"INDEX": ["d1", "d2"], "d1": ["i1", "i2"], "d2": ["i3"]},
+        {"INDEX": 4, "d1": 3, "d2": 3, "i1": 1, "i2": 1, "i3": 1},
+    )
     full = effective_weights("INDEX", {"d1": 1, "d2": 1, "i1": 1, "i2": 1, "i3": 1}, tree)
     assert full == {"i1": 0.125, "i2": 0.375, "i3": 0.5}
     partial = effective_weights("INDEX", {"d1": 1, "d2": 1, "i2": 1, "i3": 1}, tree)
@@ -115,5 +131,4 @@ def test_other_aggregators_are_refused(scored_results):
     spec = MethodSpec.from_dict({"aggregate": {"method": "copeland"}})
     res = scored_results
     with pytest.raises(MethodError):
-        explain_change(res, unit=res.city, year_a=res.years[0], year_b=res.years[-1],
-                       method=spec)
+        explain_change(res, unit=res.city, year_a=res.years[0], year_b=res.years[-1], method=spec)

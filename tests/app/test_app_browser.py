@@ -26,18 +26,57 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
-PAGES = {"overview": True, "dimension": True, "districts": True, "peers": True, "trends": True,
-         "recommendations": False, "method": True, "quality": True, "downloads": False}
+PAGES = {
+    "overview": True,
+    "dimension": True,
+    "districts": True,
+    "peers": True,
+    "trends": True,
+    "change": True,
+    "recommendations": False,
+    "method": True,
+    "quality": True,
+    "downloads": False,
+}
+WIDTHS = {"desktop": 1400, "phone": 390}
+ENGLISH = (
+    "Select all",
+    "Download",
+    "Needs attention",
+    "Why did it change",
+    "Score",
+    "Rank",
+    "Trend",
+    "Recommendations",
+    "Coverage",
+    "No data",
+)
+"""UI words that must not appear on a Bahasa page (the English locale's own words)."""
 MISSING = ("Gudang data belum tersedia", "The warehouse is not available")
 CHROMIUM = shutil.which("chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-        "--disable-dev-shm-usage"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+]
 CHART = "[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg"
+IDLE = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  return app && app.getAttribute("data-test-script-state") === "notRunning";
+}"""
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium not installed "
-                                 "(apt-get install -y chromium)")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="Debian chromium not installed (apt-get install -y chromium)"
+    ),
+]
 
 
 def free_port() -> int:
@@ -52,10 +91,26 @@ def serve(db: Path) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "SMARTINDEX_DB": str(db)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(240):
@@ -70,37 +125,57 @@ def serve(db: Path) -> Iterator[str]:
         proc.wait(timeout=20)
 
 
-def shoot_all(url: str, langs: tuple[str, ...] = ("id", "en")) -> list[str]:
-    """Visit every page in every language, check it and screenshot it; returns requested URLs."""
+def shoot_all(
+    url: str, langs: tuple[str, ...] = ("id", "en"), widths: tuple[str, ...] = tuple(WIDTHS)
+) -> list[str]:
+    """Visit every page in every language at phone and desktop width, check it and screenshot
+    it (``app-<lang>-<width>-<page>.png``); returns the requested URLs."""
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     requested: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 3000})
-        page.on("request", lambda r: requested.append(r.url))
-        for lang in langs:
-            for name, has_chart in PAGES.items():
-                path = "" if name == "overview" else name  # the default page lives at /
-                page.goto(f"{url}/{path}?lang={lang}", wait_until="domcontentloaded")
-                page.locator("[data-testid='stHeading'] h1").first.wait_for(timeout=60000)
-                if has_chart:
-                    page.locator(CHART).first.wait_for(timeout=60000)
-                page.wait_for_timeout(1500)
-                assert page.locator("[data-testid='stException']").count() == 0, (lang, name)
-                body = page.locator("[data-testid='stMain']").inner_text()
-                assert not any(m in body for m in MISSING), (lang, name)
-                page.screenshot(path=str(ARTIFACTS / f"app-{lang}-{name}.png"), full_page=True)
+        for width in widths:
+            page = browser.new_page(viewport={"width": WIDTHS[width], "height": 2400})
+            page.on("request", lambda r: requested.append(r.url))
+            for lang in langs:
+                for name, has_chart in PAGES.items():
+                    visit(page, url, lang, name, has_chart=has_chart, width=width)
+            page.close()
         browser.close()
     return requested
+
+
+def visit(page, url: str, lang: str, name: str, *, has_chart: bool, width: str) -> None:
+    """One page: drawn, no exception, no missing-warehouse message, no English UI word in
+    Bahasa, nothing wider than the phone screen but scrollable boxes; a screenshot."""
+    path = "" if name == "overview" else name  # the default page lives at /
+    page.goto(f"{url}/{path}?lang={lang}", wait_until="domcontentloaded")
+    page.locator("[data-testid='stHeading'] h1").first.wait_for(timeout=60000)
+    if has_chart:
+        page.locator(CHART).first.wait_for(timeout=60000)
+    page.wait_for_function(IDLE, timeout=120000)  # the script has finished: nothing half-drawn
+    page.wait_for_timeout(500)
+    assert page.locator("[data-testid='stException']").count() == 0, (lang, name)
+    body = page.locator("[data-testid='stMain']").inner_text()
+    assert not any(m in body for m in MISSING), (lang, name)
+    if lang == "id":
+        english = [w for w in ENGLISH if w in body]
+        assert not english, (name, width, english)
+    overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+    assert overflow <= 1, (lang, name, width, overflow)
+    page.screenshot(path=str(ARTIFACTS / f"app-{lang}-{width}-{name}.png"), full_page=True)
 
 
 def test_every_page_renders_offline_in_both_languages(scored_warehouse):
     with serve(scored_warehouse) as url:
         requested = shoot_all(url)
-    outside = {u for u in requested if urlparse(u).hostname not in ("127.0.0.1", None)
-               and not u.startswith(("data:", "blob:"))}
+    outside = {
+        u
+        for u in requested
+        if urlparse(u).hostname not in ("127.0.0.1", None) and not u.startswith(("data:", "blob:"))
+    }
     assert not outside, sorted(outside)[:5]
 
 

@@ -23,16 +23,39 @@ from smartindex.display.status import rec_view
 from smartindex.scoring.results import INDEX_CODE, Results, load_results
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-CHARTS = {"overview": 1, "dimension": 2, "districts": 4, "peers": 1, "trends": 1, "change": 1,
-          "recommendations": 0, "method": 3, "quality": 2, "downloads": 0}
-LABEL = {"overview": "overview.dimensions", "dimension": "dimension.factors",
-         "districts": "districts.inequality", "peers": "page.peers", "trends": "trends.stats",
-         "change": "change.peers", "recommendations": "page.recommendations",
-         "method": "method.whatif",
-         "quality": "quality.manifest", "downloads": "downloads.pdf"}
-MISSING = tuple(x.lower() for lang in ("id", "en") for x in (  # the catch-all messages
-    t("warehouse.missing", lang, reason="\0").split("\0")[0], t("warehouse.no_data", lang),
-    "smartindex demo"))
+CHARTS = {
+    "overview": 1,
+    "dimension": 2,
+    "districts": 4,
+    "peers": 1,
+    "trends": 1,
+    "change": 1,
+    "recommendations": 0,
+    "method": 3,
+    "quality": 2,
+    "downloads": 0,
+}
+LABEL = {
+    "overview": "overview.dimensions",
+    "dimension": "dimension.factors",
+    "districts": "districts.inequality",
+    "peers": "page.peers",
+    "trends": "trends.stats",
+    "change": "change.peers",
+    "recommendations": "page.recommendations",
+    "method": "method.whatif",
+    "quality": "quality.manifest",
+    "downloads": "downloads.pdf",
+}
+MISSING = tuple(
+    x.lower()
+    for lang in ("id", "en")
+    for x in (  # the catch-all messages
+        t("warehouse.missing", lang, reason="\0").split("\0")[0],
+        t("warehouse.no_data", lang),
+        "smartindex demo",
+    )
+)
 
 
 def elements(node) -> list:
@@ -46,8 +69,9 @@ def texts(at: AppTest) -> list[str]:
     """Every text shown in the main area and the sidebar (values and labels)."""
     out = []
     for e in elements(at.main) + elements(at.sidebar):
-        out += [x for x in (getattr(e, "value", None), getattr(e, "label", None))
-                if isinstance(x, str)]
+        out += [
+            x for x in (getattr(e, "value", None), getattr(e, "label", None)) if isinstance(x, str)
+        ]
     return out
 
 
@@ -107,32 +131,51 @@ def _first_rec(res: Results, lang: str) -> str:
 
 
 def _sizes(res: Results, lang: str) -> str:
-    return t("downloads.size", lang, rows=format_number(len(res.scores), lang, 0),
-             cols=len(res.scores.columns))
+    """What the scores download holds: the selected year, plus unit and element names."""
+    shown = res.scores[res.scores["year"] == res.latest_year]
+    return t(
+        "downloads.size", lang, rows=format_number(len(shown), lang, 0), cols=len(shown.columns) + 2
+    )
 
 
 # page -> (library number formatted for lang, texts the page shows for it)
 KEY_NUMBER = {
-    "overview": lambda at, res, lang: (format_number(_card(res, lang).overall["score"], lang),
-                                       _metric(at, "overview.index", lang)),
+    "overview": lambda at, res, lang: (
+        format_number(_card(res, lang).overall["score"], lang),
+        _metric(at, "overview.index", lang),
+    ),
     "dimension": lambda at, res, lang: (
         format_number(_card(res, lang).dimensions["score"].iloc[0], lang),
-        _metric(at, "col.score", lang)),
-    "districts": lambda at, res, lang: (format_number(district_table(
-        res, year=res.latest_year, code=INDEX_CODE)["score"].iloc[0], lang), _column(at, 0)),
+        _metric(at, "col.score", lang),
+    ),
+    "districts": lambda at, res, lang: (
+        format_number(
+            district_table(res, year=res.latest_year, code=INDEX_CODE)["score"].iloc[0], lang
+        ),
+        _column(at, 0),
+    ),
     "peers": lambda at, res, lang: (format_number(_peer_index(res), lang, 2), _column(at, 0)),
-    "trends": lambda at, res, lang: (f"{_latest_value(res, lang):.6g}",
-                                     [f"{x:.6g}" for x in chart_values(at)]),
+    "trends": lambda at, res, lang: (
+        f"{_latest_value(res, lang):.6g}",
+        [f"{x:.6g}" for x in chart_values(at)],
+    ),
     "recommendations": lambda at, res, lang: (_first_rec(res, lang), texts(at)),
     "method": lambda at, res, lang: (  # tables: catalogue (in the expander), what-if
-        format_number(_card(res, lang).overall["score"], lang), _column(at, -1)),
-    "quality": lambda at, res, lang: (format_number(res.load_manifest["rows_read"].sum(),
-                                                    lang, 0),
-                                      _metric(at, "quality.rows_read", lang)),
+        format_number(_card(res, lang).overall["score"], lang),
+        _column(at, -1),
+    ),
+    "quality": lambda at, res, lang: (
+        format_number(res.load_manifest["rows_read"].sum(), lang, 0),
+        _metric(at, "quality.rows_read", lang),
+    ),
     "downloads": lambda at, res, lang: (_sizes(res, lang), texts(at)),
-    "change": lambda at, res, lang: (format_number(explain_change(
-        res, unit=res.city, year_a=res.years[-2], year_b=res.years[-1]).score_b, lang),
-        [m.value for m in at.metric]),
+    "change": lambda at, res, lang: (
+        format_number(
+            explain_change(res, unit=res.city, year_a=res.years[-2], year_b=res.years[-1]).score_b,
+            lang,
+        ),
+        [m.value for m in at.metric],
+    ),
 }
 
 
@@ -147,8 +190,9 @@ def check_page(at: AppTest, page: str, res: Results, lang: str) -> None:
 
 
 @pytest.mark.parametrize("page", list(CHARTS))
-def test_page_is_healthy_and_shows_the_library_numbers_in_both_languages(app, page,
-                                                                         scored_warehouse):
+def test_page_is_healthy_and_shows_the_library_numbers_in_both_languages(
+    app, page, scored_warehouse
+):
     res = load_results(scored_warehouse)
     app.switch_page(f"app_pages/{page}.py").run()
     check_page(app, page, res, "id")
@@ -172,8 +216,9 @@ def test_tables_show_the_language_number_format_and_stay_numeric(app, lang, scor
     app.sidebar.radio(key="lang").set_value(lang).run()
     app.switch_page("app_pages/method.py").run()
     table = app.dataframe[-1]
-    score = res.scores.query("comparison == 'cities' and code == @INDEX_CODE and "
-                             "year == @res.latest_year")["score"].max()
+    score = res.scores.query(
+        "comparison == 'cities' and code == @INDEX_CODE and year == @res.latest_year"
+    )["score"].max()
     text = shown(table).iloc[0, 1]
     assert text == format_number(score, lang)
     assert ("," in text) == (lang == "id") and ("." in text) == (lang == "en")

@@ -23,14 +23,18 @@ def _rec_dims(res: Results) -> list[str]:
 
 # page -> {control key: value chosen from the warehouse}; widget kind read from the app
 CONTROLS = {
-    "dimension": lambda res: {"dim": "environment", "ind_pick": next(
-        i.code for i in res.catalogue.indicators if i.dimension == "environment")},
+    "dimension": lambda res: {
+        "dim": "environment",
+        "ind_pick": next(i.code for i in res.catalogue.indicators if i.dimension == "environment"),
+    },
     "districts": lambda res: {"district_code": "environment", "radius": 1000},
     "peers": lambda res: {"peer_level": "indicator", "peer_dim": "mobility"},
-    "trends": lambda res: {"trend_level": "dimension", "trend_code_dimension": "living",
-                           "trend_peers": list(peer_units(res)[:2])},
-    "change": lambda res: {"chg_code": "economy", "chg_a": res.years[0],
-                           "chg_b": res.years[-2]},
+    "trends": lambda res: {
+        "trend_level": "dimension",
+        "trend_code_dimension": "living",
+        "trend_peers": list(peer_units(res)[:2]),
+    },
+    "change": lambda res: {"chg_code": "economy", "chg_a": res.years[0], "chg_b": res.years[-2]},
     "recommendations": lambda res: {"rec_dims": _rec_dims(res)},
     "method": lambda res: {"wi_norm": "rank", "wi_agg": "geometric", "wi_mobility": 2.0},
 }
@@ -54,14 +58,16 @@ def _widget(at: AppTest, key: str) -> object:
 
 
 @pytest.mark.parametrize("page", list(CONTROLS))
-def test_a_link_opens_the_same_view_and_survives_language_and_year(page, scored_warehouse,
-                                                                   monkeypatch):
+def test_a_link_opens_the_same_view_and_survives_language_and_year(
+    page, scored_warehouse, monkeypatch
+):
     monkeypatch.setenv("SMARTINDEX_DB", str(scored_warehouse))
     res = load_results(scored_warehouse)
     chosen = {k: v for k, v in CONTROLS[page](res).items() if v != []}
     at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params.update({"lang": "id", "year": str(res.years[-1]),
-                            **{k: _url(v) for k, v in chosen.items()}})
+    at.query_params.update(
+        {"lang": "id", "year": str(res.years[-1]), **{k: _url(v) for k, v in chosen.items()}}
+    )
     at.switch_page(f"app_pages/{page}.py").run()
     assert not at.exception, at.exception[0].value if at.exception else ""
     for key, value in chosen.items():
@@ -81,8 +87,7 @@ def test_sidebar_controls_round_trip(scored_warehouse, monkeypatch):
     res = load_results(scored_warehouse)
     kec = sorted(res.regions.query("level == 'kecamatan' and parent == @res.city")["unit"])[0]
     at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params.update({"lang": "en", "year": str(res.years[0]), "city": res.city,
-                            "kec": kec})
+    at.query_params.update({"lang": "en", "year": str(res.years[0]), "city": res.city, "kec": kec})
     at.run()
     assert at.sidebar.radio(key="lang").value == "en"
     assert at.sidebar.selectbox(key="year").value == res.years[0]

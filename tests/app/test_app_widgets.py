@@ -135,9 +135,14 @@ def test_a_library_error_is_one_translated_sentence(app, monkeypatch):
     app.selectbox(key="wi_norm").select("fracmax").run()
     app.selectbox(key="wi_agg").select("geometric").run()
     assert not app.exception
-    assert [w.value for w in app.warning] == [t(
-        "page.method_error", "id", normalise=app.selectbox(key="wi_norm").format_func("fracmax"),
-        aggregate=app.selectbox(key="wi_agg").format_func("geometric"))]
+    assert [w.value for w in app.warning] == [
+        t(
+            "page.method_error",
+            "id",
+            normalise=app.selectbox(key="wi_norm").format_func("fracmax"),
+            aggregate=app.selectbox(key="wi_agg").format_func("geometric"),
+        )
+    ]
 
 
 def test_recommendations_follow_the_selected_unit_and_say_so(app, scored_warehouse):

@@ -11,9 +11,13 @@ from smartindex.etl.registry import DEFAULT_REGISTRY, load_registry, parse_regis
 
 
 def _doc(**source_over: object) -> dict:
-    src = {"name": "demo", "pattern": "demo.csv", "primary_key": ["id"],
-           "columns": {"id": "VARCHAR", "n": "INTEGER", "code": "VARCHAR"},
-           "expect": {"not_null": ["id"]}}
+    src = {
+        "name": "demo",
+        "pattern": "demo.csv",
+        "primary_key": ["id"],
+        "columns": {"id": "VARCHAR", "n": "INTEGER", "code": "VARCHAR"},
+        "expect": {"not_null": ["id"]},
+    }
     src.update(source_over)
     return {"version": 1, "source": [src]}
 
@@ -27,27 +31,37 @@ def test_shipped_registry_loads_in_dependency_order() -> None:
     assert reg.bbox["lat"] == (-3.12, -2.84)
 
 
-@pytest.mark.parametrize(("over", "message"), [
-    ({"colour": "red"}, "unknown key(s) colour"),
-    ({"columns": {"id": "VARCHAR", "n": "INT4X"}}, "unknown type 'INT4X'"),
-    ({"expect": {"regex": {"code": "^(16"}}}, "not a valid regular expression"),
-    ({"expect": {"references": {"code": "nowhere.code"}}}, "unknown or later table 'nowhere'"),
-    ({"expect": {"references": {"code": "demo.missing"}}}, "has no column 'missing'"),
-    ({"expect": {"between": {"n": [5, 1]}}}, "lo <= hi"),
-    ({"expect": {"in_set": {"ghost": ["a"]}}}, "unknown column 'ghost'"),
-    ({"expect": {"maybe": ["id"]}}, "unknown key(s) maybe"),
-    ({"expect": {"not_future": ["n"]}}, "must be DATE or TIMESTAMP"),
-    ({"format": "json"}, "format 'json'"),
-    ({"pseudonymise": ["code"], "expect": {"regex": {"code": "^1$"}}}, "pseudonymised"),
-    ({"primary_key": ["nope"]}, "primary_key names unknown column 'nope'"),
-    # issue 16: every date column needs a plausible lower bound; within needs a reference
-    ({"columns": {"id": "VARCHAR", "n": "INTEGER", "code": "VARCHAR", "day": "DATE"}},
-     "date/time column(s) day need a plausible lower bound"),
-    ({"expect": {"not_before": {"n": "2000-01-01"}}}, "not_before column 'n' must be DATE"),
-    ({"columns": {"id": "VARCHAR", "n": "INTEGER", "code": "VARCHAR", "day": "DATE"},
-      "expect": {"not_before": {"day": "first of May"}}}, "must be a date (YYYY-MM-DD)"),
-    ({"expect": {"within": {"code": ["id", "demo.id"]}}}, "within.code needs references.code"),
-])
+@pytest.mark.parametrize(
+    ("over", "message"),
+    [
+        ({"colour": "red"}, "unknown key(s) colour"),
+        ({"columns": {"id": "VARCHAR", "n": "INT4X"}}, "unknown type 'INT4X'"),
+        ({"expect": {"regex": {"code": "^(16"}}}, "not a valid regular expression"),
+        ({"expect": {"references": {"code": "nowhere.code"}}}, "unknown or later table 'nowhere'"),
+        ({"expect": {"references": {"code": "demo.missing"}}}, "has no column 'missing'"),
+        ({"expect": {"between": {"n": [5, 1]}}}, "lo <= hi"),
+        ({"expect": {"in_set": {"ghost": ["a"]}}}, "unknown column 'ghost'"),
+        ({"expect": {"maybe": ["id"]}}, "unknown key(s) maybe"),
+        ({"expect": {"not_future": ["n"]}}, "must be DATE or TIMESTAMP"),
+        ({"format": "json"}, "format 'json'"),
+        ({"pseudonymise": ["code"], "expect": {"regex": {"code": "^1$"}}}, "pseudonymised"),
+        ({"primary_key": ["nope"]}, "primary_key names unknown column 'nope'"),
+        # issue 16: every date column needs a plausible lower bound; within needs a reference
+        (
+            {"columns": {"id": "VARCHAR", "n": "INTEGER", "code": "VARCHAR", "day": "DATE"}},
+            "date/time column(s) day need a plausible lower bound",
+        ),
+        ({"expect": {"not_before": {"n": "2000-01-01"}}}, "not_before column 'n' must be DATE"),
+        (
+            {
+                "columns": {"id": "VARCHAR", "n": "INTEGER", "code": "VARCHAR", "day": "DATE"},
+                "expect": {"not_before": {"day": "first of May"}},
+            },
+            "must be a date (YYYY-MM-DD)",
+        ),
+        ({"expect": {"within": {"code": ["id", "demo.id"]}}}, "within.code needs references.code"),
+    ],
+)
 def test_bad_registry_entry_names_the_source(over: dict, message: str) -> None:
     with pytest.raises(CatalogueError, match="source 'demo'") as err:
         parse_registry(_doc(**over))
@@ -68,7 +82,10 @@ def test_unreadable_registry_file(tmp_path) -> None:
 
 def test_not_before_accepts_toml_dates_and_iso_strings() -> None:
     cols = {"id": "VARCHAR", "n": "INTEGER", "code": "VARCHAR", "day": "DATE", "at": "TIMESTAMP"}
-    reg = parse_registry(_doc(columns=cols, expect={"not_before": {
-        "day": dt.date(2000, 1, 1), "at": "2010-06-30"}}))
-    assert reg.get("demo").expect.not_before == {"day": dt.date(2000, 1, 1),
-                                                 "at": dt.date(2010, 6, 30)}
+    reg = parse_registry(
+        _doc(columns=cols, expect={"not_before": {"day": dt.date(2000, 1, 1), "at": "2010-06-30"}})
+    )
+    assert reg.get("demo").expect.not_before == {
+        "day": dt.date(2000, 1, 1),
+        "at": dt.date(2010, 6, 30),
+    }

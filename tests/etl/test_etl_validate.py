@@ -30,9 +30,14 @@ def test_primary_key_columns_are_not_null_checked() -> None:
 
 def test_gx_positions_of_failures() -> None:
     frame = pd.DataFrame({"x": [1.0, 7.0, None, 3.0], "y": [2.0, 1.0, 5.0, None]})
-    got = GxSession().failures(frame, [
-        Check("between", ("x",), {"min": 1, "max": 5}), Check("not_null", ("x",)),
-        Check("order", ("x", "y"))])
+    got = GxSession().failures(
+        frame,
+        [
+            Check("between", ("x",), {"min": 1, "max": 5}),
+            Check("not_null", ("x",)),
+            Check("order", ("x", "y")),
+        ],
+    )
     assert {c.kind: pos for c, pos in got} == {"between": [1], "not_null": [2], "order": [1]}
 
 

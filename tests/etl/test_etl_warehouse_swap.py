@@ -26,8 +26,10 @@ def test_creates_then_replaces(tmp_path: Path) -> None:
     with swap_write(db) as con:
         con.execute("UPDATE t SET v = 2")
     assert _value(db) == 2
-    assert sorted(p.name for p in db.parent.iterdir()) == ["warehouse.duckdb",
-                                                           "warehouse.duckdb.lock"]
+    assert sorted(p.name for p in db.parent.iterdir()) == [
+        "warehouse.duckdb",
+        "warehouse.duckdb.lock",
+    ]
 
 
 def test_exception_leaves_file_byte_identical(tmp_path: Path) -> None:
@@ -49,7 +51,7 @@ def test_open_reader_keeps_old_snapshot(tmp_path: Path) -> None:
         con.execute("CREATE TABLE t AS SELECT 1 AS v")
     reader = duckdb.connect(str(db), read_only=True)
     try:
-        with swap_write(db) as con:       # not blocked by the open reader
+        with swap_write(db) as con:  # not blocked by the open reader
             con.execute("UPDATE t SET v = 5")
         assert reader.execute("SELECT v FROM t").fetchall() == [(1,)]
     finally:

@@ -34,40 +34,60 @@ def test_active_in_year_end_rule():
 
 
 def _geometry():
-    regions = pd.DataFrame({
-        "unit": ["1671", "1671010", "1671020", "1671010001", "1671010002", "1671020001"],
-        "level": ["kota", "kecamatan", "kecamatan", "kelurahan", "kelurahan", "kelurahan"],
-        "name": ["Palembang", "A", "B", "a1", "a2", "b1"],
-        "parent": [None, "1671", "1671", "1671010", "1671010", "1671020"],
-        "zone": [None, "pusat", "pinggiran", None, None, None],
-        "area_km2": 1.0,
-        "lat": [None, None, None, 0.0, 0.01, np.nan],
-        "lon": [None, None, None, 0.0, 0.0, np.nan],
-        "valid_from": None, "valid_to": None})
-    population = pd.DataFrame({"unit": ["1671010001", "1671010002", "1671020001"],
-                               "year": 2023, "population": [1000, 3000, 500]})
-    wifi = pd.DataFrame({"lat": [0.004, 0.0], "lon": [0.0, 0.0],
-                         "installed_on": ["2020-01-01", "2024-01-01"],
-                         "decommissioned_on": [None, None]})
-    stops = pd.DataFrame({"lat": [0.0125], "lon": [0.0], "opened_on": ["2021-05-01"],
-                          "closed_on": [None]})
+    regions = pd.DataFrame(
+        {
+            "unit": ["1671", "1671010", "1671020", "1671010001", "1671010002", "1671020001"],
+            "level": ["kota", "kecamatan", "kecamatan", "kelurahan", "kelurahan", "kelurahan"],
+            "name": ["Palembang", "A", "B", "a1", "a2", "b1"],
+            "parent": [None, "1671", "1671", "1671010", "1671010", "1671020"],
+            "zone": [None, "pusat", "pinggiran", None, None, None],
+            "area_km2": 1.0,
+            "lat": [None, None, None, 0.0, 0.01, np.nan],
+            "lon": [None, None, None, 0.0, 0.0, np.nan],
+            "valid_from": None,
+            "valid_to": None,
+        }
+    )
+    population = pd.DataFrame(
+        {
+            "unit": ["1671010001", "1671010002", "1671020001"],
+            "year": 2023,
+            "population": [1000, 3000, 500],
+        }
+    )
+    wifi = pd.DataFrame(
+        {
+            "lat": [0.004, 0.0],
+            "lon": [0.0, 0.0],
+            "installed_on": ["2020-01-01", "2024-01-01"],
+            "decommissioned_on": [None, None],
+        }
+    )
+    stops = pd.DataFrame(
+        {"lat": [0.0125], "lon": [0.0], "opened_on": ["2021-05-01"], "closed_on": [None]}
+    )
     return regions, population, wifi, stops
 
 
 def test_access_shares_hand_checked_geometry():
     regions, population, wifi, stops = _geometry()
     # a1 at 0 m, a2 at 1112 m; hotspot 445 m from a1, 667 m from a2; stop 278 m from a2
-    out = access_shares_frame(regions, population, {"wifi_hotspots": wifi,
-                                                    "transit_stops": stops},
-                              years=[2023], radius_m=500)
+    out = access_shares_frame(
+        regions,
+        population,
+        {"wifi_hotspots": wifi, "transit_stops": stops},
+        years=[2023],
+        radius_m=500,
+    )
     w = out[out["asset"] == "wifi_hotspots"].set_index("unit")
     assert w.loc["1671010", "population_within"] == 1000
     assert w.loc["1671010", "share"] == pytest.approx(0.25)
     assert w.loc["1671020", "share"] == 0  # no coordinates: counted, never within
     t = out[out["asset"] == "transit_stops"].set_index("unit")
     assert t.loc["1671010", "share"] == pytest.approx(0.75)
-    wide = access_shares_frame(regions, population, {"wifi_hotspots": wifi}, years=[2023],
-                               radius_m=700).set_index("unit")
+    wide = access_shares_frame(
+        regions, population, {"wifi_hotspots": wifi}, years=[2023], radius_m=700
+    ).set_index("unit")
     assert wide.loc["1671010", "share"] == 1.0
 
 
@@ -83,6 +103,12 @@ def test_access_shares_from_duckdb():
         con.execute(f"create table {name} as select * from t")
         con.unregister("t")
     out = access_shares(con, year=2023, radius_m=500.0)
-    assert list(out.columns) == ["unit", "asset", "year", "population_within", "population",
-                                 "share"]
+    assert list(out.columns) == [
+        "unit",
+        "asset",
+        "year",
+        "population_within",
+        "population",
+        "share",
+    ]
     assert out.set_index(["asset", "unit"]).loc[("wifi_hotspots", "1671010"), "share"] == 0.25

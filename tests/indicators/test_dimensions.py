@@ -27,8 +27,12 @@ def test_each_indicator_query_lives_in_its_dimension_folder(module: object) -> N
     files = sorted(p.stem.upper() for p in folder.glob("*.sql"))
     assert files == sorted(codes)
     for ind in module.indicators(CATALOGUE):  # type: ignore[attr-defined]
-        assert sql_path(folder.parent, key, ind.code).read_text("utf-8").strip().endswith(
-            ind.sql.splitlines()[-1].strip())
+        assert (
+            sql_path(folder.parent, key, ind.code)
+            .read_text("utf-8")
+            .strip()
+            .endswith(ind.sql.splitlines()[-1].strip())
+        )
 
 
 def test_dimension_measure_equals_the_engine_restricted_to_it(scored_warehouse: Path) -> None:
@@ -37,9 +41,11 @@ def test_dimension_measure_equals_the_engine_restricted_to_it(scored_warehouse: 
         everything = measure(con, CATALOGUE)
     assert set(env["code"]) <= {i.code for i in environment.indicators(CATALOGUE)}
     assert not env.empty and set(env["year"]) == {2024, 2025}
-    same = everything[everything["code"].isin(set(env["code"]))
-                      & everything["year"].isin([2024, 2025])]
+    same = everything[
+        everything["code"].isin(set(env["code"])) & everything["year"].isin([2024, 2025])
+    ]
     key = ["code", "unit", "year"]
     pd.testing.assert_frame_equal(
         env.sort_values(key).reset_index(drop=True)[[*key, "value"]],
-        same.sort_values(key).reset_index(drop=True)[[*key, "value"]])
+        same.sort_values(key).reset_index(drop=True)[[*key, "value"]],
+    )

@@ -61,8 +61,18 @@ def test_for_dimension_and_unknown_dimension(catalogue):
 
 def test_framework_frame_builds_an_engine_framework(catalogue):
     frame = catalogue.to_framework_frame()
-    assert {"code", "name", "parent", "direction", "weight", "level", "type", "unit",
-            "name_id", "name_en"} <= set(frame.columns)
+    assert {
+        "code",
+        "name",
+        "parent",
+        "direction",
+        "weight",
+        "level",
+        "type",
+        "unit",
+        "name_id",
+        "name_en",
+    } <= set(frame.columns)
     fw = Framework.from_frame(frame)
     assert fw.root == "INDEX"
     assert fw.levels == [1, 2, 3, 4]
@@ -103,27 +113,30 @@ def _mutate(raw: dict, code: str, changes: dict) -> dict:
     return data
 
 
-@pytest.mark.parametrize(("code", "changes", "message"), [
-    ("ENV_PM25", {"direction": 0}, "direction"),
-    ("ENV_PM25", {"weight": 0}, "weight"),
-    ("ENV_PM25", {"weight": "heavy"}, "weight"),
-    ("ENV_PM25", {"tier": "gold"}, "tier"),
-    ("ENV_PM25", {"dimension": "climate"}, "unknown dimension"),
-    ("ENV_PM25", {"dimension": "living", "factor": "health"}, "prefix"),
-    ("ENV_PM25", {"factor": "weather"}, "unknown factor"),
-    ("ENV_PM25", {"factor": "health"}, "belongs to 'living'"),
-    ("ENV_PM25", {"sql": "   "}, "sql is empty"),
-    ("ENV_PM25", {"source_kind": "gossip"}, "source_kind"),
-    ("ENV_PM25", {"inputs": ["Bad Table"]}, "inputs"),
-    ("ENV_PM25", {"goalposts": [55, 5]}, "goalposts"),
-    ("ENV_PM25", {"min_n": 0}, "min_n"),
-    ("ENV_PM25", {"code": "env_pm25"}, "code"),
-    ("ENV_PM25", {"unit_id": None}, "missing unit_id"),
-    ("ENV_PM25", {"unit_en": ""}, "missing unit_en"),
-    ("ENV_PM25", {"unit_en": "   "}, "unit_en must be non-empty text"),
-    ("ENV_PM25", {"unit_id": 3}, "unit_id must be non-empty text"),
-    ("ENV_PM25", {"unit": "µg/m³"}, "replaced by unit_id"),
-])
+@pytest.mark.parametrize(
+    ("code", "changes", "message"),
+    [
+        ("ENV_PM25", {"direction": 0}, "direction"),
+        ("ENV_PM25", {"weight": 0}, "weight"),
+        ("ENV_PM25", {"weight": "heavy"}, "weight"),
+        ("ENV_PM25", {"tier": "gold"}, "tier"),
+        ("ENV_PM25", {"dimension": "climate"}, "unknown dimension"),
+        ("ENV_PM25", {"dimension": "living", "factor": "health"}, "prefix"),
+        ("ENV_PM25", {"factor": "weather"}, "unknown factor"),
+        ("ENV_PM25", {"factor": "health"}, "belongs to 'living'"),
+        ("ENV_PM25", {"sql": "   "}, "sql is empty"),
+        ("ENV_PM25", {"source_kind": "gossip"}, "source_kind"),
+        ("ENV_PM25", {"inputs": ["Bad Table"]}, "inputs"),
+        ("ENV_PM25", {"goalposts": [55, 5]}, "goalposts"),
+        ("ENV_PM25", {"min_n": 0}, "min_n"),
+        ("ENV_PM25", {"code": "env_pm25"}, "code"),
+        ("ENV_PM25", {"unit_id": None}, "missing unit_id"),
+        ("ENV_PM25", {"unit_en": ""}, "missing unit_en"),
+        ("ENV_PM25", {"unit_en": "   "}, "unit_en must be non-empty text"),
+        ("ENV_PM25", {"unit_id": 3}, "unit_id must be non-empty text"),
+        ("ENV_PM25", {"unit": "µg/m³"}, "replaced by unit_id"),
+    ],
+)
 def test_validation_errors_name_the_entry(raw, code, changes, message):
     data = _mutate(raw, code, changes)
     with pytest.raises(CatalogueError) as err:
@@ -148,7 +161,12 @@ def test_standards_are_data_and_need_their_citation(raw, catalogue):
     assert pm.meets_standard(15.0) and not pm.meets_standard(29.4)
     ikm = catalogue.indicator("GOV_IKM")
     assert [ikm.band(v).grade for v in (25.0, 64.995, 76.61, 88.31, 100.0)] == [
-        "D", "D", "B", "A", "A"]
+        "D",
+        "D",
+        "B",
+        "A",
+        "A",
+    ]
     assert ikm.band(101.0) is None and ikm.meets_standard(90.0) is None
     for code, days in (("GOV_VERIFIED_3WD", 3), ("GOV_FOLLOWUP_5WD", 5)):
         ind = catalogue.indicator(code)
@@ -202,6 +220,7 @@ def test_dimension_modules_bind_their_key(catalogue):
         mobility,
         people,
     )
+
     modules = (economy, people, governance, mobility, environment, living)
     assert tuple(m.KEY for m in modules) == DIMENSIONS
     assert sum(len(m.indicators(catalogue)) for m in modules) == len(catalogue.indicators)
@@ -224,7 +243,8 @@ def test_docs_catalogue_md_is_generated_from_the_catalogue(catalogue):
     path = ROOT / "docs" / "catalogue.md"
     assert path.read_text(encoding="utf-8") == catalogue_markdown(load_catalogue()), (
         "docs/catalogue.md is out of date with catalogue.toml; regenerate it with "
-        "`python -m smartindex.indicators.docs > docs/catalogue.md`")
+        "`python -m smartindex.indicators.docs > docs/catalogue.md`"
+    )
 
 
 def test_catalogue_markdown_lists_every_indicator_and_kpi(catalogue):

@@ -57,14 +57,21 @@ def test_measure_long_table(fixture_con, catalogue):
     ratio = ratio[(ratio["numerator"] > 0)]
     scale = ratio["value"] / (ratio["numerator"] / ratio["denominator"])
     typical = scale.groupby(ratio["code"]).transform("median")
-    assert ((scale / typical - 1).abs() < 1e-6).all()      # value = k * numerator / denominator
+    assert ((scale / typical - 1).abs() < 1e-6).all()  # value = k * numerator / denominator
 
 
 def test_kecamatan_values_where_inputs_have_a_breakdown(fixture_con, catalogue):
     frame = measure(fixture_con, catalogue)
     kec = set(frame.loc[frame["unit_level"] == "kecamatan", "code"])
-    assert {"GOV_VERIFIED_3WD", "ENV_PM25", "MOB_WIFI_DENSITY", "LIV_SAFE_NIGHT",
-            "MOB_PT_STOP_ACCESS", "MOB_4G_COVERAGE", "PEO_CIVIC_REPORTERS"} <= kec
+    assert {
+        "GOV_VERIFIED_3WD",
+        "ENV_PM25",
+        "MOB_WIFI_DENSITY",
+        "LIV_SAFE_NIGHT",
+        "MOB_PT_STOP_ACCESS",
+        "MOB_4G_COVERAGE",
+        "PEO_CIVIC_REPORTERS",
+    } <= kec
     assert "ECO_UNEMPLOYMENT" not in kec and "GOV_ONLINE_SERVICES" not in kec
 
 
@@ -73,12 +80,12 @@ def test_peer_values_fill_only_missing_computed_values(fixture_con, catalogue):
     peer_ikm = frame.loc[("GOV_IKM", "3578", 2024)]
     assert peer_ikm["is_reported"] and peer_ikm["value"] == 80.0
     assert peer_ikm["inputs"] == "peer_indicator_values"
-    assert peer_ikm["sources"] == "synthetic: test fixture"       # the row's own source text
+    assert peer_ikm["sources"] == "synthetic: test fixture"  # the row's own source text
     assert peer_ikm["is_synthetic"] and peer_ikm["official_share"] == 0.0
     assert peer_ikm["load_ids"] == "load-peer_indicator_values"
     own = frame.loc[("ECO_NEW_BUSINESS", CITY, 2024)]
-    assert not own["is_reported"] and own["value"] == pytest.approx(0.1)   # 999 ignored
-    peer_stat = frame.loc[("ECO_UNEMPLOYMENT", "3578", 2024)]             # same formula
+    assert not own["is_reported"] and own["value"] == pytest.approx(0.1)  # 999 ignored
+    peer_stat = frame.loc[("ECO_UNEMPLOYMENT", "3578", 2024)]  # same formula
     assert not peer_stat["is_reported"] and peer_stat["value"] == 10.0
 
 
@@ -115,7 +122,8 @@ def test_write_indicator_values_and_read_back(fixture_db, catalogue, tmp_path):
 def test_targets_frame(fixture_con, catalogue, empty_con):
     targets = targets_frame(fixture_con, catalogue)
     assert targets.to_dict("records") == [
-        {"unit": CITY, "year": 2024, "code": "GOV_IKM", "target": 85.0}]
+        {"unit": CITY, "year": 2024, "code": "GOV_IKM", "target": 85.0}
+    ]
     assert list(targets_frame(duckdb.connect()).columns) == ["unit", "year", "code", "target"]
 
 
@@ -123,17 +131,27 @@ def test_failing_query_names_the_indicator(fixture_con, catalogue):
     broken = dataclasses.replace(catalogue.indicator("ENV_PM25"), sql="select * from nowhere")
     with pytest.raises(CatalogueError, match="indicator ENV_PM25: query failed"):
         run_indicator(fixture_con, broken)
-    wrong = dataclasses.replace(catalogue.indicator("ENV_PM25"),
-                                sql="select '1671' as unit, 2024 as year, 1.0 as value")
+    wrong = dataclasses.replace(
+        catalogue.indicator("ENV_PM25"), sql="select '1671' as unit, 2024 as year, 1.0 as value"
+    )
     with pytest.raises(CatalogueError, match=r"ENV_PM25: query must return .*numerator"):
         run_indicator(fixture_con, wrong)
-    dup = dataclasses.replace(catalogue.indicator("ENV_PM25"), sql="""
+    dup = dataclasses.replace(
+        catalogue.indicator("ENV_PM25"),
+        sql="""
         select '1671' as unit, 2024 as year, 1.0 as value, null as numerator,
-               null as denominator from range(2)""")
+               null as denominator from range(2)""",
+    )
     with pytest.raises(CatalogueError, match="ENV_PM25: several rows"):
         run_indicator(fixture_con, dup)
-    custom = Catalogue(version="x", digest="", dimensions=catalogue.dimensions,
-                       factors=catalogue.factors, indicators=(broken,), macros=catalogue.macros)
+    custom = Catalogue(
+        version="x",
+        digest="",
+        dimensions=catalogue.dimensions,
+        factors=catalogue.factors,
+        indicators=(broken,),
+        macros=catalogue.macros,
+    )
     with pytest.raises(CatalogueError, match="ENV_PM25"):
         measure(fixture_con, custom)
 
@@ -143,7 +161,7 @@ def test_unknown_code_and_min_n(fixture_con, catalogue):
         measure(fixture_con, catalogue, codes=["NOPE_X"])
     prepare_connection(fixture_con, catalogue)
     strict = dataclasses.replace(catalogue.indicator("LIV_SAFE_NIGHT"), min_n=41)
-    assert set(run_indicator(fixture_con, strict)["unit"]) == {CITY}    # 80 city, 40 per kec
+    assert set(run_indicator(fixture_con, strict)["unit"]) == {CITY}  # 80 city, 40 per kec
 
 
 def test_excluded_complaints_are_reported_apart(fixture_con, catalogue):
@@ -173,9 +191,12 @@ def test_provenance_official_synthetic_and_mixed(make_row_db, catalogue):
     # issue 10: every value says whether it rests on official or synthetic data, and names
     # the publisher and document, not the warehouse table
     stats = (("unemployment_rate_pct", 7.1), ("new_business_registrations", 500.0))
-    con = make_row_db(official_stats=[
-        {"kode_wilayah": CITY, "year": 2024, "stat_code": code, "value": value}
-        for code, value in stats])
+    con = make_row_db(
+        official_stats=[
+            {"kode_wilayah": CITY, "year": 2024, "stat_code": code, "value": value}
+            for code, value in stats
+        ]
+    )
     con.execute("update official_stats set is_synthetic = false, source = ?", [OFFICIAL])
     frame = measure(con, catalogue, codes=["ECO_UNEMPLOYMENT", "ECO_NEW_BUSINESS"])
     rows = frame.set_index("code")
@@ -191,6 +212,6 @@ def test_provenance_official_synthetic_and_mixed(make_row_db, catalogue):
 
 def test_record_based_values_carry_their_tables_provenance(fixture_con, catalogue):
     frame = measure(fixture_con, catalogue)
-    assert frame["is_synthetic"].all()                           # the fixture is synthetic
+    assert frame["is_synthetic"].all()  # the fixture is synthetic
     assert (frame["official_share"] == 0).all()
-    assert not frame["sources"].str.contains("_").any()           # no table names
+    assert not frame["sources"].str.contains("_").any()  # no table names

@@ -19,21 +19,41 @@ pytestmark = pytest.mark.slow  # uses the shared sample warehouse (built once pe
 
 YEARS = range(2022, 2026)
 KECAMATAN_LEVEL = {
-    "PEO_CIVIC_REPORTERS", "GOV_FIRST_RESPONSE_WH", "GOV_VERIFIED_3WD", "GOV_FOLLOWUP_5WD",
-    "GOV_DISPATCH_6H", "GOV_RESOLVED_30D", "GOV_EGOV_ONLINE_SHARE", "MOB_PT_STOP_ACCESS",
-    "MOB_FIBRE_HOMES", "MOB_4G_COVERAGE", "MOB_WIFI_DENSITY", "ENV_PM25", "ENV_GOOD_AIR_DAYS",
-    "ENV_FLOOD_REPORTS", "LIV_CCTV_DENSITY",
+    "PEO_CIVIC_REPORTERS",
+    "GOV_FIRST_RESPONSE_WH",
+    "GOV_VERIFIED_3WD",
+    "GOV_FOLLOWUP_5WD",
+    "GOV_DISPATCH_6H",
+    "GOV_RESOLVED_30D",
+    "GOV_EGOV_ONLINE_SHARE",
+    "MOB_PT_STOP_ACCESS",
+    "MOB_FIBRE_HOMES",
+    "MOB_4G_COVERAGE",
+    "MOB_WIFI_DENSITY",
+    "ENV_PM25",
+    "ENV_GOOD_AIR_DAYS",
+    "ENV_FLOOD_REPORTS",
+    "LIV_CCTV_DENSITY",
 }
 # at scale 0.05 a kecamatan has a handful of respondents (below min_n): the query is checked
-SURVEY = {"PEO_DIGITAL_LITERACY", "PEO_OPENNESS", "PEO_INTERNET_USE", "GOV_IKM",
-          "LIV_SAFE_NIGHT", "MOB_HH_INTERNET"}
+SURVEY = {
+    "PEO_DIGITAL_LITERACY",
+    "PEO_OPENNESS",
+    "PEO_INTERNET_USE",
+    "GOV_IKM",
+    "LIV_SAFE_NIGHT",
+    "MOB_HH_INTERNET",
+}
 
 
 def _check_city_years(values: pd.DataFrame, catalogue: Catalogue) -> None:
     city = values[(values["unit"] == "1671") & values["year"].isin(YEARS)]
     years = city.groupby("code")["year"].nunique()
-    thin = {code: int(years.get(code, 0)) for code in catalogue.codes
-            if years.get(code, 0) < len(YEARS) // 2}
+    thin = {
+        code: int(years.get(code, 0))
+        for code in catalogue.codes
+        if years.get(code, 0) < len(YEARS) // 2
+    }
     assert not thin, f"indicators with city values for under half of {list(YEARS)}: {thin}"
     assert len(city) >= 0.8 * len(catalogue.codes) * len(YEARS)
 
@@ -58,7 +78,10 @@ def test_sample_warehouse_end_to_end(sample_warehouse, catalogue):
         _check_survey_breakdown(con, catalogue)
     _check_city_years(values, catalogue)
     _check_kecamatan(values)
-    pct = values[values["code"].isin(["GOV_VERIFIED_3WD", "GOV_RESOLVED_30D",
-                                      "MOB_4G_COVERAGE", "LIV_SAFE_NIGHT"])]
+    pct = values[
+        values["code"].isin(
+            ["GOV_VERIFIED_3WD", "GOV_RESOLVED_30D", "MOB_4G_COVERAGE", "LIV_SAFE_NIGHT"]
+        )
+    ]
     assert pct["value"].between(0, 100).all()
     assert values["load_ids"].fillna("").str.len().gt(0).all()

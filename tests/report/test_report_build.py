@@ -14,12 +14,20 @@ from smartindex.display.i18n import format_number, t
 from smartindex.report import build_report
 
 LANGS = ("id", "en")
-SECTION_KEYS = ("report.summary", "report.districts", "report.peers",
-                "report.recommendations", "report.annex_quality", "report.annex_method",
-                "report.cite", "report.contents")
+SECTION_KEYS = (
+    "report.summary",
+    "report.districts",
+    "report.peers",
+    "report.recommendations",
+    "report.annex_quality",
+    "report.annex_method",
+    "report.cite",
+    "report.contents",
+)
 
-pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"),
-                                reason="poppler-utils (pdftotext, pdftoppm) not installed")
+pytestmark = pytest.mark.skipif(
+    not shutil.which("pdftotext"), reason="poppler-utils (pdftotext, pdftoppm) not installed"
+)
 
 
 @pytest.fixture(scope="module")
@@ -30,13 +38,13 @@ def reports(scored_results, scored_warehouse, tmp_path_factory) -> dict[str, Pat
 
 
 def pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
-                          capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def page_count(path: Path) -> int:
-    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True,
-                          text=True).stdout
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
     return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages")))
 
 
@@ -74,8 +82,9 @@ def test_report_embeds_every_chart(reports, scored_results, lang):
     data = reports[lang].read_bytes()
     n_dims = len(scorecard(scored_results, year=scored_results.latest_year).dimensions)
     n_facts = len(scored_results.catalogue.indicators)
-    # trend + district per dimension, district index, map, peers; one series per fact sheet
-    assert 2 * n_dims + 3 <= data.count(b"/S/Figure") <= 2 * n_dims + 3 + n_facts
+    # trend + district per dimension, district index, map, peers, index change (from the
+    # second year); one series per fact sheet
+    assert 2 * n_dims + 3 <= data.count(b"/S/Figure") <= 2 * n_dims + 4 + n_facts
     text = pdf_text(reports[lang])
     assert text.count(t("col.score", lang)) >= 2 * n_dims  # axis titles drawn as text
 
@@ -86,8 +95,9 @@ def test_report_page_count_is_sane(reports, lang):
 
 
 def test_report_pages_are_not_blank(reports, tmp_path):
-    subprocess.run(["pdftoppm", "-png", "-r", "30", str(reports["en"]), str(tmp_path / "p")],
-                   check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "30", str(reports["en"]), str(tmp_path / "p")], check=True
+    )
     pages = sorted(tmp_path.glob("p-*.png"))
     assert len(pages) == page_count(reports["en"])
     for png in pages:

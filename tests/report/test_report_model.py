@@ -12,7 +12,7 @@ from smartindex.display.i18n import format_number, locale_strings, t
 from smartindex.indicators import load_catalogue
 from smartindex.report import annex, places, sections
 from smartindex.report.model import report_model
-from smartindex.report.sections import breakable
+from smartindex.report.sections import breakable, typeset_text
 
 
 def leaves(node):
@@ -87,11 +87,12 @@ def _unit_cells(tbl, lang):
 def test_units_are_printed_in_the_report_language(lang, model_id, model_en):
     model, _ = model_id if lang == "id" else model_en
     cat = load_catalogue()
+    # typeset: "per 1 000" keeps its number on the line (no-break spaces)
     assert _unit_cells(model["method"]["indicator_table"], lang) == [
-        i.unit_label(lang) for i in cat.indicators
+        typeset_text(i.unit_label(lang)) for i in cat.indicators
     ]
     shown = {c for d in model["dimensions"] for c in _unit_cells(d["table"], lang)}
-    assert shown and shown <= {i.unit_label(lang) for i in cat.indicators}
+    assert shown and shown <= {typeset_text(i.unit_label(lang)) for i in cat.indicators}
     if lang == "id":
         english = {"per resident", "working hours", "Rp million", "years", "index"}
         assert not english & shown

@@ -25,7 +25,16 @@ import pytest
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "smartindex" / "report" / "templates"
 TEMPLATES = sorted(TEMPLATE_DIR.glob("*.typ"))
 LAYOUT_STRINGS = {
-    "DejaVu Sans", "a4", "bold", "data.json", "parts.typ", "b", "band", "1.", "1.1", "A.1",
+    "DejaVu Sans",
+    "a4",
+    "bold",
+    "data.json",
+    "parts.typ",
+    "b",
+    "band",
+    "1.",
+    "1.1",
+    "A.1",
     "source",
 }
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}")

@@ -69,8 +69,11 @@ def test_references_hold_except_for_injected_defects(sample: Path) -> None:
     manifest = _manifest(sample)
     skip = ("unknown_kelurahan", "unknown_kecamatan", "missing_required")
     for source, spec in SOURCES.items():
-        refs = [c for c, t in spec.get("expect", {}).get("references", {}).items()
-                if t == "region.kode_wilayah"]
+        refs = [
+            c
+            for c, t in spec.get("expect", {}).get("references", {}).items()
+            if t == "region.kode_wilayah"
+        ]
         for path in _files(sample, source):
             df = _read(path)
             bad = _bad_rows(manifest[path.name], skip)
@@ -85,11 +88,13 @@ def test_injected_defects_are_where_the_manifest_says(sample: Path) -> None:
     codes = set(_read(sample / "region.csv")["kode_wilayah"])
     df = _read(sample / "complaints_2020.csv.gz")
     entry = manifest["complaints_2020.csv.gz"]["defects"]
-    for row, orig in zip(entry["exact_duplicate"]["rows"], entry["exact_duplicate"][
-            "original_rows"], strict=True):
+    for row, orig in zip(
+        entry["exact_duplicate"]["rows"], entry["exact_duplicate"]["original_rows"], strict=True
+    ):
         assert df.iloc[row - 1].equals(df.iloc[orig - 1])
-    for row, orig in zip(entry["duplicate_key"]["rows"], entry["duplicate_key"][
-            "original_rows"], strict=True):
+    for row, orig in zip(
+        entry["duplicate_key"]["rows"], entry["duplicate_key"]["original_rows"], strict=True
+    ):
         a, b = df.iloc[row - 1], df.iloc[orig - 1]
         assert a["ticket_id"] == b["ticket_id"] and not a.equals(b)
     for row in entry["unknown_kelurahan"]["rows"]:
@@ -106,8 +111,13 @@ def test_injected_defects_are_where_the_manifest_says(sample: Path) -> None:
 
 def test_clean_reference_files_have_no_defects(sample: Path) -> None:
     manifest = _manifest(sample)
-    for name in ["region.csv", "targets.csv", "egov_services.csv", "aq_sensors.csv",
-                 "transit_routes.csv"]:
+    for name in [
+        "region.csv",
+        "targets.csv",
+        "egov_services.csv",
+        "aq_sensors.csv",
+        "transit_routes.csv",
+    ]:
         assert manifest[name]["defects"] == {}, name
     region = _read(sample / "region.csv")
     assert region["kode_wilayah"].is_unique
@@ -121,8 +131,12 @@ def test_official_rows_carry_publisher_and_year(sample: Path) -> None:
     assert len(official) >= 8
     assert (official["publisher"].str.len() > 0).all()
     assert official["source"].str.contains(r"\b20\d\d\b").all()
-    assert not stats[stats["is_synthetic"] == "true"]["source"].str.startswith("synthetic").eq(
-        False).any()
+    assert (
+        not stats[stats["is_synthetic"] == "true"]["source"]
+        .str.startswith("synthetic")
+        .eq(False)
+        .any()
+    )
     city = stats[stats["kode_wilayah"] == "1671"]
     assert city.groupby("year")["stat_code"].nunique().eq(len(allowed)).all()
     hdi = official[(official["kode_wilayah"] == "1671") & (official["stat_code"] == "hdi")]

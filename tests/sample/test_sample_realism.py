@@ -100,8 +100,11 @@ def test_pm25_haze_peaks_in_2019_and_2023() -> None:
     df["date"] = df["date"].astype("datetime64[s]")
     month = df.groupby(df["date"].dt.month)["pm25"].mean()
     assert month.idxmax() in (9, 10)
-    sep = df[(df["date"] >= "2023-09-01") & (df["date"] <= "2023-09-13")
-             & df["sensor_id"].isin(["AQ01", "AQ02", "AQ03"])]
+    sep = df[
+        (df["date"] >= "2023-09-01")
+        & (df["date"] <= "2023-09-13")
+        & df["sensor_id"].isin(["AQ01", "AQ02", "AQ03"])
+    ]
     assert 60 <= sep["pm25"].mean() <= 110 and df["pm25"].max() > 200
     year = df.groupby(df["date"].dt.year)["pm25"].mean()
     assert year.loc[2019] > year.loc[2021] and year.loc[2023] > year.loc[2022]

@@ -22,8 +22,9 @@ def frame(db: Path, sql: str) -> pd.DataFrame:
 
 
 def test_index_published_for_city_and_every_peer_year(scored_warehouse: Path) -> None:
-    top = frame(scored_warehouse, "select * from scores where code = 'INDEX' "
-                                  "and comparison = 'cities'")
+    top = frame(
+        scored_warehouse, "select * from scores where code = 'INDEX' and comparison = 'cities'"
+    )
     years = set(range(2019, 2026))
     assert set(top.loc[top["unit"] == "1671", "year"]) == years
     assert top["score"].between(0, 100).all()
@@ -33,18 +34,29 @@ def test_index_published_for_city_and_every_peer_year(scored_warehouse: Path) ->
 
 def test_levels_and_names_follow_the_catalogue(scored_warehouse: Path) -> None:
     levels = frame(scored_warehouse, "select distinct level, level_name from scores order by 1")
-    assert levels.values.tolist() == [[1, "indicator"], [2, "factor"], [3, "dimension"],
-                                      [4, "index"]]
+    assert levels.values.tolist() == [
+        [1, "indicator"],
+        [2, "factor"],
+        [3, "dimension"],
+        [4, "index"],
+    ]
     dims = frame(scored_warehouse, "select distinct code from scores where level = 3")
-    assert set(dims["code"]) == {"economy", "people", "governance", "mobility", "environment",
-                                 "living"}
+    assert set(dims["code"]) == {
+        "economy",
+        "people",
+        "governance",
+        "mobility",
+        "environment",
+        "living",
+    }
 
 
-def test_manifest_records_method_catalogue_and_every_input_checksum(scored_warehouse: Path
-                                                                     ) -> None:
+def test_manifest_records_method_catalogue_and_every_input_checksum(scored_warehouse: Path) -> None:
     manifest = frame(scored_warehouse, "select * from run_manifest").iloc[-1]
-    loads = frame(scored_warehouse, "select source_file, sha256 from load_manifest "
-                                    "where status in ('loaded', 'replaced')")
+    loads = frame(
+        scored_warehouse,
+        "select source_file, sha256 from load_manifest where status in ('loaded', 'replaced')",
+    )
     checksums = json.loads(manifest["input_checksums_json"])
     assert checksums == dict(zip(loads["source_file"], loads["sha256"], strict=True))
     method = json.loads(manifest["method_json"])
@@ -84,9 +96,12 @@ def test_missing_warehouse_and_bad_method_are_clear_errors(tmp_path: Path) -> No
 
 
 def test_prune_framework_keeps_only_branches_with_data() -> None:
-    elements = pd.DataFrame({
-        "code": ["INDEX", "d1", "d2", "f1", "f2", "i1", "i2", "i3"],
-        "parent": [None, "INDEX", "INDEX", "d1", "d2", "f1", "f1", "f2"]})
+    elements = pd.DataFrame(
+        {
+            "code": ["INDEX", "d1", "d2", "f1", "f2", "i1", "i2", "i3"],
+            "parent": [None, "INDEX", "INDEX", "d1", "d2", "f1", "f1", "f2"],
+        }
+    )
     kept = prune_framework(elements, {"i1"})
     assert kept["code"].tolist() == ["INDEX", "d1", "f1", "i1"]
 

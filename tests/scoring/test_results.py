@@ -18,8 +18,10 @@ def test_results_hold_the_published_run(scored_results) -> None:
     assert {"cities", "kecamatan"} <= set(r.scores["comparison"])
     assert r.manifest["method"]["name"] == "palembang-default"
     assert r.unit_name("1671") == "Kota Palembang"
-    assert (r.load_manifest["rows_read"] == r.load_manifest["rows_loaded"]
-            + r.load_manifest["rows_quarantined"]).all()
+    assert (
+        r.load_manifest["rows_read"]
+        == r.load_manifest["rows_loaded"] + r.load_manifest["rows_quarantined"]
+    ).all()
     assert r.quarantine_summary["n_rows"].sum() > 0
     assert pickle.loads(pickle.dumps(r)).scores.equals(r.scores)
 
