@@ -58,7 +58,7 @@ attributed to its kecamatan and, through `kecamatan_units()`, also to the kota, 
 is computed from the records (a median or weighted share is not an average of kecamatan values)."""
 OUTPUT_NOTES = """\
 Indicators whose input tables are absent from the warehouse give no rows
-(`missing_inputs(con, cat)` lists them; `validate_sql` raises `WarehouseError`). Values are
+(`missing_inputs(con, cat)` lists them; `validate_queries` raises `WarehouseError`). Values are
 rounded to 10 decimals so results do not depend on the order of parallel float sums.
 Units outside `region` or at kelurahan level are dropped. Rows with non-finite values are dropped.
 A query that fails raises `CatalogueError("indicator CODE: query failed: …")`. Survey indicators

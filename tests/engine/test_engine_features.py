@@ -6,7 +6,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import tiny_data, tiny_framework
+from conftest import ASEM, METHODS, tiny_data, tiny_framework
 
 from smartindex.engine import (
     MethodSpec,
@@ -314,8 +314,6 @@ def test_workbook_neutralises_headers_index_and_categories():
 
 
 def test_evaluate_with_uncertainty_writes_every_sheet(tmp_path):
-    from conftest import ASEM, METHODS
-
     out = run_evaluation(
         ASEM / "ASEM_iMeta.csv",
         ASEM / "ASEM_iData.csv",
