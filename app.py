@@ -25,12 +25,21 @@ PAGES = (  # (file, title key); no icons: Streamlit fetches material icons from 
     ("downloads", "page.downloads"),
 )
 # Phone layout (390 px): a chart wider than the screen scrolls inside its own box instead of
-# being cut off or widening the page; headline numbers shrink to fit.
+# being cut off or widening the page; headline numbers shrink to fit. Print view (the browser's
+# Print, or Streamlit's menu > Print): only the page's content, full width, blocks unbroken.
 SCREEN_CSS = """<style>
 [data-testid="stVegaLiteChart"], [data-testid="stFullScreenFrame"] {max-width: 100%;
   overflow-x: auto;}
 @media (max-width: 640px) {[data-testid="stMetricValue"] {font-size: 1.5rem;}}
-@media print {[data-testid="stSidebar"], [data-testid="stHeader"] {display: none;}}
+@media print {
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stDecoration"], [data-testid="stDownloadButton"],
+  [data-testid="stBaseButton-secondary"],
+  [data-testid="stSidebarCollapsedControl"] {display: none !important;}
+  [data-testid="stMainBlockContainer"] {max-width: 100% !important; padding: 0.5rem !important;}
+  [data-testid="stVegaLiteChart"], [data-testid="stMetric"], [data-testid="stAlert"],
+  [data-testid="stDataFrame"], [data-testid="stTable"] {break-inside: avoid;}
+}
 </style>"""
 
 st.set_page_config(page_title=t("app.name"), layout="wide")  # default favicon: no fetch

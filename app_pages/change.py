@@ -32,11 +32,13 @@ code = left.selectbox(t("change.element", v.lang), codes, key="chg_code", format
 year_a = mid.selectbox(t("change.from", v.lang), years, key="chg_a")
 year_b = right.selectbox(t("change.to", v.lang), years, key="chg_b")
 state.publish("chg_code", "chg_a", "chg_b")
-unit_name = res.unit_name(v.unit)
-st.title(f"{t('page.change', v.lang)} · {unit_name}")
+area_name = res.area_name(v.area_code)
+st.title(f"{t('page.change', v.lang)} · {area_name}")
 st.caption(t("change.intro", v.lang))
 try:
-    c = common.explain_change(unit=v.unit, year_a=year_a, year_b=year_b, code=code, lang=v.lang)
+    c = common.explain_change(
+        area_code=v.area_code, year_a=year_a, year_b=year_b, code=code, lang=v.lang
+    )
 except SmartIndexError:
     st.info(t("change.none", v.lang, name=names[code], a=year_a, b=year_b))
     st.stop()
@@ -77,15 +79,15 @@ labels |= {"contribution": points}
 shown = parts.assign(weight_a=100 * parts["weight_a"], weight_b=100 * parts["weight_b"])
 places_of = {"contribution": 3, "weight_a": 2, "weight_b": 2}
 common.table(shown, v.lang, labels=labels, decimals=places_of, default_decimals=2)
-stem = f"{unit_name}-{names[code]}-{year_a}-{year_b}"
+stem = f"{area_name}-{names[code]}-{year_a}-{year_b}"
 table = shown[list(labels)].rename(columns=labels)
 common.downloads(table, "change", v.lang, formats=("csv", "xlsx"), stem=stem)
 
 st.subheader(t("change.peers", v.lang))
 peers = c.peers.assign(
     name=[
-        ("◆ " if u == v.unit else "") + n
-        for u, n in zip(c.peers["unit"], c.peers["name"], strict=True)
+        ("◆ " if u == v.area_code else "") + n
+        for u, n in zip(c.peers["area_code"], c.peers["name"], strict=True)
     ]
 )
 peer_labels = {"name": t("col.name", v.lang), "score_a": yr(code, year_a)}

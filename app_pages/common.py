@@ -7,6 +7,8 @@ is picked up on the next rerun.  The warehouse path comes from ``Settings.from_e
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -22,6 +24,7 @@ from smartindex.analysis import change, districts, whatif
 from smartindex.analysis import recommend as analysis_recommend
 from smartindex.analysis import scorecard as analysis_scorecard
 from smartindex.analysis.scorecard import Scorecard
+from smartindex.analysis.status import indicator_status
 from smartindex.config import Settings
 from smartindex.display import export, i18n
 from smartindex.display import labels as views
@@ -45,8 +48,8 @@ class View:
     kecamatan: str | None
 
     @property
-    def unit(self) -> str:
-        """The unit the scorecard pages describe (a kecamatan when one is chosen)."""
+    def area_code(self) -> str:
+        """The area_code the scorecard pages describe (a kecamatan when one is chosen)."""
         return self.kecamatan or self.city
 
 
@@ -64,9 +67,14 @@ def warehouse(path: str, mtime: float) -> Path:
     return Path(path)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _results(path: str, mtime: float) -> Results:
-    return load_results(warehouse(path, mtime))
+    """One shared read-only Results per warehouse version; once the first page had 5 s to
+    draw, a thread fills its memo with every year's status model so a year change finds it."""
+    res = load_results(warehouse(path, mtime))
+    warm = [partial(time.sleep, 5.0), *(partial(indicator_status, res, year=y) for y in res.years)]
+    threading.Thread(target=lambda: [compute() for compute in warm], daemon=True).start()
+    return res
 
 
 def results() -> Results:
@@ -115,19 +123,23 @@ score_block = on_results(analysis_scorecard.score_block)
 district_table = on_results(analysis_scorecard.district_table)
 inequality_table = on_results(analysis_scorecard.inequality_table)
 peer_table = on_results(analysis_scorecard.peer_table)
-peer_units = on_results(analysis_scorecard.peer_units)
+peer_areas = on_results(analysis_scorecard.peer_areas)
 trend_series = on_results(analysis_scorecard.trend_series)
 _recommend = on_results(analysis_recommend.recommend)
 
 
-def scorecard(*, year: int, unit: str | None = None, lang: str) -> Scorecard:
-    """The scorecard of ``unit`` with grade words, headlines and the scale note in ``lang``."""
-    return status_words.localise_scorecard(_scorecard(year=year, unit=unit, lang=lang), lang)
+def scorecard(*, year: int, area_code: str | None = None, lang: str) -> Scorecard:
+    """The scorecard of ``area_code`` with grade words, headlines and the scale note in ``lang``."""
+    return status_words.localise_scorecard(
+        _scorecard(year=year, area_code=area_code, lang=lang), lang
+    )
 
 
-def recommend(*, year: int, lang: str, unit: str | None = None) -> list[RecView]:
-    """Ranked recommendations for ``unit`` (default: the home city) in words."""
-    return status_words.localise_recommendations(_recommend(year=year, lang=lang, unit=unit), lang)
+def recommend(*, year: int, lang: str, area_code: str | None = None) -> list[RecView]:
+    """Ranked recommendations for ``area_code`` (default: the home city) in words."""
+    return status_words.localise_recommendations(
+        _recommend(year=year, lang=lang, area_code=area_code), lang
+    )
 
 
 rescore = on_results(whatif.rescore)
@@ -161,25 +173,25 @@ def sidebar(res: Results, lang: str) -> View:
     cities = [
         res.city,
         *sorted(
-            u for u in res.regions.loc[res.regions["level"] == "kota", "unit"] if u != res.city
+            u for u in res.regions.loc[res.regions["level"] == "kota", "area_code"] if u != res.city
         ),
     ]
     kec = res.regions.loc[
         (res.regions["level"] == "kecamatan") & (res.regions["parent"] == res.city)
-    ].sort_values("name")["unit"]
+    ].sort_values("name")["area_code"]
     state.control("year", years, years[0])
     state.control("city", cities, res.city)
     state.control("kec", ["", *kec], "")
     side = st.sidebar
     side.selectbox(i18n.t("sidebar.year", lang), years, key="year")
-    side.selectbox(i18n.t("sidebar.city", lang), cities, key="city", format_func=res.unit_name)
+    side.selectbox(i18n.t("sidebar.city", lang), cities, key="city", format_func=res.area_name)
     home = st.session_state["city"] == res.city
     side.selectbox(
         i18n.t("sidebar.kecamatan", lang),
         ["", *kec],
         key="kec",
         disabled=not home,
-        format_func=lambda u: res.unit_name(u) if u else i18n.t("sidebar.all_kecamatan", lang),
+        format_func=lambda u: res.area_name(u) if u else i18n.t("sidebar.all_kecamatan", lang),
     )
     side.caption(i18n.t("sidebar.run", lang, run=res.manifest.get("run_id", "?")))
     view = View(
@@ -210,17 +222,21 @@ def view() -> View:
     )
 
 
-def table(frame: pd.DataFrame, lang: str, **kwargs: object) -> object:
+def table(frame: pd.DataFrame, lang: str, *, download: str = "", **kwargs: object) -> object:
     """A read-only table whose numbers read in ``lang`` and still sort numerically
     (``kwargs``: :func:`smartindex.display.labels.display_table` keywords, plus
-    ``column_config``)."""
+    ``column_config``); ``download`` names it (``downloads.<name>``) and puts CSV and XLSX
+    buttons of the unformatted frame under it."""
     config = kwargs.pop("column_config", None)
-    return st.dataframe(
+    shown = st.dataframe(
         views.display_table(frame, lang, **kwargs),  # type: ignore[arg-type]
         hide_index=True,
         width="stretch",
         column_config=config,
     )
+    if download:
+        downloads(frame, download, lang, formats=("csv", "xlsx"))
+    return shown
 
 
 def delta(text: str) -> str:  # Streamlit reads only "-" (not "−") as a fall

@@ -13,7 +13,7 @@ from smartindex.scoring.results import INDEX_CODE
 
 v = common.view()
 res = common.results()
-st.title(f"{t('page.districts', v.lang)} · {res.unit_name(res.city)} · {v.year}")
+st.title(f"{t('page.districts', v.lang)} · {res.area_name(res.city)} · {v.year}")
 ineq = common.inequality_table(year=v.year)
 ind = ineq[ineq["level"] == "indicator"]
 names = {
@@ -55,6 +55,7 @@ with right:
 common.table(
     table,
     v.lang,
+    download="districts",
     labels={
         "name": t("col.name", v.lang),
         "score" if is_score else "value": names[code],

@@ -9,19 +9,20 @@ from app_pages import common
 from smartindex.config import Settings
 from smartindex.display import export
 from smartindex.display.i18n import format_number, t
+from smartindex.report.build import report_path
 
 v = common.view()
 res = common.results()
 st.title(t("page.downloads", v.lang))
 st.caption(t("downloads.note", v.lang))
-recs = common.recommend(year=v.year, lang=v.lang, unit=v.unit)
+recs = common.recommend(year=v.year, lang=v.lang, area_code=v.area_code)
 names = common.element_names(lang=v.lang)  # what is shown: the selected year, with names
-units = dict(zip(res.regions["unit"], res.regions["name"], strict=True))
+area_codes = dict(zip(res.regions["area_code"], res.regions["name"], strict=True))
 
 
-def named(frame):  # unit and element names next to their codes, in the page's language
+def named(frame):  # area_code and element names next to their codes, in the page's language
     frame = frame[frame["year"] == v.year]
-    return frame.assign(unit_name=frame["unit"].map(units), name=frame["code"].map(names))
+    return frame.assign(area_name=frame["area_code"].map(area_codes), name=frame["code"].map(names))
 
 
 tables = {
@@ -39,10 +40,10 @@ for name, frame in tables.items():
             cols=format_number(len(frame.columns), v.lang, 0),
         )
     )
-    common.downloads(frame, name, v.lang, stem=f"{res.unit_name(v.unit)}-{v.year}")
+    common.downloads(frame, name, v.lang, stem=f"{res.area_name(v.area_code)}-{v.year}")
 
 st.subheader(t("downloads.pdf", v.lang))
-pdf = Settings.from_env().reports_dir / f"palembang-{v.year}-{v.lang}.pdf"
+pdf = report_path(res, year=v.year, lang=v.lang, out_dir=Settings.from_env().reports_dir)
 if pdf.is_file():
     st.download_button(
         f"{pdf.name}",

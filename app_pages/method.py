@@ -85,7 +85,11 @@ else:
         "rank_change": t("method.rank_change", v.lang),
     }
     common.table(
-        moved, v.lang, labels=cols, decimals={"rank_before": 0, "rank_after": 0, "rank_change": 0}
+        moved,
+        v.lang,
+        labels=cols,
+        decimals={"rank_before": 0, "rank_after": 0, "rank_change": 0},
+        download="whatif",
     )
 
 unc = res.uncertainty
@@ -94,7 +98,7 @@ st.subheader(t("method.uncertainty", v.lang))
 if len(unc):
     common.chart(
         charts.rank_interval_chart(
-            unc.assign(label=[res.unit_name(u) for u in unc["unit"]]), v.lang
+            unc.assign(label=[res.area_name(u) for u in unc["area_code"]]), v.lang
         )
     )
 sens = res.sensitivity

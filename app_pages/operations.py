@@ -14,6 +14,7 @@ from smartindex.config import Settings
 from smartindex.display import operations as view
 from smartindex.display.i18n import format_number, t
 from smartindex.display.markdown import escape_markdown
+from smartindex.ops.model import local_zone
 
 REFRESH = 15
 METRICS = ("open", "overdue", "at_risk", "received_today", "resolved_today", "quarantined")
@@ -22,15 +23,18 @@ OLDEST = ("ticket_code", "category", "agency", "kecamatan", "kelurahan", "status
 LEAGUE = ("kelurahan", "kecamatan", "resolved", "median_hours", "p90_hours")
 SLA = ("stage", "profile", "unit", "limit", "default_limit", "citation")
 res, lang = common.results(), common.view().lang
-store = ops.Store(ops.default_store(Settings.from_env().db_path))
+settings = Settings.from_env()
+store = ops.Store(ops.default_store(settings.db_path))
+zone = local_zone(settings)  # the city's zone: the store's naive times are local there
 st.title(t("ops.title", lang))
 
 
-def section(key: str, frame, names: tuple[str, ...], note: str | None = None) -> None:
-    """A heading and a table (stage keys named, kecamatan/kelurahan names next to codes)."""
+def section(key: str, frame, names: tuple[str, ...], note: str | None = None, download="") -> None:
+    """A heading and a table (codes named, kecamatan/kelurahan names next to codes)."""
     st.subheader(t(key, lang))
-    frame = view.labelled_stages(view.with_names(frame, res.unit_name), lang)
-    common.table(frame, lang, labels=view.columns(names, lang), decimals={"elapsed_share": 2})
+    frame = view.labelled_stages(view.with_names(frame, res.area_name), lang)
+    labels, decimals = view.columns(names, lang), {"elapsed_share": 2}
+    common.table(frame, lang, labels=labels, decimals=decimals, download=download)
     if note:
         st.caption(t(note, lang))
 
@@ -40,8 +44,9 @@ def live() -> None:
     if not store.root.is_dir():
         st.info(t("ops.no_store", lang, path=escape_markdown(store.root)))
         return
-    snap = ops.snapshot(store)
-    st.caption(t("ops.caption", lang, seconds=REFRESH, clock=f"{snap.now:%Y-%m-%d %H:%M}"))
+    snap = ops.snapshot(store, tz=zone)
+    clock, abbr = f"{snap.now:%Y-%m-%d %H:%M}", snap.now.replace(tzinfo=zone).tzname()
+    st.caption(t("ops.caption", lang, seconds=REFRESH, clock=clock, zone=abbr))
     for col, key in zip(st.columns(len(METRICS)), METRICS, strict=True):
         col.metric(t(f"ops.metric.{key}", lang), format_number(snap.totals[key], lang, 0))
     st.subheader(t("ops.sources", lang))
@@ -57,14 +62,14 @@ def live() -> None:
                     frame.columns[0],
                     lang,
                     label=t(f"ops.col.{name}", lang),
-                    name_of=res.unit_name if names else None,
+                    name_of=res.area_name if names else None,
                 )
             )
     st.subheader(t("ops.map", lang))
     common.chart(view.ticket_map(snap.open_points, res.shapes, lang))
     section("ops.overdue", snap.overdue, ("ticket_code", "late_hours", *STAGE_COLS[1:]))
     section("ops.at_risk", snap.at_risk, ("ticket_code", "elapsed_share", *STAGE_COLS[1:]))
-    section("ops.oldest", snap.oldest_open, (*OLDEST, "age_days"))
+    section("ops.oldest", snap.oldest_open, (*OLDEST, "age_days"), download="operations")
     st.subheader(t("ops.compliance", lang))
     common.table(view.compliance_table(snap.compliance, lang), lang)
     st.caption(t("ops.compliance_note", lang))

@@ -10,9 +10,10 @@ from smartindex.display.i18n import t
 
 v = common.view()
 res = common.results()
-card = common.scorecard(year=v.year, unit=v.city, lang=v.lang)
-st.title(f"{t('page.peers', v.lang)} · {card.unit_name} · {v.year}")
-st.caption(t("peers.title", v.lang))
+card = common.scorecard(year=v.year, area_code=v.city, lang=v.lang)
+st.title(f"{t('page.peers', v.lang)} · {card.area_name} · {v.year}")
+city = card.area_name.removeprefix("Kota ")
+st.caption(t("peers.title", v.lang, city=city))
 levels = {"dimension": t("level.dimension", v.lang), "indicator": t("level.indicator", v.lang)}
 state.control("peer_level", list(levels))
 level = st.radio(
@@ -40,7 +41,7 @@ else:
         charts.peer_chart(
             frame,
             v.lang,
-            title=t("peers.title", v.lang),
+            title=t("peers.title", v.lang, city=city),
             colours=charts.city_colours(res.regions, res.city),
         )
     )
@@ -49,7 +50,7 @@ table = common.peer_table(year=v.year)
 table = table[table["code"].isin(list(names))]
 show = table.assign(
     name=table["code"].map(names),
-    best_peer=[res.unit_name(u) for u in table["best_peer"]],
+    best_peer=[res.area_name(u) for u in table["best_peer"]],
     rank=[
         t("col.rank_of", v.lang, rank=r, n=n)
         for r, n in zip(table["rank"], table["n"], strict=True)
@@ -62,4 +63,4 @@ cols = {
     "peer_median": t("col.peer_median", v.lang),
     "best_peer": t("col.best_peer", v.lang),
 }
-common.table(show, v.lang, labels=cols, default_decimals=2)
+common.table(show, v.lang, labels=cols, default_decimals=2, download="peers")

@@ -8,6 +8,7 @@ import streamlit as st
 
 from app_pages import common
 from smartindex.display import charts
+from smartindex.display import labels as views
 from smartindex.display.i18n import format_number, t
 
 v = common.view()
@@ -54,8 +55,9 @@ if "rows_quarantined" in manifest and manifest["rows_quarantined"].gt(0).any():
 
 st.subheader(t("quality.quarantine", v.lang))
 common.table(
-    res.quarantine_summary,
+    views.coded(res.quarantine_summary, "expectation", "quality.check", v.lang),
     v.lang,
+    download="quality",
     labels={
         "table_name": t("col.table", v.lang),
         "source_file": t("col.source_file", v.lang),
@@ -88,6 +90,7 @@ if len(audit):
     common.table(
         audit,
         v.lang,
+        download="audit",
         labels={
             "year": t("col.year", v.lang),
             "code": t("col.code", v.lang),

@@ -13,8 +13,8 @@ from smartindex.display.markdown import escape_markdown as md
 
 v = common.view()
 res = common.results()
-recs = common.recommend(year=v.year, lang=v.lang, unit=v.unit)
-st.title(f"{t('page.recommendations', v.lang)} · {md(res.unit_name(v.unit))} · {v.year}")
+recs = common.recommend(year=v.year, lang=v.lang, area_code=v.area_code)
+st.title(f"{t('page.recommendations', v.lang)} · {md(res.area_name(v.area_code))} · {v.year}")
 dims = sorted({r.dimension for r in recs if r.dimension})
 agencies = sorted({a for r in recs for a in r.agencies})
 state.control("rec_dims", dims, multi=True)

@@ -14,8 +14,8 @@ from smartindex.display.status import param_text
 
 v = common.view()
 res = common.results()
-card = common.scorecard(year=v.year, unit=v.unit, lang=v.lang)
-st.title(f"{t('page.trends', v.lang)} · {card.unit_name}")
+card = common.scorecard(year=v.year, area_code=v.area_code, lang=v.lang)
+st.title(f"{t('page.trends', v.lang)} · {card.area_name}")
 levels = {k: t(f"level.{k}", v.lang) for k in ("indicator", "factor", "dimension", "index")}
 state.control("trend_level", list(levels))
 level = st.radio(
@@ -38,19 +38,19 @@ state.control(f"trend_code_{level}", list(elements))
 code = st.selectbox(
     t("trends.element", v.lang), list(elements), format_func=elements.get, key=f"trend_code_{level}"
 )
-peers = [u for u in common.peer_units() if v.kecamatan is None]
+peers = [u for u in common.peer_areas() if v.kecamatan is None]
 state.control("trend_peers", peers, multi=True)
 others = st.multiselect(
     t("page.peers", v.lang),
     peers,
-    format_func=res.unit_name,
+    format_func=res.area_name,
     key="trend_peers",
     placeholder=t("app.choose", v.lang),
 )
 state.publish("trend_level", f"trend_code_{level}", "trend_peers")
 frames = [
-    common.trend_series(code=code, unit=u).assign(series=res.unit_name(u))
-    for u in [v.unit, *others]
+    common.trend_series(code=code, area_code=u).assign(series=res.area_name(u))
+    for u in [v.area_code, *others]
 ]
 series = pd.concat(frames, ignore_index=True)
 if others:  # targets are the home city's; hide them when comparing several lines
@@ -69,7 +69,7 @@ common.chart(
 
 st.subheader(t("trends.stats", v.lang))
 directions = dict(zip(ind["code"], ind["direction"], strict=True))
-stats = trend_table(series.assign(unit=series["series"], code=code), directions, until=v.year)
+stats = trend_table(series.assign(area_code=series["series"], code=code), directions, until=v.year)
 show = stats.assign(
     trend=[
         trend_text(a, w, s, v.lang)
@@ -77,7 +77,7 @@ show = stats.assign(
     ]
 )
 cols = {
-    "unit": t("col.unit", v.lang),
+    "area_code": t("col.unit", v.lang),
     "n": t("col.n_years", v.lang),
     "trend": t("col.trend", v.lang),
     "slope": t("col.slope", v.lang),
@@ -86,4 +86,4 @@ cols = {
 show = show.assign(
     p_value=[param_text("p_value", p, v.lang).removeprefix("= ") for p in show["p_value"]]
 )
-common.table(show, v.lang, labels=cols, decimals={"slope": 3})
+common.table(show, v.lang, labels=cols, decimals={"slope": 3}, download="trends")

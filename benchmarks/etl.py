@@ -1,22 +1,34 @@
-"""ETL throughput benchmark (not a test): full validated ETL vs a bare DuckDB ``read_csv``.
+"""ETL speed benchmark (not a test): the full validated ETL vs a bare DuckDB ``read_csv``.
 
-    .venv/bin/python benchmarks/etl.py                       # sample data at scale 10
-    .venv/bin/python benchmarks/etl.py --complaints-rows 10000000   # one 10 M-row complaints file
+    .venv/bin/python benchmarks/etl.py                  # both cases below, in one run
+    .venv/bin/python benchmarks/etl.py --only bundled   # just the bundled data (data/raw)
+    .venv/bin/python benchmarks/etl.py --only complaints --complaints-rows 2000000
 
-Prints rows/s of both, their ratio (target >= 0.3), wall time and peak RSS of the ETL process
-(target <= 3 GB; measured in a child process so the baseline does not count).
+Two cases, each measured in the same run as its own baseline (timings on a shared machine are
+noisy; only the ratio of two timings taken together means something):
+
+* ``bundled``: the bundled sample data as they are (``data/raw``, or ``--raw DIR``; many small
+  files: the ETL's cost per file dominates). Target: ratio >= 0.5.
+* ``complaints``: region + one complaint-shaped CSV of ``--complaints-rows`` rows (default
+  10 M; the cost per row dominates). Target: ratio >= 0.3.
+
+Ratio = bare DuckDB time / ETL time for the same files (the baseline reads every file into a
+table of a persistent DuckDB file: no validation, no quarantine, no pseudonymisation). The ETL
+runs in a child process (a fresh interpreter: Great Expectations' import counts, as it does for
+``smartindex etl``), which also reports its own peak RSS (target <= 3 GB).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -31,7 +43,9 @@ from smartindex.etl import run_etl
 t = time.perf_counter()
 rep = run_etl(Settings(db_path=Path(sys.argv[1]), raw_dir=Path(sys.argv[2])), progress=False)
 secs = time.perf_counter() - t
-print(json.dumps({"secs": secs, "read": sum(f.rows_read for f in rep.files),
+import resource
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"secs": secs, "peak_mb": peak, "read": sum(f.rows_read for f in rep.files),
                   "loaded": sum(f.rows_loaded for f in rep.files),
                   "quarantined": sum(f.rows_quarantined for f in rep.files),
                   "files": len(rep.files), "ok": rep.ok, "errors": rep.errors[:5]}))
@@ -113,8 +127,8 @@ def bare_duckdb(raw: Path, db: Path) -> tuple[float, int]:
     return time.perf_counter() - t, rows
 
 
-def full_etl(raw: Path, db: Path) -> tuple[dict, float]:
-    """The real ETL in a child process; returns its figures and its peak RSS in MB."""
+def full_etl(raw: Path, db: Path) -> dict[str, Any]:
+    """The real ETL in a child process (cwd: the repository); its figures and peak RSS."""
     proc = subprocess.run(
         [sys.executable, "-c", ETL_CHILD, str(db), str(raw)],
         cwd=ROOT,
@@ -124,44 +138,61 @@ def full_etl(raw: Path, db: Path) -> tuple[dict, float]:
     )
     if proc.returncode != 0:
         raise SystemExit(f"ETL failed:\n{proc.stderr[-3000:]}")
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     last = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")][-1]
-    return json.loads(last), peak_mb
+    out: dict[str, Any] = json.loads(last)
+    return out
+
+
+TARGETS = {"bundled": 0.5, "complaints": 0.3}
+
+
+def measure(case: str, raw: Path, work: Path) -> dict[str, Any]:
+    """Baseline, then the ETL, on the same files, one right after the other."""
+    bare_s, bare_rows = bare_duckdb(raw, work / f"{case}-bare.duckdb")
+    etl = full_etl(raw, work / f"{case}-warehouse.duckdb")
+    print(
+        f"[{case}] bare DuckDB read_csv : {bare_rows:>11,} rows in {bare_s:7.1f} s\n"
+        f"[{case}] full ETL (validated): {etl['read']:>11,} rows in {etl['secs']:7.1f} s "
+        f"({etl['files']} files, {etl['loaded']:,} loaded, {etl['quarantined']:,} "
+        f"quarantined, ok={etl['ok']}, peak RSS {etl['peak_mb']:,.0f} MB)",
+        flush=True,
+    )
+    for e in etl["errors"]:
+        print("   ", e)
+    return {"case": case, "bare_s": bare_s, "bare_rows": bare_rows, **etl}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--scale", type=float, default=10.0)
+    ap.add_argument("--only", choices=sorted(TARGETS), default=None, help="run one case only")
+    ap.add_argument("--complaints-rows", type=int, default=10_000_000)
     ap.add_argument(
-        "--complaints-rows",
-        type=int,
-        default=None,
-        help="benchmark one complaint-shaped CSV of N rows (+ region) instead",
+        "--raw", type=Path, default=ROOT / "data" / "raw", help="the bundled case's files"
     )
     ap.add_argument("--workdir", type=Path, default=None, help="temp files go here")
-    ap.add_argument("--raw", type=Path, default=None, help="use this raw directory as is")
     args = ap.parse_args()
+    results = []
     with tempfile.TemporaryDirectory(prefix="smartindex-bench-", dir=args.workdir) as tmp:
         work = Path(tmp)
-        raw = args.raw or work / "raw"
-        if args.raw is None:
-            make_raw(raw, args.scale, args.complaints_rows)
-        bare_s, bare_rows = bare_duckdb(raw, work / "bare.duckdb")
-        etl, peak_mb = full_etl(raw, work / "warehouse.duckdb")
-    bare_rate, etl_rate = bare_rows / bare_s, etl["read"] / etl["secs"]
+        if args.only in {None, "bundled"}:
+            results.append(measure("bundled", args.raw, work))
+        if args.only in {None, "complaints"}:
+            raw = work / "raw"
+            make_raw(raw, 1.0, args.complaints_rows)
+            results.append(measure("complaints", raw, work))
+            shutil.rmtree(raw)
+    print()
     print(
-        f"bare DuckDB read_csv : {bare_rows:>12,} rows in {bare_s:7.1f} s "
-        f"= {bare_rate:>11,.0f} rows/s"
+        f"{'case':<11} {'rows':>11} {'bare s':>8} {'ETL s':>8} {'ratio':>6} {'target':>7}  peak RSS"
     )
-    print(
-        f"full ETL (validated) : {etl['read']:>12,} rows in {etl['secs']:7.1f} s "
-        f"= {etl_rate:>11,.0f} rows/s  ({etl['files']} files, {etl['loaded']:,} loaded, "
-        f"{etl['quarantined']:,} quarantined, ok={etl['ok']})"
-    )
-    print(f"ratio ETL / bare     : {etl_rate / bare_rate:.2f}  (target >= 0.30)")
-    print(f"peak RSS of the ETL  : {peak_mb:,.0f} MB  (target <= 3,000 MB)")
-    for e in etl["errors"]:
-        print("  ", e)
+    for r in results:
+        ratio = r["bare_s"] / r["secs"]
+        target = TARGETS[r["case"]]
+        print(
+            f"{r['case']:<11} {r['read']:>11,} {r['bare_s']:>8.1f} {r['secs']:>8.1f} "
+            f"{ratio:>6.2f} {'>= ' + str(target):>7}  {r['peak_mb']:,.0f} MB "
+            f"({'met' if ratio >= target else 'NOT met'})"
+        )
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ import numpy as np
 from smartindex.config import DEMO_PSEUDONYM_KEY
 from smartindex.ops import Client, Follow, compact, follow, open_store, pull, snapshot
 from smartindex.ops.ingest import ingest_folder
-from smartindex.ops.model import wall_wib
+from smartindex.ops.model import DEFAULT_ZONE, wall_clock
 from smartindex.ops.run import DEFAULT_POLL
 from smartindex.ops.simulator import SimClock, Simulator, Tickets, serving
 from smartindex.ops.store import Store, connect
@@ -63,7 +63,9 @@ def ingest_from_files(root: Path, files: list[Path]) -> None:
     inbox = root / "inbox"
     inbox.mkdir()
     tickets = Tickets.from_csv(files[:1])
-    records = [tickets.request(i, datetime(2026, 1, 1)) for i in range(len(tickets.rows))]
+    records = [
+        tickets.request(i, datetime(2026, 1, 1), DEFAULT_ZONE) for i in range(len(tickets.rows))
+    ]
     (inbox / "georeport.json").write_text(json.dumps(records, default=str))
     for path in files[1:]:
         (inbox / path.name).write_bytes(path.read_bytes())
@@ -99,7 +101,7 @@ def freshness(root: Path, files: list[Path], seconds: float, speed: float) -> No
                                where kind <> 'attributes' and ts > ?""",
             [start_sim],
         ).df()
-    offset = (wall_wib() - datetime.now()).total_seconds()  # naive WIB -> local epoch
+    offset = (wall_clock(DEFAULT_ZONE) - datetime.now()).total_seconds()  # local -> epoch
     published = epoch0 + (frame["ts"] - start_sim).dt.total_seconds() / speed
     visible = frame["ingested_at"].map(lambda t: t.timestamp()) - offset
     lag = (visible - published).to_numpy()

@@ -30,6 +30,10 @@ from smartindex.errors import (
 
 _LAZY = {
     "write_sample": "smartindex.sample",
+    "load_profile": "smartindex.cities.profile",
+    "settings_for": "smartindex.cities.settings",
+    "load_mapping": "smartindex.etl.mapping",
+    "apply_mapping": "smartindex.etl.mapping",
     "run_etl": "smartindex.etl",
     "load_registry": "smartindex.etl",
     "load_catalogue": "smartindex.indicators",

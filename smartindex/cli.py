@@ -14,14 +14,14 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from smartindex.config import DEFAULT_DB, DEFAULT_RAW, DEFAULT_REPORTS, Settings
-from smartindex.errors import SmartIndexError
+from smartindex.cities.settings import CityNotFoundError
+from smartindex.config import DEFAULT_DB, DEFAULT_RAW, DEFAULT_REPORTS, Settings, cities_dir
+from smartindex.errors import DataFileError, SmartIndexError
 
-CITY_SLUGS = {"palembang": "1671"}
 EPILOG = "Exit status: 0 success, 1 data or file error, 2 usage error."
 
 
@@ -72,7 +72,53 @@ def _os_error(exc: OSError) -> str:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.from_env(db_path=getattr(args, "db", None), raw_dir=getattr(args, "raw", None))
+    """Settings of the command: paths from the arguments and the environment, and the city of
+    ``--city`` when the command takes one (see :func:`_city_settings`)."""
+    base = Settings.from_env(db_path=getattr(args, "db", None), raw_dir=getattr(args, "raw", None))
+    return _city_settings(args, base) if hasattr(args, "city") else base
+
+
+def _raw_city(raw_dir: Path) -> str | None:
+    """The home city code of ``raw_dir/region.csv`` (a staged folder says its city), if any."""
+    import csv
+
+    path = Path(raw_dir) / "region.csv"
+    if not path.is_file():
+        return None
+    with path.open(encoding="utf-8", newline="") as fh:
+        homes = {
+            row.get("kode_wilayah") or ""
+            for row in csv.DictReader(fh)
+            if row.get("level") == "kota" and (row.get("is_home_city") or "").lower() == "true"
+        }
+    return homes.pop() if len(homes) == 1 else None
+
+
+def _city_settings(args: argparse.Namespace, base: Settings) -> Settings:
+    """``base`` with the city of ``--city`` (a slug under data/cities, a profile.toml or a
+    workspace folder); without ``--city`` the city the warehouse holds (for ``etl`` into a new
+    warehouse: the home city of the raw region.csv), else the only profile. A warehouse
+    holding another city is refused (one city per warehouse)."""
+    from smartindex.cities import load_city, settings_for
+    from smartindex.scoring.results import stored_city
+
+    held = stored_city(base.db_path)
+    home = held or (_raw_city(base.raw_dir) if args.command == "etl" else None)
+    profile = load_city(args.city, home_code=home, cities_dir=cities_dir())
+    if held is not None and held != profile.bps_code:
+        raise DataFileError(
+            base.db_path,
+            f"the warehouse holds city {held}, not {profile.name_id} ({profile.bps_code}); "
+            "give another --db (one city per warehouse)",
+        )
+    return settings_for(profile, base)
+
+
+def _zone(settings: Settings) -> tzinfo:
+    """The city's time zone (the profile's ``[city] timezone``)."""
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(settings.timezone)
 
 
 # ---------------------------------------------------------------- subcommands
@@ -135,7 +181,8 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     from smartindex.display.status import format_recommendations
     from smartindex.scoring.results import load_results
 
-    results = load_results(_settings(args).db_path)
+    settings = _settings(args)
+    results = load_results(settings.db_path, city=settings.city_code)
     year = args.year or results.latest_year
     recs = recommend(results, year=year, lang=args.lang)
     print(format_recommendations(recs, args.format, args.lang))
@@ -147,7 +194,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from smartindex.scoring.results import load_results
 
     settings = _settings(args)
-    results = load_results(settings.db_path, city=CITY_SLUGS[args.city])
+    results = load_results(settings.db_path, city=settings.city_code)
     year = args.year or results.latest_year
     langs = ("id", "en") if args.lang == "both" else (args.lang,)
     for lang in langs:
@@ -156,7 +203,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             year=year,
             lang=lang,
             out_dir=args.out,
-            city_slug=args.city,
+            city_slug=settings.city_slug,
         )
         print(path)
     return 0
@@ -166,6 +213,7 @@ def cmd_app(args: argparse.Namespace) -> int:
     app = Path(__file__).resolve().parent.parent / "app.py"
     if not app.exists():
         raise SmartIndexError(f"{app}: app.py not found; run from a source checkout")
+    _settings(args)  # the city: a warehouse holding another city is refused
     env = {**os.environ, "SMARTINDEX_DB": str(Path(args.db).resolve())}
     command = [
         sys.executable,
@@ -196,7 +244,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if status:
         print("demo: some files failed to load (see above); scoring what loaded", file=sys.stderr)
     cmd_score(args)
-    args.year, args.city, args.lang, args.out = None, "palembang", "both", Path(DEFAULT_REPORTS)
+    args.year, args.lang, args.out = None, "both", Path(DEFAULT_REPORTS)
     cmd_report(args)
     if not args.serve:
         return 0
@@ -207,6 +255,28 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if live is not None:
             live.terminate()
             live.wait(timeout=15)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from smartindex.workspace import init_workspace
+
+    files = init_workspace(args.dir, args.code, args.name, force=args.force)
+    print(
+        f"wrote {len(files)} files to {args.dir}; next: fill profile.toml, then "
+        f"smartindex check {args.dir}"
+    )
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from smartindex.workspace import check_workspace, format_report
+
+    report = check_workspace(args.dir)
+    print(format_report(report))
+    problems = [*report.problems, *(report.warnings if args.strict else ())]
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 0 if not problems else 1
 
 
 # ---------------------------------------------------------------- ops (live operations)
@@ -221,8 +291,10 @@ def _ops_store(args: argparse.Namespace) -> Path:
 def _ops_job(args: argparse.Namespace) -> Any:
     from smartindex.ops import Client, Follow
 
+    settings = _settings(args)
     return Follow(
-        pseudonym_key=_settings(args).pseudonym_key,
+        pseudonym_key=settings.pseudonym_key,
+        tz=_zone(settings),
         url=args.url,
         inbox=args.inbox,
         feed=args.feed,
@@ -235,10 +307,10 @@ def _ops_job(args: argparse.Namespace) -> Any:
 def cmd_ops_simulate(args: argparse.Namespace) -> int:
     from smartindex.ops.run import simulated_source
 
-    with simulated_source(args.data, speed=args.speed, start=args.start, port=args.port) as (
-        url,
-        sim,
-    ):
+    zone = _zone(_settings(args))
+    with simulated_source(
+        args.data, speed=args.speed, start=args.start, port=args.port, tz=zone
+    ) as (url, sim):
         clock = f"{sim.clock.now():%Y-%m-%d %H:%M}"
         print(
             f"GeoReport v2 simulator on {url}/requests.json (clock {clock}, "
@@ -289,9 +361,10 @@ def cmd_ops_compact(args: argparse.Namespace) -> int:
 def cmd_ops_status(args: argparse.Namespace) -> int:
     from smartindex.ops import open_store, snapshot
 
-    snap = snapshot(open_store(_ops_store(args)))
+    zone = _zone(_settings(args))
+    snap = snapshot(open_store(_ops_store(args)), tz=zone)
     print(
-        f"clock {snap.now:%Y-%m-%d %H:%M} WIB  "
+        f"clock {snap.now:%Y-%m-%d %H:%M} {snap.now.replace(tzinfo=zone):%Z}  "
         + "  ".join(f"{k} {v}" for k, v in snap.totals.items())
     )
     for row in snap.sources.to_dict("records"):
@@ -308,7 +381,8 @@ def cmd_ops_alerts(args: argparse.Namespace) -> int:
     from smartindex.ops.run import alert_now
 
     store = open_store(_ops_store(args))
-    done = run_alerts(store, alert_now(store), [Webhook(args.webhook)] if args.webhook else [])
+    now = alert_now(store, _zone(_settings(args)))
+    done = run_alerts(store, now, [Webhook(args.webhook)] if args.webhook else [])
     print(f"{done.raised} new alerts, {done.delivered} delivered, {done.failed} failed")
     return 0
 
@@ -335,7 +409,10 @@ def cmd_ops_demo(args: argparse.Namespace) -> int:
                 stop.set()
 
     threading.Thread(target=watch_parent, daemon=True).start()
-    with simulated_source(args.data, speed=args.speed, start=None) as (url, _):
+    with simulated_source(args.data, speed=args.speed, start=None, tz=_zone(_settings(args))) as (
+        url,
+        _,
+    ):
         args.url, args.inbox = url, None
         print(f"live demo: simulator {url}, store {store.root}", flush=True)
         follow(
@@ -366,6 +443,7 @@ def _start_live_demo(args: argparse.Namespace) -> subprocess.Popen[bytes] | None
         str(args.db),
         "--data",
         str(files[-1]),
+        *(["--city", str(args.city)] if args.city else []),
     ]
     return subprocess.Popen(command)
 
@@ -389,6 +467,15 @@ def _add(
     )
     parser.set_defaults(func=func)
     return parser
+
+
+def _city(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--city",
+        default=None,
+        help="the city: a slug of data/cities/<slug>/profile.toml, a profile.toml or a "
+        "workspace folder (default: the city the warehouse holds, else the only profile)",
+    )
 
 
 def _db(parser: argparse.ArgumentParser) -> None:
@@ -421,6 +508,7 @@ def _with_ops(parser: argparse.ArgumentParser, sub: Any) -> argparse.ArgumentPar
             help="live store folder (default: 'ops' next to the warehouse)",
         )
         _db(q)
+        _city(q)
         return q
 
     complaints = sorted(DEFAULT_RAW.glob("complaints_*.csv*"))[-1:] or [
@@ -595,6 +683,47 @@ def _evaluate_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     )
 
 
+def _city_code(text: str) -> str:
+    """A city's 4-digit BPS code (``init --code``)."""
+    if not (len(text) == 4 and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"a city's BPS code has 4 digits, e.g. 3273, got {text!r}")
+    return text
+
+
+def _workspace_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``init`` and ``check``: a new city's working folder (profile, templates, mappings)."""
+    p = _add(
+        sub,
+        "init",
+        cmd_init,
+        "Scaffold a working folder for a new city: profile.toml to fill, one template and "
+        "data dictionary per source, mapping stubs, raw/ and a README for the data officer.",
+        'smartindex init kota-bandung --code 3273 --name "Kota Bandung"',
+    )
+    p.add_argument("dir", type=Path, help="the folder to create (must be empty)")
+    p.add_argument(
+        "--code", required=True, type=_city_code, help="the city's 4-digit BPS code, e.g. 3273"
+    )
+    p.add_argument("--name", required=True, help='the city\'s official name, e.g. "Kota Bandung"')
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a non-empty folder (same names overwritten)",
+    )
+    p = _add(
+        sub,
+        "check",
+        cmd_check,
+        "Validate a working folder (profile, mappings, files) before anything is loaded and "
+        "list which indicators it can compute and which sources would enable the others.",
+        "smartindex check kota-bandung",
+    )
+    p.add_argument("dir", type=Path, help="the working folder (written by smartindex init)")
+    p.add_argument(
+        "--strict", action="store_true", help="also fail (exit 1) on warnings such as rejected rows"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``smartindex`` command."""
     parser = argparse.ArgumentParser(
@@ -609,7 +738,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub,
         "sample",
         cmd_sample,
-        "Write the deterministic Palembang sample data set.",
+        "Write the deterministic sample data set (the bundled city).",
         "smartindex sample --out data/raw --scale 1.0 --seed 2026 --years 2016-2025",
     )
     p.add_argument(
@@ -636,6 +765,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--progress", action="store_true", help="force a progress bar even without a TTY"
     )
     _db(p)
+    _city(p)
 
     p = _add(
         sub,
@@ -649,7 +779,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--method",
         type=Path,
         default=None,
-        help="method spec TOML (default: the packaged Palembang method)",
+        help="method spec TOML (default: the profile's [method] file, else the packaged "
+        "default.toml)",
     )
     p.add_argument(
         "--runs",
@@ -659,6 +790,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=2026, help="random seed of the uncertainty analysis")
     _db(p)
+    _city(p)
 
     _evaluate_parser(sub)
 
@@ -673,21 +805,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["id", "en"], default="id")
     p.add_argument("--format", choices=["table", "json", "md"], default="table")
     _db(p)
+    _city(p)
 
     p = _add(
         sub,
         "report",
         cmd_report,
         "Write the annual PDF report and print its path.",
-        "smartindex report --year 2025 --lang id --out reports/",
+        "smartindex report --year 2025 --city kota-bandung --lang id --out reports/",
     )
     p.add_argument("--year", type=int, default=None, help="year (default: latest with data)")
-    p.add_argument("--city", choices=sorted(CITY_SLUGS), default="palembang")
     p.add_argument("--lang", choices=["id", "en", "both"], default="id")
     p.add_argument(
         "--out", type=Path, default=DEFAULT_REPORTS, help="output folder (default: %(default)s)"
     )
     _db(p)
+    _city(p)
 
     p = _add(
         sub,
@@ -699,6 +832,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=_port, default=8501)
     p.add_argument("--host", default="127.0.0.1")
     _db(p)
+    _city(p)
 
     p = _add(
         sub,
@@ -716,6 +850,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-serve", dest="serve", action="store_false", help="stop after writing the reports"
     )
     _db(p)
+    _city(p)
+    _workspace_parsers(sub)
     return _with_ops(parser, sub)
 
 
@@ -725,6 +861,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         status: int = args.func(args)
         return status
+    except CityNotFoundError as exc:  # --city missing or unknown: a usage error
+        print(f"smartindex {args.command}: error: {exc}", file=sys.stderr)
+        return 2
     except SmartIndexError as exc:
         print(f"smartindex {args.command}: error: {exc}", file=sys.stderr)
         return 1

@@ -1,8 +1,15 @@
-"""Explicit settings. ``Settings.from_env`` is the only place that reads the environment."""
+"""Explicit settings. ``Settings.from_env`` is the only place that reads the environment.
+
+The city a run is about comes from a city profile (``data/cities/<slug>/profile.toml``):
+``smartindex.cities.settings_for(profile, db_path=...)`` fills the city fields below. Without a
+profile the city fields are empty and each step takes the city from the data (the warehouse's
+``region.is_home_city``) or from the only profile under ``data/cities``.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -12,8 +19,8 @@ DEFAULT_LANG = "id"
 DEFAULT_DB = Path("data/warehouse.duckdb")
 DEFAULT_RAW = Path("data/raw")
 DEFAULT_REPORTS = Path("reports")
-DEFAULT_BOUNDARIES = Path("data/boundaries/palembang/kelurahan.geojson")  # see data/README.md
-DEFAULT_TIMEZONE = "Asia/Jakarta"  # WIB, Palembang's zone
+DEFAULT_CITIES = Path("data/cities")  # one folder per city: <slug>/profile.toml
+DEFAULT_TIMEZONE = "Asia/Jakarta"  # WIB; a profile's [city] timezone replaces it
 # Used only when no key is configured; documented as unsafe for production in the README.
 DEMO_PSEUDONYM_KEY = "smartindex-demo-key-change-me"
 
@@ -25,14 +32,24 @@ class Settings:
     db_path: Path = DEFAULT_DB
     raw_dir: Path = DEFAULT_RAW
     reports_dir: Path = DEFAULT_REPORTS
-    city_code: str = "1671"
+    # the city (from a profile, see smartindex.cities.settings_for); None = from the data
+    city_code: str | None = None
+    city_name: str | None = None
+    city_slug: str | None = None
+    profile_path: Path | None = None
+    # coordinate checks of the ETL: {"lat": (south, north), "lon": (west, east)}
+    bbox: Mapping[str, tuple[float, float]] | None = None
+    # canonical complaint channel codes the city uses (the ETL's channel check)
+    complaint_channels: tuple[str, ...] | None = None
+    # the method TOML of `smartindex score` (None = the packaged default.toml)
+    method_path: Path | None = None
     pseudonym_key: str = field(default=DEMO_PSEUDONYM_KEY, repr=False)
     threads: int = 2
     # the city's time zone: raw timestamps without an offset are local time in it, and
     # timestamps with an offset are converted to it at load (IANA name)
     timezone: str = DEFAULT_TIMEZONE
     # kelurahan/kecamatan polygons for maps (GeoJSON with licence members); missing = a warning
-    boundaries_path: Path = DEFAULT_BOUNDARIES
+    boundaries_path: Path | None = None
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -52,6 +69,13 @@ class Settings:
             if v is not None
         }
         return replace(base, **clean)
+
+
+def cities_dir() -> Path:
+    """Where city profiles are found: ``data/cities`` of the working folder, else that of the
+    source checkout smartindex runs from (so a command run elsewhere finds the bundled city)."""
+    checkout = Path(__file__).resolve().parent.parent / DEFAULT_CITIES
+    return DEFAULT_CITIES if DEFAULT_CITIES.is_dir() or not checkout.is_dir() else checkout
 
 
 def check_lang(lang: str) -> str:

@@ -41,9 +41,11 @@ ALLOWED: dict[str, frozenset[str]] = {
     "etl": KERNEL | {"warehouse", "etl"},
     "indicators": KERNEL | {"warehouse", "indicators"},
     "engine": KERNEL | {"engine"},
-    "sample": KERNEL | {"sample", "indicators"},  # the generator uses the holiday calendar
+    "sample": KERNEL | {"sample", "indicators", "cities"},  # holiday calendar, region columns
     "scoring": KERNEL | {"warehouse", "indicators", "engine", "scoring"},
     "ops": KERNEL | {"warehouse", "etl", "indicators", "ops"},
+    "cities": KERNEL | {"cities"},
+    "workspace": KERNEL | {"cities", "etl", "indicators", "workspace"},
     "analysis": KERNEL | {"indicators", "engine", "scoring", "analysis"},
     "display": KERNEL | {"indicators", "scoring", "analysis", "display"},
     "report": KERNEL | {"indicators", "scoring", "analysis", "display", "report"},

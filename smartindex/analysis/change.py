@@ -1,6 +1,6 @@
 """Why did it change? An exact decomposition of a score's change between two years.
 
-The index (or a dimension, or a factor) of one unit in year ``a`` and year ``b`` is split into
+The index (or a dimension, or a factor) of one area in year ``a`` and year ``b`` is split into
 the contributions of its indicators, taking into account the published normalisation (the
 stored level-1 scores *are* the normalised, treated, imputed indicator values) and the
 effective weights of each year.
@@ -33,7 +33,7 @@ score (``residual`` reports what the stored scores do not reproduce, e.g. publis
 both years (``Δx = 0``): its whole effect is a weight (coverage) effect.
 
 Per-year normalisation (``normalise.scope = per_year``) is honoured as published: a normalised
-value can then move because the other units moved, and its contribution says so.  Other
+value can then move because the other area_codes moved, and its contribution says so.  Other
 aggregators (generalised means, products, Copeland) have no exact additive split here and
 raise :class:`smartindex.errors.MethodError`.
 """
@@ -58,16 +58,16 @@ DECOMPOSABLE = ("arithmetic", "geometric", "harmonic")
 
 @dataclass(frozen=True)
 class Change:
-    """The change of ``code`` for ``unit`` from ``year_a`` to ``year_b``.
+    """The change of ``code`` for ``area_code`` from ``year_a`` to ``year_b``.
 
     ``contributions``: ``code, kind ('value' | 'weight'), name, dimension, normalised_a,
     normalised_b, weight_a, weight_b, raw_a, raw_b, contribution`` (one ``value`` row per
     indicator, one ``weight`` row per element whose effective weight changed), largest
-    absolute contribution first.  ``peers``: ``unit, name, score_a, score_b, change, rank_a,
+    absolute contribution first.  ``peers``: ``area_code, name, score_a, score_b, change, rank_a,
     rank_b, rank_change, moved`` (rank change positive = moved up).
     """
 
-    unit: str
+    area_code: str
     code: str
     comparison: str
     year_a: int
@@ -140,7 +140,7 @@ def _terms(
 
 
 Scores = dict[str, float]
-"""Stored scores of one unit and year by element code (present elements only)."""
+"""Stored scores of one area and year by element code (present elements only)."""
 Tree = tuple[dict[str, float], dict[str, list[str]], dict[str, int]]
 """(weight, children, level) per element code."""
 
@@ -211,9 +211,9 @@ def _aggregator(method: MethodSpec, level: int) -> tuple[str, float]:
     return name, float(shift)
 
 
-def comparison_of(results: Results, unit: str) -> str:
-    """The comparison set ``unit`` is scored in (``cities`` for cities, else ``kecamatan``)."""
-    level = results.regions.loc[results.regions["unit"] == unit, "level"]
+def comparison_of(results: Results, area_code: str) -> str:
+    """The comparison set ``area_code`` is scored in (``cities`` for cities, else ``kecamatan``)."""
+    level = results.regions.loc[results.regions["area_code"] == area_code, "level"]
     return "kecamatan" if len(level) and level.iloc[0] == "kecamatan" else "cities"
 
 
@@ -251,16 +251,16 @@ def _decompose(
 
 def _peers(results: Results, code: str, comparison: str, years: tuple[int, int]) -> pd.DataFrame:
     a, b = (_year_scores(results, comparison, y) for y in years)
-    cols = ["unit", "score", "rank"]
+    cols = ["area_code", "score", "rank"]
     out = a.loc[a["code"] == code, cols].merge(
-        b.loc[b["code"] == code, cols], on="unit", how="outer", suffixes=("_a", "_b")
+        b.loc[b["code"] == code, cols], on="area_code", how="outer", suffixes=("_a", "_b")
     )
     out["change"] = out["score_b"] - out["score_a"]
     out["rank_change"] = out["rank_a"] - out["rank_b"]
     out["moved"] = out["rank_change"].fillna(0).ne(0)
-    out["name"] = [results.unit_name(u) for u in out["unit"]]
+    out["name"] = [results.area_name(u) for u in out["area_code"]]
     order = [
-        "unit",
+        "area_code",
         "name",
         "score_a",
         "score_b",
@@ -273,9 +273,9 @@ def _peers(results: Results, code: str, comparison: str, years: tuple[int, int])
     return out[order].sort_values(["rank_b", "name"]).reset_index(drop=True)
 
 
-def _raw(results: Results, unit: str, year: int) -> Scores:
+def _raw(results: Results, area_code: str, year: int) -> Scores:
     iv = results.indicator_values
-    rows = iv[(iv["unit"] == unit) & (iv["year"] == year)]
+    rows = iv[(iv["area_code"] == area_code) & (iv["year"] == year)]
     return dict(zip(rows["code"].astype(str), rows["value"].astype(float), strict=True))
 
 
@@ -347,26 +347,26 @@ def effective_weights(code: str, scores: Scores, tree: Tree) -> Scores:
 def explain_change(
     results: Results,
     *,
-    unit: str,
+    area_code: str,
     year_a: int,
     year_b: int,
     code: str = INDEX_CODE,
     lang: str = "id",
     method: MethodSpec | None = None,
 ) -> Change:
-    """Decompose the change of ``code`` (index, dimension or factor) for ``unit`` from
+    """Decompose the change of ``code`` (index, dimension or factor) for ``area_code`` from
     ``year_a`` to ``year_b`` into indicator contributions (module doc); the published method
     unless ``method`` is given."""
     spec = method or MethodSpec.from_dict(results.manifest.get("method") or {})
-    comparison = comparison_of(results, unit)
+    comparison = comparison_of(results, area_code)
     side: list[Scores] = []
     for year in (year_a, year_b):
         s = _year_scores(results, comparison, year)
-        s = s[(s["unit"] == unit) & s["score"].notna()]
+        s = s[(s["area_code"] == area_code) & s["score"].notna()]
         side.append(dict(zip(s["code"].astype(str), s["score"].astype(float), strict=True)))
     xa, xb = side
     if code not in xa or code not in xb:
-        raise MethodError(f"change: {code} of {unit} has no score in {year_a} or {year_b}")
+        raise MethodError(f"change: {code} of {area_code} has no score in {year_a} or {year_b}")
     tree = _tree(results, spec)
     parts, residual = _decompose(code, xa, xb, tree, spec)
     leaves = (effective_weights(code, xa, tree), effective_weights(code, xb, tree))
@@ -375,14 +375,14 @@ def explain_change(
         parts,
         sides=(xa, xb),
         weights=leaves,
-        raw=(_raw(results, unit, year_a), _raw(results, unit, year_b)),
+        raw=(_raw(results, area_code, year_a), _raw(results, area_code, year_b)),
         lang=lang,
     )
     peers = _peers(results, code, comparison, (year_a, year_b))
-    own = peers[peers["unit"] == unit]
+    own = peers[peers["area_code"] == area_code]
     rank = own[["rank_a", "rank_b"]].to_numpy(float)[0] if len(own) else (np.nan, np.nan)
     return Change(
-        unit,
+        area_code,
         code,
         comparison,
         year_a,
@@ -399,11 +399,11 @@ def explain_change(
 
 @dataclass(frozen=True)
 class Headline:
-    """The first screen's numbers for ``unit`` in ``year``: the index, its change and rank
+    """The first screen's numbers for ``area_code`` in ``year``: the index, its change and rank
     change since the previous year with data, the Monte Carlo rank interval (5-95 %) and the
     share of the index resting on synthetic (sample) data."""
 
-    unit: str
+    area_code: str
     year: int
     previous_year: int | None
     score: float
@@ -412,7 +412,7 @@ class Headline:
     rank_change: float
     rank_low: float
     rank_high: float
-    n_units: int
+    n_areas: int
     synthetic_share: float
 
 
@@ -420,15 +420,15 @@ def _one(frame: pd.DataFrame, column: str) -> float:
     return float(frame[column].iloc[0]) if len(frame) and column in frame else float("nan")
 
 
-def headline(results: Results, *, unit: str, year: int, code: str = INDEX_CODE) -> Headline:
-    """The index of ``unit`` in ``year`` with its change since the previous year (NaN in the
+def headline(results: Results, *, area_code: str, year: int, code: str = INDEX_CODE) -> Headline:
+    """The index of ``area_code`` in ``year`` with its change since the previous year (NaN in the
     first year), rank change (positive = moved up) and rank interval."""
-    comparison = comparison_of(results, unit)
+    comparison = comparison_of(results, area_code)
     s = results.scores
     mine = s[
         (s["comparison"] == comparison)
         & (s["code"] == code)
-        & (s["unit"] == unit)
+        & (s["area_code"] == area_code)
         & s["score"].notna()
     ]
     earlier = sorted(int(y) for y in mine["year"] if int(y) < year)
@@ -436,13 +436,17 @@ def headline(results: Results, *, unit: str, year: int, code: str = INDEX_CODE) 
     before = mine[mine["year"] == earlier[-1]] if earlier else mine.iloc[:0]
     unc = results.uncertainty
     band = (
-        unc[(unc["comparison"] == comparison) & (unc["unit"] == unit) & (unc["year"] == year)]
+        unc[
+            (unc["comparison"] == comparison)
+            & (unc["area_code"] == area_code)
+            & (unc["year"] == year)
+        ]
         if len(unc)
         else unc
     )
     peers = s[(s["comparison"] == comparison) & (s["code"] == code) & (s["year"] == year)]
     return Headline(
-        unit,
+        area_code,
         year,
         earlier[-1] if earlier else None,
         _one(now, "score"),

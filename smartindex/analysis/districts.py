@@ -5,10 +5,10 @@ Inequality definitions (over the districts with a value; NaN-safe, ≥ 2 values 
 
 * Gini = Σᵢ Σⱼ |xᵢ − xⱼ| / (2 n² μ) — the population definition without the n/(n−1) small-sample
   correction, so Gini([1,1,1,1]) = 0 and Gini([0,0,0,1]) = 0.75; needs x ≥ 0 and μ > 0.
-* Theil T = (1/n) Σ (xᵢ/μ) ln(xᵢ/μ) with 0·ln 0 = 0 (0 = equal, ln n = one unit has all).
+* Theil T = (1/n) Σ (xᵢ/μ) ln(xᵢ/μ) with 0·ln 0 = 0 (0 = equal, ln n = one area has all).
 * CV = population standard deviation / mean (needs μ > 0).
-* best/worst ratio = max/min of the values (≥ 1; NaN when min ≤ 0); ``best_unit`` and
-  ``worst_unit`` are direction-aware.
+* best/worst ratio = max/min of the values (≥ 1; NaN when min ≤ 0); ``best_area`` and
+  ``worst_area`` are direction-aware.
 
 """
 
@@ -25,7 +25,7 @@ from smartindex.analysis.trends import (
     indicator_meta,
     trend_table,
 )
-from smartindex.indicators.access import kecamatan_units
+from smartindex.indicators.access import kecamatan_areas
 from smartindex.scoring.results import INDEX_CODE, Results
 
 INEQUALITY_COLUMNS = ("n", "mean", "gini", "theil", "cv", "best_worst_ratio")
@@ -77,28 +77,31 @@ def district_values(
     year: int | None = None,
     code: str | None = None,
 ) -> pd.DataFrame:
-    """Indicator values of the city's kecamatan (``unit, name, zone, year, code, value``)."""
-    kec = kecamatan_units(regions, city)
-    out = values.merge(kec[["unit", "name", "zone"]], on="unit", how="inner")
+    """Indicator values of the city's kecamatan (``area_code, name, zone, year, code, value``)."""
+    kec = kecamatan_areas(regions, city)
+    out = values.merge(kec[["area_code", "name", "zone"]], on="area_code", how="inner")
     if year is not None:
         out = out[out["year"] == year]
     if code is not None:
         out = out[out["code"] == code]
-    cols = ["unit", "name", "zone", "year", "code", "value"]
-    return out[cols].sort_values(["code", "year", "unit"]).reset_index(drop=True)
+    cols = ["area_code", "name", "zone", "year", "code", "value"]
+    return out[cols].sort_values(["code", "year", "area_code"]).reset_index(drop=True)
 
 
 def inequality(values: pd.DataFrame, directions: Mapping[str, int]) -> pd.DataFrame:
-    """Inequality across units per (code, year): n, mean, gini, theil, cv, best/worst ratio
-    and the direction-aware best and worst unit."""
+    """Inequality across area_codes per (code, year): n, mean, gini, theil, cv, best/worst ratio
+    and the direction-aware best and worst area_code."""
     data = values.dropna(subset=["value"])
     g = data.groupby(["code", "year"])["value"]
     out = g.agg(
         n="count", mean="mean", gini=gini, theil=theil, cv=cv, best_worst_ratio=best_worst_ratio
     )
-    hi, lo = data.loc[g.idxmax(), "unit"].to_numpy(), data.loc[g.idxmin(), "unit"].to_numpy()
+    hi, lo = (
+        data.loc[g.idxmax(), "area_code"].to_numpy(),
+        data.loc[g.idxmin(), "area_code"].to_numpy(),
+    )
     up = out.index.get_level_values("code").map(lambda c: directions.get(c, 1) > 0)
-    out["best_unit"], out["worst_unit"] = np.where(up, hi, lo), np.where(up, lo, hi)
+    out["best_area"], out["worst_area"] = np.where(up, hi, lo), np.where(up, lo, hi)
     return out.reset_index()
 
 
@@ -106,7 +109,7 @@ def dimension_inequality(
     ind: pd.DataFrame, meta: pd.DataFrame, district_scores: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """Per (dimension, year): mean of the indicator measures (``gini`` … ``cv``) and, when
-    district dimension scores are given (``unit, year, code, score``), their sd and range."""
+    district dimension scores are given (``area_code, year, code, score``), their sd and range."""
     merged = ind.merge(meta[["code", "dimension"]], on="code", how="inner")
     out = merged.groupby(["dimension", "year"], as_index=False).agg(
         n_indicators=("code", "nunique"),
@@ -127,13 +130,13 @@ def inequality_trend(
     ind: pd.DataFrame, *, measure: str = "gini", settings: AnalysisSettings = DEFAULT_SETTINGS
 ) -> pd.DataFrame:
     """Trend of one inequality measure per code over the years (lower is better)."""
-    long = ind.assign(unit=measure, value=ind[measure])[["unit", "year", "code", "value"]]
+    long = ind.assign(area_code=measure, value=ind[measure])[["area_code", "year", "code", "value"]]
     dirs = dict.fromkeys(long["code"].unique(), -1)
-    return trend_table(long, dirs, settings=settings).rename(columns={"unit": "measure"})
+    return trend_table(long, dirs, settings=settings).rename(columns={"area_code": "measure"})
 
 
 def access_table(results: Results, *, year: int, radius_m: float) -> pd.DataFrame:
-    """The published access shares (``unit, asset, year, radius_m, population_within,
+    """The published access shares (``area_code, asset, year, radius_m, population_within,
     population, share``) of ``year`` at ``radius_m`` (one of the published radii)."""
     acc = results.access
     if acc.empty:
@@ -143,32 +146,32 @@ def access_table(results: Results, *, year: int, radius_m: float) -> pd.DataFram
 
 def district_map_values(results: Results, *, year: int, code: str) -> pd.DataFrame:
     """What a district map of ``code`` in ``year`` colours: every kecamatan of the home city
-    (``unit, name, value, direction, measure_unit``), ``value`` NaN where there is no data.
+    (``area_code, name, value, direction, measure_unit``), ``value`` NaN where there is no data.
 
     ``code`` is ``INDEX``, a dimension key (kecamatan scores, comparison ``kecamatan``; higher
     is better; ``measure_unit`` empty) or an indicator code (its measured value; ``direction``
     and ``measure_unit`` from the catalogue: 1 higher is better, −1 lower is better)."""
-    kec = kecamatan_units(results.regions, results.city)[["unit", "name"]]
+    kec = kecamatan_areas(results.regions, results.city)[["area_code", "name"]]
     scores = results.scores
     if code == INDEX_CODE or code in {d.key for d in results.catalogue.dimensions}:
         if scores.empty:
-            sel = pd.DataFrame(columns=["unit", "value"])
+            sel = pd.DataFrame(columns=["area_code", "value"])
         else:
             keep = (
                 (scores["comparison"] == "kecamatan")
                 & (scores["year"] == year)
                 & (scores["code"] == code)
             )
-            sel = scores.loc[keep, ["unit", "score"]].rename(columns={"score": "value"})
+            sel = scores.loc[keep, ["area_code", "score"]].rename(columns={"score": "value"})
         direction, measure_unit = 1, ""
     else:
         meta = indicator_meta(results.catalogue).set_index("code")
         direction = int(meta["direction"].get(code, 1))
         measure_unit = str(meta["unit"].get(code) or "")
         iv = results.indicator_values
-        sel = iv.loc[(iv["year"] == year) & (iv["code"] == code), ["unit", "value"]]
-    out = kec.merge(sel, on="unit", how="left").assign(
+        sel = iv.loc[(iv["year"] == year) & (iv["code"] == code), ["area_code", "value"]]
+    out = kec.merge(sel, on="area_code", how="left").assign(
         direction=direction, measure_unit=measure_unit
     )
     out["value"] = pd.to_numeric(out["value"], errors="coerce").astype(float)
-    return out.sort_values("unit").reset_index(drop=True)
+    return out.sort_values("area_code").reset_index(drop=True)

@@ -5,12 +5,13 @@ Everything is direction-aware: ``gap_median = (city − peer median) × directio
 ``gap_best = (city − best peer) × direction``, so a positive gap means the city is better.
 Rank 1 is best (ties share the best rank).  ``percentile`` = (n − rank)/(n − 1), 1 = best,
 0 = worst; ``bottom_quartile`` is percentile ≤ 0.25.  Only the requested year is compared (a
-peer without a value that year is left out and ``n`` says how many units were compared).
+peer without a value that year is left out and ``n`` says how many area_codes were compared).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -31,19 +32,17 @@ PEER_COLUMNS = (
 )
 
 
-def _one(group: pd.DataFrame, city: str, direction: int) -> dict[str, object]:
-    """Peer statistics of one (code, year) block of ``unit, value`` rows."""
-    g = group.dropna(subset=["value"])
-    own = g.loc[g["unit"] == city, "value"]
-    peers = g[g["unit"] != city]
-    if own.empty or peers.empty:
+def _one(areas: np.ndarray, values: np.ndarray, city: str, direction: int) -> dict[str, object]:
+    """Peer statistics of one (code, year) block: ``areas`` and their non-missing ``values``."""
+    is_own = areas == city
+    if not is_own.any() or is_own.all():
         return {}
-    v = float(own.iloc[0])
-    signed = g["value"] * direction
-    rank = int((signed > v * direction).sum() + 1)
-    n = len(g)
-    best = peers.iloc[int(np.argmax((peers["value"] * direction).to_numpy(float)))]
-    med = float(peers["value"].median())
+    v = float(values[is_own][0])
+    peer_areas, peer_values = areas[~is_own], values[~is_own]
+    rank = int((values * direction > v * direction).sum() + 1)
+    n = len(values)
+    best = int(np.argmax(peer_values * direction))
+    med = float(np.median(peer_values))
     pct = (n - rank) / (n - 1)
     return {
         "value": v,
@@ -52,10 +51,10 @@ def _one(group: pd.DataFrame, city: str, direction: int) -> dict[str, object]:
         "percentile": pct,
         "bottom_quartile": pct <= 0.25,
         "peer_median": med,
-        "best_peer": best["unit"],
-        "best_value": float(best["value"]),
+        "best_peer": peer_areas[best],
+        "best_value": float(peer_values[best]),
         "gap_median": (v - med) * direction,
-        "gap_best": (v - float(best["value"])) * direction,
+        "gap_best": (v - float(peer_values[best])) * direction,
     }
 
 
@@ -67,18 +66,22 @@ def peer_stats(
     directions: Mapping[str, int] | None = None,
     year: int | None = None,
 ) -> pd.DataFrame:
-    """Per (code, year): the city's rank and gaps among ``peers`` (default: every other unit).
+    """Per (code, year): the city's rank and gaps among ``peers`` (default: every other area_code).
 
-    ``values`` is long (``unit, year, code, value``); for scores use direction +1 (default).
+    ``values`` is long (``area_code, year, code, value``); for scores use direction +1 (default).
     """
     data = values if year is None else values[values["year"] == year]
     if peers is not None:
-        data = data[data["unit"].isin([city, *peers])]
+        data = data[data["area_code"].isin([city, *peers])]
     dirs = directions or {}
+    data = data.dropna(subset=["value"])
+    areas = data["area_code"].to_numpy(dtype=object)
+    vals = data["value"].to_numpy(dtype=float)
+    blocks = cast(dict[tuple[str, int], np.ndarray], data.groupby(["code", "year"]).indices)
     rows = [
         {"code": code, "year": yr, **stats}
-        for (code, yr), g in data.groupby(["code", "year"], sort=True)
-        if (stats := _one(g, city, int(dirs.get(str(code), 1))))
+        for (code, yr), at in sorted(blocks.items())
+        if (stats := _one(areas[at], vals[at], city, int(dirs.get(str(code), 1))))
     ]
     out = pd.DataFrame(rows, columns=list(PEER_COLUMNS))
     return out.astype({"bottom_quartile": bool}) if len(out) else out
@@ -87,13 +90,13 @@ def peer_stats(
 def closest_peer(scores: pd.DataFrame, *, city: str, year: int) -> pd.DataFrame:
     """Peers by profile distance: Euclidean distance over the dimension scores after
     z-normalising each dimension across the compared cities (NaN-aware: the root mean squared
-    difference over dimensions both units have, × √(number of dimensions)).
+    difference over dimensions both area_codes have, × √(number of dimensions)).
 
-    ``scores``: long ``unit, year, code, score`` of one level (e.g. level 3, cities).
+    ``scores``: long ``area_code, year, code, score`` of one level (e.g. level 3, cities).
     Returns ``peer, distance, n_dims`` sorted nearest first.
     """
     wide = scores[scores["year"] == year].pivot_table(
-        index="unit", columns="code", values="score", aggfunc="first"
+        index="area_code", columns="code", values="score", aggfunc="first"
     )
     if city not in wide.index or len(wide) < 2:
         return pd.DataFrame(columns=["peer", "distance", "n_dims"])

@@ -6,7 +6,7 @@ helpers below, which return tidy frames ready to chart.  Headline scores come fr
 districts); indicator values, targets and trends from ``results.indicator_values`` and
 ``results.targets``; every status (grade, compliance, position, trend, headline) from
 :mod:`smartindex.analysis.status`.  Grades, tones and headlines are keys and numbers; the
-faces translate them (``smartindex.display.status``).  Names and measure units come from the
+faces translate them (``smartindex.display.status``).  Names and measure area_codes come from the
 catalogue in ``lang``.
 """
 
@@ -28,7 +28,7 @@ from smartindex.analysis.trends import (
     year_on_year,
 )
 from smartindex.config import check_lang
-from smartindex.indicators.access import kecamatan_units
+from smartindex.indicators.access import kecamatan_areas
 from smartindex.indicators.catalogue import Catalogue
 from smartindex.scoring.results import INDEX_CODE, Results
 
@@ -41,14 +41,14 @@ lists are ``Scorecard.attention`` and ``status.strengths`` of ``Scorecard.indica
 
 @dataclass(frozen=True)
 class Scorecard:
-    """One unit's scorecard for one year (frames are tidy; records are plain dicts).
+    """One area's scorecard for one year (frames are tidy; records are plain dicts).
 
     ``band`` columns hold grade keys (``sangat_tinggi`` … ``sangat_rendah``; None = no target);
     ``bands`` is the grade scale (``key, lower, upper``); ``band_note`` is a locale key.
     """
 
-    unit: str
-    unit_name: str
+    area_code: str
+    area_name: str
     year: int
     lang: str
     comparison: str
@@ -81,49 +81,49 @@ def _unit_pairs(catalogue: Catalogue | pd.DataFrame) -> pd.DataFrame:
 
 def localised_meta(catalogue: Catalogue | pd.DataFrame, lang: str = "id") -> pd.DataFrame:
     """:func:`indicator_meta` plus ``unit_id``, ``unit_en``; ``unit`` = the unit in ``lang``
-    (the measure unit printed after a value, not a territorial unit)."""
+    (the measure unit printed after a value, not an area)."""
     meta = indicator_meta(catalogue).drop(columns=["unit"])
     meta = meta.merge(_unit_pairs(catalogue), on="code", how="left")
     return meta.assign(unit=meta[f"unit_{check_lang(lang)}"])
 
 
-def comparison_of(results: Results, unit: str) -> str:
+def comparison_of(results: Results, area_code: str) -> str:
     """'cities' for the home city and peers, 'kecamatan' for the home city's districts."""
-    return status.comparison_group(results, unit)[0]
+    return status.comparison_group(results, area_code)[0]
 
 
-def peer_units(results: Results) -> list[str]:
-    """Peer city codes (regions: kota, not home city; else other units scored as cities)."""
+def peer_areas(results: Results) -> list[str]:
+    """Peer city codes (regions: kota, not home city; else other area_codes scored as cities)."""
     r = results.regions
     if len(r):
-        return sorted(r.loc[(r["level"] == "kota") & ~r["is_home_city"].astype(bool), "unit"])
+        return sorted(r.loc[(r["level"] == "kota") & ~r["is_home_city"].astype(bool), "area_code"])
     s = results.scores
-    return sorted(set(s.loc[s["comparison"] == "cities", "unit"]) - {results.city})
+    return sorted(set(s.loc[s["comparison"] == "cities", "area_code"]) - {results.city})
 
 
 def _scores(results: Results, comparison: str, level: int) -> pd.DataFrame:
     s = results.scores
     if s.empty:
-        return pd.DataFrame(columns=["unit", "year", "code", "score", "rank", "coverage"])
+        return pd.DataFrame(columns=["area_code", "year", "code", "score", "rank", "coverage"])
     return s[(s["comparison"] == comparison) & (s["level"] == level)]
 
 
 def score_block(
     results: Results,
-    unit: str,
+    area_code: str,
     year: int,
     level: int,
     settings: AnalysisSettings = DEFAULT_SETTINGS,
 ) -> pd.DataFrame:
     """Score, rank, n compared, coverage and score trend per element of one level."""
-    comp = comparison_of(results, unit)
+    comp = comparison_of(results, area_code)
     s = _scores(results, comp, level)
     now = s[s["year"] == year]
-    n = now.groupby("code")["unit"].nunique().rename("n_units")
-    own = now[now["unit"] == unit][["code", "score", "rank", "coverage"]].merge(
+    n = now.groupby("code")["area_code"].nunique().rename("n_areas")
+    own = now[now["area_code"] == area_code][["code", "score", "rank", "coverage"]].merge(
         n, left_on="code", right_index=True, how="left"
     )
-    series = s[s["unit"] == unit][["unit", "year", "code", "score"]].rename(
+    series = s[s["area_code"] == area_code][["area_code", "year", "code", "score"]].rename(
         columns={"score": "value"}
     )
     tr = trend_table(series, settings=settings, until=year)
@@ -135,23 +135,23 @@ def indicator_rows(
     results: Results,
     *,
     year: int,
-    unit: str,
+    area_code: str,
     lang: str,
     settings: AnalysisSettings = DEFAULT_SETTINGS,
 ) -> pd.DataFrame:
-    """Per-indicator rows of a unit: value, target, achievement, grade (``band``), legal
+    """Per-indicator rows of an area: value, target, achievement, grade (``band``), legal
     standard and compliance, position, trend, sparkline, name and measure unit in ``lang``."""
-    rows = status.indicator_status(results, year=year, unit=unit, settings=settings)
+    rows = status.indicator_status(results, year=year, area_code=area_code, settings=settings)
     meta = localised_meta(results.catalogue, lang)[["code", "unit"]]
-    rows = rows.drop(columns=["unit"]).merge(meta, on="code", how="left")
+    rows = rows.drop(columns=["area_code"]).merge(meta, on="code", how="left")
     iv = results.indicator_values
-    own = iv[iv["unit"] == unit]
+    own = iv[iv["area_code"] == area_code]
     extra = [c for c in ("is_reported", "sources", "coverage") if c in own.columns]
     rows = rows.merge(own[own["year"] == year][["code", *extra]], on="code", how="left")
     spark = own[own["year"] <= year].sort_values("year").groupby("code")["value"].agg(list)
     rows["sparkline"] = rows["code"].map(spark).apply(lambda v: v if isinstance(v, list) else [])
-    lvl1 = _scores(results, comparison_of(results, unit), 1)
-    lvl1 = lvl1[(lvl1["year"] == year) & (lvl1["unit"] == unit)].set_index("code")
+    lvl1 = _scores(results, comparison_of(results, area_code), 1)
+    lvl1 = lvl1[(lvl1["year"] == year) & (lvl1["area_code"] == area_code)].set_index("code")
     rows["normalised_score"] = rows["code"].map(lvl1["score"]) if len(lvl1) else np.nan
     rows["name"] = [results.catalogue.name(c, lang) for c in rows["code"]]
     rows["band"] = [g if g != NO_GRADE else None for g in rows["grade"]]
@@ -164,26 +164,26 @@ def scorecard(
     results: Results,
     *,
     year: int,
-    unit: str | None = None,
+    area_code: str | None = None,
     lang: str = "id",
     settings: AnalysisSettings = DEFAULT_SETTINGS,
 ) -> Scorecard:
-    """Build the scorecard of ``unit`` (default: the home city) for ``year``."""
-    unit = unit or results.city
-    rows = indicator_rows(results, year=year, unit=unit, lang=lang, settings=settings)
-    group = comparison_of(results, unit)
+    """Build the scorecard of ``area_code`` (default: the home city) for ``year``."""
+    area_code = area_code or results.city
+    rows = indicator_rows(results, year=year, area_code=area_code, lang=lang, settings=settings)
+    group = comparison_of(results, area_code)
     order = [d.key for d in results.catalogue.dimensions] or list(rows["dimension"])
     dims = status.dimension_status(
-        rows, score_block(results, unit, year, 3, settings), group=group, order=order
+        rows, score_block(results, area_code, year, 3, settings), group=group, order=order
     )
     dims["name"] = [results.catalogue.name(c, lang) for c in dims["code"]]
-    idx = score_block(results, unit, year, 4, settings)
+    idx = score_block(results, area_code, year, 4, settings)
     block = idx.iloc[0].to_dict() if len(idx) else {"code": INDEX_CODE}
     overall = status.overall_status(dims, block, group=group)
     attention = status.needs_attention(rows)
     return Scorecard(
-        unit=unit,
-        unit_name=results.unit_name(unit),
+        area_code=area_code,
+        area_name=results.area_name(area_code),
         year=year,
         lang=lang,
         comparison=group,
@@ -205,7 +205,7 @@ def scorecard(
 def district_table(results: Results, *, year: int, code: str | None = None) -> pd.DataFrame:
     """Districts: with ``code`` the indicator's kecamatan values (direction-aware rank, 1 =
     best); without, the kecamatan index and dimension scores (comparison='kecamatan')."""
-    kec = kecamatan_units(results.regions, results.city)
+    kec = kecamatan_areas(results.regions, results.city)
     elements = {INDEX_CODE, *(d.key for d in results.catalogue.dimensions)}
     if code is not None and code not in elements:
         meta = indicator_meta(results.catalogue).set_index("code")
@@ -214,16 +214,16 @@ def district_table(results: Results, *, year: int, code: str | None = None) -> p
             results.indicator_values, results.regions, city=results.city, year=year, code=code
         )
         out["rank"] = (out["value"] * d).rank(ascending=False, method="min")
-        return out.sort_values(["rank", "unit"]).reset_index(drop=True)
+        return out.sort_values(["rank", "area_code"]).reset_index(drop=True)
     s = results.scores
     s = s[(s["comparison"] == "kecamatan") & (s["year"] == year) & (s["level"] >= 3)]
     if code is not None:
         s = s[s["code"] == code]
-    out = s[["unit", "year", "code", "level", "score", "rank", "coverage"]].merge(
-        kec, on="unit", how="left"
+    out = s[["area_code", "year", "code", "level", "score", "rank", "coverage"]].merge(
+        kec, on="area_code", how="left"
     )
     return out.sort_values(
-        ["level", "code", "rank", "unit"], ascending=[False, True, True, True]
+        ["level", "code", "rank", "area_code"], ascending=[False, True, True, True]
     ).reset_index(drop=True)
 
 
@@ -262,7 +262,7 @@ def peer_table(results: Results, *, year: int) -> pd.DataFrame:
     (scores, comparison='cities'); ``level`` says which.  Positive gaps = city better."""
     meta = localised_meta(results.catalogue, "en")
     dirs = dict(zip(meta["code"], meta["direction"], strict=True))
-    others = peer_units(results)
+    others = peer_areas(results)
     ind = peers.peer_stats(
         results.indicator_values, city=results.city, peers=others, directions=dirs, year=year
     )
@@ -282,26 +282,34 @@ def closest_peers(results: Results, *, year: int) -> pd.DataFrame:
     return peers.closest_peer(_scores(results, "cities", 3), city=results.city, year=year)
 
 
-def trend_series(results: Results, *, code: str, unit: str | None = None) -> pd.DataFrame:
+def trend_series(results: Results, *, code: str, area_code: str | None = None) -> pd.DataFrame:
     """Chart-ready series ``year, value, target, change, pct_change, kind`` of an indicator
     (raw values) or a dimension/index score (kind = 'score')."""
-    unit = unit or results.city
+    area_code = area_code or results.city
     iv = results.indicator_values
     if code in set(iv["code"]):
-        data, kind = iv[(iv["unit"] == unit) & (iv["code"] == code)], "value"
+        data, kind = iv[(iv["area_code"] == area_code) & (iv["code"] == code)], "value"
     else:
         s = results.scores
         data = s[
-            (s["comparison"] == comparison_of(results, unit))
-            & (s["unit"] == unit)
+            (s["comparison"] == comparison_of(results, area_code))
+            & (s["area_code"] == area_code)
             & (s["code"] == code)
         ].rename(columns={"score": "value"})
         kind = "score"
-    out = trend_long(data[["unit", "year", "code", "value"]])
+    out = trend_long(data[["area_code", "year", "code", "value"]])
     t = results.targets
-    tg = t[(t["unit"] == unit) & (t["code"] == code)][["year", "target"]] if len(t) else None
+    tg = (
+        t[(t["area_code"] == area_code) & (t["code"] == code)][["year", "target"]]
+        if len(t)
+        else None
+    )
     out = out.merge(tg, on="year", how="outer") if tg is not None else out.assign(target=np.nan)
-    return out.assign(kind=kind, code=code, unit=unit).sort_values("year").reset_index(drop=True)
+    return (
+        out.assign(kind=kind, code=code, area_code=area_code)
+        .sort_values("year")
+        .reset_index(drop=True)
+    )
 
 
 def trend_long(data: pd.DataFrame) -> pd.DataFrame:

@@ -13,7 +13,7 @@ Three things are kept apart and always labelled:
   direction-aware, rank 1 = best;
 * **trend**: Theil–Sen direction and Mann–Kendall significance.
 
-Dimension headlines combine the three but never read as good when the unit ranks last, sits in
+Dimension headlines combine the three but never read as good when the area ranks last, sits in
 the bottom quartile, worsens significantly or breaches a standard: the clauses say so
 ("targets met, but last of 7 peer cities").  Everything returned is codes, numbers and locale
 keys with parameters (:class:`Phrase`); the faces translate them (``smartindex.display.status``).
@@ -31,7 +31,7 @@ from smartindex.analysis import peers
 from smartindex.analysis.standards import NO_GRADE, Standards, default_standards
 from smartindex.analysis.targets import achievement, target_status
 from smartindex.analysis.trends import DEFAULT_SETTINGS, AnalysisSettings, indicator_meta
-from smartindex.indicators.access import kecamatan_units
+from smartindex.indicators.access import kecamatan_areas
 from smartindex.scoring.results import Results
 
 __all__ = [
@@ -73,22 +73,22 @@ class Phrase(NamedTuple):
     params: dict[str, object]
 
 
-def comparison_group(results: Results, unit: str) -> tuple[str, list[str]]:
+def comparison_group(results: Results, area_code: str) -> tuple[str, list[str]]:
     """``('kecamatan', districts)`` for a kecamatan of the home city, else ``('cities',
-    home city + peers)``; the list includes ``unit``."""
+    home city + peers)``; the list includes ``area_code``."""
     kec = (
-        kecamatan_units(results.regions, results.city)["unit"]
+        kecamatan_areas(results.regions, results.city)["area_code"]
         if len(results.regions)
         else pd.Series(dtype=str)
     )
-    if unit in set(kec):
+    if area_code in set(kec):
         return "kecamatan", sorted(kec)
     r = results.regions
     if len(r) and "level" in r:
-        cities = sorted(r.loc[r["level"] == "kota", "unit"])
+        cities = sorted(r.loc[r["level"] == "kota", "area_code"])
     else:
         s = results.scores
-        cities = sorted(set(s.loc[s["comparison"] == "cities", "unit"]) | {results.city})
+        cities = sorted(set(s.loc[s["comparison"] == "cities", "area_code"]) | {results.city})
     return "cities", cities
 
 
@@ -175,13 +175,13 @@ def _final_grade(rows: pd.DataFrame, std: Standards) -> pd.DataFrame:
     )
 
 
-def _target_provenance(results: Results, unit: str, year: int) -> pd.DataFrame:
-    """``code, target_document, target_synthetic`` of the unit's target in ``year``."""
+def _target_provenance(results: Results, area_code: str, year: int) -> pd.DataFrame:
+    """``code, target_document, target_synthetic`` of the area's target in ``year``."""
     t = results.targets
     cols = ["code", "target_document", "target_synthetic"]
     if t.empty or "document" not in t:
         return pd.DataFrame(columns=cols)
-    now = t[(t["unit"] == unit) & (t["year"] >= year)].sort_values("year")
+    now = t[(t["area_code"] == area_code) & (t["year"] >= year)].sort_values("year")
     now = now.groupby("code", as_index=False).first()
     synthetic = now.get("is_synthetic", pd.Series(False, index=now.index))
     return now.assign(
@@ -190,19 +190,19 @@ def _target_provenance(results: Results, unit: str, year: int) -> pd.DataFrame:
 
 
 def _positions(
-    results: Results, group: list[str], unit: str, year: int, meta: pd.DataFrame
+    results: Results, group: list[str], area_code: str, year: int, meta: pd.DataFrame
 ) -> pd.DataFrame:
-    """Direction-aware rank of ``unit`` among ``group`` per indicator in ``year``."""
+    """Direction-aware rank of ``area_code`` among ``group`` per indicator in ``year``."""
     dirs = dict(zip(meta["code"], meta["direction"], strict=True))
-    others = [u for u in group if u != unit]
+    others = [u for u in group if u != area_code]
     ps = peers.peer_stats(
-        results.indicator_values, city=unit, peers=others, directions=dirs, year=year
+        results.indicator_values, city=area_code, peers=others, directions=dirs, year=year
     )
     keep = {
         "rank": "rank",
-        "n": "n_units",
+        "n": "n_areas",
         "percentile": "percentile",
-        "best_peer": "best_unit",
+        "best_peer": "best_area",
         "best_value": "best_value",
         "peer_median": "group_median",
     }
@@ -213,29 +213,50 @@ def indicator_status(
     results: Results,
     *,
     year: int,
-    unit: str | None = None,
+    area_code: str | None = None,
     settings: AnalysisSettings = DEFAULT_SETTINGS,
     standards: Standards | None = None,
 ) -> pd.DataFrame:
     """Achievement, compliance, grade, position and trend of every catalogue indicator of
-    ``unit`` (default: the home city) in ``year``; one row per indicator, catalogue order."""
-    unit = unit or results.city
+    ``area_code`` (default: the home city) in ``year``; one row per indicator, catalogue order
+    (computed once per results, year, area and settings: both languages share it)."""
+    area = area_code or results.city
+    key = ("indicator_status", year, area, settings, id(standards))
+    return results.memoised(
+        key, lambda: _indicator_status(results, year, area, settings, standards)
+    )
+
+
+def _indicator_status(
+    results: Results,
+    year: int,
+    area_code: str,
+    settings: AnalysisSettings,
+    standards: Standards | None,
+) -> pd.DataFrame:
     std = (standards or default_standards()).for_catalogue(results.catalogue)
     meta = indicator_meta(results.catalogue)
     iv = results.indicator_values
     st = target_status(
-        iv[iv["unit"] == unit], results.targets, meta, year=year, units=[unit], settings=settings
+        iv[iv["area_code"] == area_code],
+        results.targets,
+        meta,
+        year=year,
+        area_codes=[area_code],
+        settings=settings,
     )
     rows = meta[["code", "dimension", "factor", "direction"]].merge(
-        st.drop(columns=["unit", "year"]), on="code", how="left"
+        st.drop(columns=["area_code", "year"]), on="code", how="left"
     )
     rows = _final_grade(_standard_columns(rows, std, settings), std)
-    group, units = comparison_group(results, unit)
-    rows = rows.merge(_target_provenance(results, unit, year), on="code", how="left")
-    rows = rows.merge(_positions(results, units, unit, year, meta), on="code", how="left")
+    group, area_codes = comparison_group(results, area_code)
+    rows = rows.merge(_target_provenance(results, area_code, year), on="code", how="left")
+    rows = rows.merge(_positions(results, area_codes, area_code, year, meta), on="code", how="left")
     worse = rows["verdict"].eq("worsening") & rows["significant"].fillna(False).astype(bool)
     better = rows["verdict"].eq("improving") & rows["significant"].fillna(False).astype(bool)
-    return rows.assign(unit=unit, year=year, group=group, worsening=worse, improving=better)
+    return rows.assign(
+        area_code=area_code, year=year, group=group, worsening=worse, improving=better
+    )
 
 
 def needs_attention(rows: pd.DataFrame) -> pd.DataFrame:
@@ -382,7 +403,7 @@ def dimension_status(
     order: Iterable[str],
     std: Standards | None = None,
 ) -> pd.DataFrame:
-    """One row per dimension: score, rank, n_units, trend (from ``blocks``, the unit's
+    """One row per dimension: score, rank, n_areas, trend (from ``blocks``, the area's
     ``score_block`` of level 3), graded achievement, grade, counts, tone and headline."""
     std = std or default_standards()
     dims = pd.DataFrame({"code": list(dict.fromkeys(order))})
@@ -406,7 +427,7 @@ def _with_headline(frame: pd.DataFrame, group: str, std: Standards) -> pd.DataFr
             str(r["grade"]),
             float(r["achievement"]),
             rank=r.get("rank"),
-            n=r.get("n_units"),
+            n=r.get("n_areas"),
             group=group,
             worsening=r.get("verdict") == "worsening" and _true(r.get("significant")),
             improving=r.get("verdict") == "improving" and _true(r.get("significant")),

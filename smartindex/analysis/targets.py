@@ -7,7 +7,7 @@
   reaches (the Permendagri 86/2017 scale of ``standards.toml``; legal standards are applied on
   top of it by :mod:`smartindex.analysis.status`).
 * Projection: the Theil–Sen trend of the series up to ``year`` carried to the *target year*
-  (the last year with a target for that unit and code, ≥ ``year``); its achievement against
+  (the last year with a target for that area_code and code, ≥ ``year``); its achievement against
   that year's target gives *on track* (≥ 100), *at risk* (≥ 100 − at_risk_margin) or
   *off track*; fewer than ``min_points`` years give *insufficient data*; no target ahead gives
   *no target*.
@@ -103,13 +103,13 @@ def projection_status(
 
 
 def _target_year(targets: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Per (unit, code): this year's target and the last target year ≥ year with its target."""
-    now = targets[targets["year"] == year][["unit", "code", "target"]]
+    """Per (area_code, code): this year's target and the last target year ≥ year with its target."""
+    now = targets[targets["year"] == year][["area_code", "code", "target"]]
     ahead = targets[targets["year"] >= year].sort_values("year")
-    final = ahead.groupby(["unit", "code"], as_index=False).last()
-    final = final[["unit", "code", "year", "target"]]
+    final = ahead.groupby(["area_code", "code"], as_index=False).last()
+    final = final[["area_code", "code", "year", "target"]]
     final = final.rename(columns={"year": "target_year", "target": "final_target"})
-    return now.merge(final, on=["unit", "code"], how="outer")
+    return now.merge(final, on=["area_code", "code"], how="outer")
 
 
 def _projected(tr: pd.DataFrame, settings: AnalysisSettings) -> np.ndarray:
@@ -128,25 +128,29 @@ def target_status(
     meta: pd.DataFrame,
     *,
     year: int,
-    units: list[str] | None = None,
+    area_codes: list[str] | None = None,
     settings: AnalysisSettings = DEFAULT_SETTINGS,
 ) -> pd.DataFrame:
-    """Status of every (unit, code) with a value or a target in ``year``.
+    """Status of every (area_code, code) with a value or a target in ``year``.
 
-    Columns: unit, code, year, value, target, achievement, band (grade key), target_year,
+    Columns: area_code, code, year, value, target, achievement, band (grade key), target_year,
     final_target, projected, projected_achievement, projection_status, plus the trend columns
     (n, slope, p_value, verdict, arrow, significant …) of the series up to ``year``.
     """
     meta = indicator_meta(meta)
-    vals = values if units is None else values[values["unit"].isin(units)]
-    tgts = targets if units is None else targets[targets["unit"].isin(units)]
+    vals = values if area_codes is None else values[values["area_code"].isin(area_codes)]
+    tgts = targets if area_codes is None else targets[targets["area_code"].isin(area_codes)]
     dirs = dict(zip(meta["code"], meta["direction"], strict=True))
-    tr = trend_table(vals[["unit", "year", "code", "value"]], dirs, settings=settings, until=year)
-    now = vals[vals["year"] == year][["unit", "code", "value"]]
-    keys = pd.concat([now[["unit", "code"]], tgts[tgts["year"] == year][["unit", "code"]]])
-    out = keys.drop_duplicates().merge(now, on=["unit", "code"], how="left")
-    out = out.merge(_target_year(tgts, year), on=["unit", "code"], how="left")
-    out = out.merge(tr, on=["unit", "code"], how="left")
+    tr = trend_table(
+        vals[["area_code", "year", "code", "value"]], dirs, settings=settings, until=year
+    )
+    now = vals[vals["year"] == year][["area_code", "code", "value"]]
+    keys = pd.concat(
+        [now[["area_code", "code"]], tgts[tgts["year"] == year][["area_code", "code"]]]
+    )
+    out = keys.drop_duplicates().merge(now, on=["area_code", "code"], how="left")
+    out = out.merge(_target_year(tgts, year), on=["area_code", "code"], how="left")
+    out = out.merge(tr, on=["area_code", "code"], how="left")
     out["n"] = out["n"].fillna(0).astype(int)
     out["verdict"] = out["verdict"].fillna("insufficient data")
     out["arrow"] = out["arrow"].fillna("–")
@@ -162,4 +166,4 @@ def target_status(
     out["projection_status"] = projection_status(
         out["projected_achievement"], out["n"], out["final_target"].notna(), settings
     )
-    return out.sort_values(["unit", "code"]).reset_index(drop=True)
+    return out.sort_values(["area_code", "code"]).reset_index(drop=True)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from smartindex.engine import Framework, MethodSpec, build_index
 from smartindex.errors import MethodError
-from smartindex.scoring.publish import prune_framework
+from smartindex.scoring.publish import from_engine, prune_framework, to_engine
 from smartindex.scoring.results import INDEX_CODE, Results
 
 NORMALISE_CHOICES = ("minmax", "zscore", "rank", "prank", "dist2max", "fracmax")
@@ -76,9 +76,11 @@ def with_choices(
 def framework_of(results: Results, comparison: str) -> tuple[Framework, pd.DataFrame]:
     """The pruned framework and the indicator values of one comparison set."""
     cat = results.catalogue
-    units = set(results.scores.loc[results.scores["comparison"] == comparison, "unit"])
+    area_codes = set(results.scores.loc[results.scores["comparison"] == comparison, "area_code"])
     iv = results.indicator_values
-    data = iv[iv["unit"].isin(units)][["unit", "year", "code", "value"]].dropna(subset=["value"])
+    data = iv[iv["area_code"].isin(area_codes)][["area_code", "year", "code", "value"]].dropna(
+        subset=["value"]
+    )
     elements = cat.to_framework_frame()
     return Framework.from_frame(prune_framework(elements, set(data["code"]))), data
 
@@ -91,7 +93,7 @@ def rescore(
     weights: tuple[tuple[str, float], ...] = (),
     comparison: str = "cities",
 ) -> pd.DataFrame:
-    """Dimension and index scores (``unit, year, code, level, score, rank``) under the
+    """Dimension and index scores (``area_code, year, code, level, score, rank``) under the
     published method with the given changes; ``weights`` as ``((code, weight), ...)``."""
     framework, data = framework_of(results, comparison)
     top = max(framework.levels)
@@ -102,31 +104,36 @@ def rescore(
         aggregate=aggregate,
         weights={k: w for k, w in weights if k in known},
     )
-    targets = results.targets[["unit", "year", "code", "target"]] if len(results.targets) else None
-    built = build_index(data, framework, method, targets=targets)
-    s = built.scores.assign(level=built.scores["code"].map(framework.column("level")))
-    s = s.assign(code=s["code"].where(s["code"] != framework.root, INDEX_CODE))
-    return s[s["level"] >= top - 1][["unit", "year", "code", "level", "score", "rank"]].reset_index(
-        drop=True
+    targets = (
+        results.targets[["area_code", "year", "code", "target"]] if len(results.targets) else None
     )
+    built = build_index(
+        to_engine(data), framework, method, targets=None if targets is None else to_engine(targets)
+    )
+    s = from_engine(built.scores)
+    s = s.assign(level=s["code"].map(framework.column("level")))
+    s = s.assign(code=s["code"].where(s["code"] != framework.root, INDEX_CODE))
+    return s[s["level"] >= top - 1][
+        ["area_code", "year", "code", "level", "score", "rank"]
+    ].reset_index(drop=True)
 
 
 def compare_index(
     results: Results, whatif: pd.DataFrame, *, year: int, comparison: str = "cities"
 ) -> pd.DataFrame:
-    """Index score and rank per unit, published vs what-if: ``unit, label, before, after,
+    """Index score and rank per area, published vs what-if: ``area_code, label, before, after,
     rank_before, rank_after, rank_change`` (positive change = moved up)."""
     pub = results.scores
     pub = pub[
         (pub["comparison"] == comparison) & (pub["code"] == INDEX_CODE) & (pub["year"] == year)
-    ][["unit", "score", "rank"]]
+    ][["area_code", "score", "rank"]]
     new = whatif[(whatif["code"] == INDEX_CODE) & (whatif["year"] == year)][
-        ["unit", "score", "rank"]
+        ["area_code", "score", "rank"]
     ]
-    out = pub.merge(new, on="unit", how="outer", suffixes=("_before", "_after"))
+    out = pub.merge(new, on="area_code", how="outer", suffixes=("_before", "_after"))
     out = out.rename(columns={"score_before": "before", "score_after": "after"})
     out["rank_change"] = out["rank_before"] - out["rank_after"]
-    out["label"] = [results.unit_name(u) for u in out["unit"]]
+    out["label"] = [results.area_name(u) for u in out["area_code"]]
     return out.sort_values("rank_after").reset_index(drop=True)
 
 

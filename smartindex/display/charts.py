@@ -23,6 +23,9 @@ HOME_COLOUR = "#D55E00"
 PEER_COLOUR = "#4d4d4d"
 LINE_COLOUR = "#2166ac"
 NUMBER = ",.1f"
+# ranked bars: the home area, the best and the worst end, each with a mark besides its colour
+TONE_COLOURS = {"": LINE_COLOUR, "home": HOME_COLOUR, "best": "#009E73", "worst": "#E69F00"}
+TONE_MARKS = {"home": "◆ ", "best": "▲ ", "worst": "▼ "}
 LABEL_LIMIT = 260  # px of an axis label before Vega truncates it with "…"
 CITY_PALETTE = (
     "#0072B2",
@@ -39,10 +42,10 @@ CITY_PALETTE = (
 
 
 def city_colours(regions: pd.DataFrame, home: str) -> dict[str, str]:
-    """Display name -> colour of every city (``regions``: ``unit, level, name``): the home
+    """Display name -> colour of every city (``regions``: ``area_code, level, name``): the home
     city vermillion, the others by code order from :data:`CITY_PALETTE`."""
-    kota = regions[regions["level"] == "kota"].sort_values("unit")
-    names = dict(zip(kota["unit"], kota["name"], strict=True))
+    kota = regions[regions["level"] == "kota"].sort_values("area_code")
+    names = dict(zip(kota["area_code"], kota["name"], strict=True))
     others = [u for u in names if u != home]
     out = {names[u]: CITY_PALETTE[i % len(CITY_PALETTE)] for i, u in enumerate(others)}
     return {names.get(home, home): HOME_COLOUR, **out}
@@ -208,19 +211,34 @@ def ranked_bars(
     width: int = WIDTH,
     number: str = NUMBER,
 ) -> alt.TopLevelMixin:
-    """Bars of ``label, value`` sorted best first; optional boolean ``highlight`` gets a ◆ mark
-    (``number``: d3 format of the values, e.g. ``",.0f"`` for counts)."""
+    """Bars of ``label, value`` sorted best first; optional boolean ``highlight`` gets a ◆ mark,
+    an optional ``tone`` column (``best`` / ``worst``) a ▲ / ▼ mark and its own colour, so the
+    two ends never share one (``number``: d3 format of the values, e.g. ``",.0f"``)."""
     data = _frame(frame, ("label", "value"))
-    data = data.assign(highlight=data.get("highlight", False))
+    highlight = data["highlight"] if "highlight" in data else pd.Series(False, index=data.index)
+    tones = data["tone"].fillna("") if "tone" in data else pd.Series("", index=data.index)
+    data = data.assign(
+        tone=[tone or ("home" if h else "") for tone, h in zip(tones, highlight, strict=True)]
+    )
     data = data.assign(
         caption=[
-            ("◆ " if h else "") + str(lbl)
-            for lbl, h in zip(data["label"], data["highlight"], strict=True)
+            TONE_MARKS.get(tone, "") + str(lbl)
+            for lbl, tone in zip(data["label"], data["tone"], strict=True)
         ]
     )
-    y = alt.Y("caption:N", sort="-x", title=None)
-    x = alt.X("value:Q", title=value_title or t("col.value", lang), axis=alt.Axis(format=number))
-    colour = alt.condition("datum.highlight", alt.value(HOME_COLOUR), alt.value(LINE_COLOUR))
+    order = list(data.sort_values("value", ascending=False, kind="stable")["caption"])
+    y = alt.Y("caption:N", sort=order, title=None)  # explicit: a colour field would stack
+    x = alt.X(
+        "value:Q",
+        title=value_title or t("col.value", lang),
+        axis=alt.Axis(format=number),
+        stack=None,
+    )
+    colour = alt.Color(
+        "tone:N",
+        scale=alt.Scale(domain=list(TONE_COLOURS), range=list(TONE_COLOURS.values())),
+        legend=None,
+    )
     base = alt.Chart(data).encode(y=y, x=x)
     bars = base.mark_bar().encode(
         color=colour,
@@ -326,7 +344,7 @@ def peer_chart(
 def rank_interval_chart(
     frame: pd.DataFrame, lang: str, *, title: str = "", width: int = WIDTH
 ) -> alt.TopLevelMixin:
-    """Rank uncertainty: ``label, nominal_rank, q05, q95`` (+ ``median_rank``) per unit."""
+    """Rank uncertainty: ``label, nominal_rank, q05, q95`` (+ ``median_rank``) per area."""
     data = _frame(frame, ("label", "nominal_rank", "q05", "q95"))
     y = alt.Y("label:N", sort=alt.SortField("nominal_rank"), title=None)
     x_title = t("col.rank", lang)
@@ -514,17 +532,17 @@ def label_units(
     scale: float = 1.0,
     home: str | None = None,
 ) -> pd.DataFrame:
-    """``label, lat, lon, value, highlight`` from a table with ``unit`` and a ``value`` column."""
-    reg = regions[["unit", "name", "lat", "lon"]].drop_duplicates("unit")
-    out = frame.merge(reg, on="unit", how="left", suffixes=("_src", ""))
+    """``label, lat, lon, value, highlight`` from a frame with ``area_code`` and ``value``."""
+    reg = regions[["area_code", "name", "lat", "lon"]].drop_duplicates("area_code")
+    out = frame.merge(reg, on="area_code", how="left", suffixes=("_src", ""))
     return pd.DataFrame(
         {
-            "unit": out["unit"],
-            "label": out["name"].fillna(out["unit"]),
+            "area_code": out["area_code"],
+            "label": out["name"].fillna(out["area_code"]),
             "lat": out["lat"],
             "lon": out["lon"],
             "value": pd.to_numeric(out[value], errors="coerce") * scale,
-            "highlight": out["unit"] == home,
+            "highlight": out["area_code"] == home,
         }
     )
 
@@ -540,7 +558,7 @@ def long_measures(frame: pd.DataFrame, measures: dict[str, str]) -> pd.DataFrame
 def peer_frame(
     scores: pd.DataFrame, regions: pd.DataFrame, *, city: str, year: int, names: dict[str, str]
 ) -> pd.DataFrame:
-    """``label, city, value, is_home`` for the peer dot plot from ``unit, year, code, score``
+    """``label, city, value, is_home`` for the peer dot plot from ``area_code, year, code, score``
     rows (``names``: code -> display label, in display order)."""
     s = scores[(scores["year"] == year) & scores["code"].isin(list(names))]
     out = label_units(s, regions, value="score", home=city).assign(code=s["code"].to_numpy())

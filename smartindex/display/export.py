@@ -44,7 +44,7 @@ def to_csv(frame: pd.DataFrame) -> bytes:
 
 def codebook(frame: pd.DataFrame, about: Mapping[str, object] | None = None) -> pd.DataFrame:
     """One row per column of ``frame`` (``column, type, filled, min, max``), preceded by the
-    ``about`` facts (e.g. language, year, unit) as ``column = fact`` rows."""
+    ``about`` facts (e.g. language, year, area_code) as ``column = fact`` rows."""
     rows: list[dict[str, object]] = [
         {"column": k, "type": str(v)} for k, v in (about or {}).items()
     ]

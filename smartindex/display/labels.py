@@ -36,8 +36,8 @@ INEQUALITY_MEASURES = ("gini", "theil", "cv", "best_worst_ratio")
 
 def inequality_history(results: Results, *, code: str, until: int | None = None) -> pd.DataFrame:
     """Inequality across the home city's kecamatan of indicator ``code`` per year (up to
-    ``until``): ``code, year, n, mean, gini, theil, cv, best_worst_ratio, best_unit,
-    worst_unit`` (empty when the indicator has no district values)."""
+    ``until``): ``code, year, n, mean, gini, theil, cv, best_worst_ratio, best_area,
+    worst_area`` (empty when the indicator has no district values)."""
     meta = indicator_meta(results.catalogue)
     values = district_values(
         results.indicator_values, results.regions, city=results.city, code=code
@@ -46,7 +46,7 @@ def inequality_history(results: Results, *, code: str, until: int | None = None)
         values = values[values["year"] <= until]
     if values["value"].notna().sum() == 0:
         return pd.DataFrame(
-            columns=["code", "year", "n", "mean", *INEQUALITY_MEASURES, "best_unit", "worst_unit"]
+            columns=["code", "year", "n", "mean", *INEQUALITY_MEASURES, "best_area", "worst_area"]
         )
     dirs = dict(zip(meta["code"], meta["direction"], strict=True))
     return inequality(values, dirs).sort_values("year").reset_index(drop=True)
@@ -66,7 +66,7 @@ def dimension_label(catalogue: Catalogue, key: object, lang: str) -> str:
 
 
 def column_label(key: str, lang: str) -> str:
-    """``col.<key>`` in ``lang`` when known, else the key itself (``unit`` next to a value
+    """``col.<key>`` in ``lang`` when known, else the key itself (``area_code`` next to a value
     is its measurement unit)."""
     key = "measure_unit" if key == "unit" else key
     return t(f"col.{key}", lang) if has(f"col.{key}") else key
@@ -168,3 +168,18 @@ def _text(x: object) -> str:
     if isinstance(x, bool) or type(x).__name__ == "bool_":
         return "✓" if x else "✗"
     return MISSING if is_missing(x) or x is pd.NaT or str(x) in ("None", "nan") else str(x)
+
+
+def coded(frame: pd.DataFrame, column: str, prefix: str, lang: str) -> pd.DataFrame:
+    """``frame`` with the codes of ``column`` replaced by their words ``<prefix>.<code>`` in
+    ``lang``; a code without a word stays as it is (shown, never hidden)."""
+    if column not in frame:
+        return frame
+    words = {c: t(f"{prefix}.{c}", lang) for c in frame[column].dropna().unique()}
+    return frame.assign(
+        **{
+            column: [
+                w if (w := words.get(c)) and w != f"{prefix}.{c}" else c for c in frame[column]
+            ]
+        }
+    )

@@ -88,7 +88,7 @@ def _owner(
 
 
 def kecamatan_borders(shapes: pd.DataFrame) -> dict[str, list[Segment]]:
-    """Border segments per kecamatan (``shapes``: ``unit, level, parent, geometry``; a
+    """Border segments per kecamatan (``shapes``: ``area_code, level, parent, geometry``; a
     kecamatan-level shape is its own kecamatan).
 
     An edge shared by polygons of two kecamatan is a border of both; an edge shared within one
@@ -114,7 +114,7 @@ def _borders(polygons: tuple[tuple[str, str], ...]) -> dict[str, list[Segment]]:
     draws the same shapes (callers must not modify the result)."""
     shapes = pd.DataFrame(
         {
-            "unit": [k for k, _ in polygons],
+            "area_code": [k for k, _ in polygons],
             "level": "kecamatan",
             "parent": None,
             "geometry": [g for _, g in polygons],
@@ -148,7 +148,7 @@ def _borders(polygons: tuple[tuple[str, str], ...]) -> dict[str, list[Segment]]:
 def _kecamatan_of(shapes: pd.DataFrame) -> list[str]:
     return [
         str(p if level == "kelurahan" else u)
-        for u, level, p in zip(shapes["unit"], shapes["level"], shapes["parent"], strict=True)
+        for u, level, p in zip(shapes["area_code"], shapes["level"], shapes["parent"], strict=True)
     ]
 
 
@@ -187,12 +187,12 @@ def map_features(
     """One GeoJSON Feature per polygon row of ``shapes`` with properties ``kecamatan`` (code),
     ``kecamatan_name``, ``name`` (the polygon's own name), ``value`` (None = no data) and
     ``value_text`` (formatted in ``lang``, or the words for "no data")."""
-    by_unit = values.set_index("unit")
+    by_area = values.set_index("area_code")
     out = []
     rows = zip(_kecamatan_of(shapes), shapes["name"], shapes["geometry"], strict=True)
     for kec, name, geometry in rows:
-        value = _number(by_unit["value"].get(kec)) if kec in by_unit.index else None
-        kec_name = str(by_unit["name"].get(kec, kec)) if kec in by_unit.index else kec
+        value = _number(by_area["value"].get(kec)) if kec in by_area.index else None
+        kec_name = str(by_area["name"].get(kec, kec)) if kec in by_area.index else kec
         text = (
             t("map.no_data", lang)
             if value is None
@@ -304,8 +304,8 @@ def choropleth(
     width: int = WIDTH,
     height: int = HEIGHT,
 ) -> alt.TopLevelMixin:
-    """A choropleth of the kecamatan ``values`` (``unit, name, value``; NaN = no data) drawn on
-    ``shapes`` (``Results.shapes``: ``unit, level, name, parent, geometry, attribution``).
+    """A choropleth of the kecamatan ``values`` (``area_code, name, value``; NaN = no data) drawn on
+    ``shapes`` (``Results.shapes``: ``area_code, level, name, parent, geometry, attribution``).
 
     ``unit_label`` titles the legend, followed by which end is better (``direction`` 1: higher,
     −1: lower); ``unit`` follows values in tooltips; ``highlight`` (a kecamatan code) gets a
@@ -356,7 +356,7 @@ def choropleth(
             limit=width,
         )
     )
-    names = dict(zip(values["unit"], values["name"], strict=True))
+    names = dict(zip(values["area_code"], values["name"], strict=True))
     heading = alt.TitleParams(
         title,
         subtitle=t("map.selected", lang, name=names.get(highlight, highlight))
@@ -384,7 +384,7 @@ def district_map(
     width: int = WIDTH,
     height: int = HEIGHT,
 ) -> alt.TopLevelMixin:
-    """:func:`choropleth` of a district frame (``unit, name, value, direction, measure_unit``,
+    """:func:`choropleth` of a district frame (``area_code, name, value, direction, measure_unit``,
     see ``smartindex.analysis.districts.district_map_values``) titled by ``measure``: the
     legend shows the measure's unit (scores: 0–100) and which end is better."""
     unit = str(frame["measure_unit"].iloc[0]) if len(frame) else ""

@@ -4,9 +4,9 @@ Nothing here scores anything: each function receives values from the scorecard, 
 peer view models and turns them into sentences with :mod:`smartindex.display.numbers`.
 Missing inputs drop the sentence rather than printing a placeholder.
 
->>> index_sentences("en", city="Palembang", year=2024, index=61.23, rank=3, n=7,
+>>> index_sentences("en", city="Bukittinggi", year=2024, index=61.23, rank=3, n=7,
 ...                 change=1.5, prev_year=2023)
-['Palembang scored 61.2 of 100 on the smart city index in 2024, rank 3 of 7 compared cities.', \
+['Bukittinggi scored 61.2 of 100 on the smart city index in 2024, rank 3 of 7 compared cities.', \
 'Compared with 2023 the index rose by 1.5 points.']
 """
 

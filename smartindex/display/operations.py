@@ -44,11 +44,25 @@ def with_names(frame: pd.DataFrame, name_of: Callable[[str], str]) -> pd.DataFra
     return frame.assign(**names)
 
 
+def code_label(column: str, code: object, lang: str) -> str:
+    """The word for a canonical code of ``column`` (``stage``, ``status``, ``category``,
+    ``unit``), from ``ops.<column>.<code>``; the code itself when the locale has no word for
+    it (a new code is shown, not hidden)."""
+    key = f"ops.{column}.{code}"
+    text = t(key, lang)
+    return str(code) if text == key else text
+
+
 def labelled_stages(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """``frame`` with its ``stage`` keys replaced by their names (when it has stages)."""
-    if "stage" not in frame:
-        return frame
-    return frame.assign(stage=[stage_label(str(s), lang) for s in frame["stage"]])
+    """``frame`` with its ``stage``, ``status``, ``category`` and (SLA time) ``unit`` codes
+    replaced by words."""
+    return frame.assign(
+        **{
+            col: [code_label(col, c, lang) for c in frame[col]]
+            for col in ("stage", "status", "category", "unit")
+            if col in frame
+        }
+    )
 
 
 def compliance_table(compliance: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -219,8 +219,8 @@ class RecView:
     dimension: str
     lead_agency: str
     agencies: tuple[str, ...]
-    unit: str
-    unit_name: str
+    area_code: str
+    area_name: str
     year: int
     text: str
     target_text: str
@@ -263,8 +263,8 @@ def rec_view(rec: Recommendation, lang: str | None = None) -> RecView:
         dimension=rec.dimension,
         lead_agency=rec.lead_agency,
         agencies=rec.agencies,
-        unit=rec.unit,
-        unit_name=rec.unit_name,
+        area_code=rec.area_code,
+        area_name=rec.area_name,
         year=rec.year,
         text=phrase_text(rec.action, lang),
         target_text=target_text(rec.target, lang),
@@ -297,8 +297,7 @@ def _markdown(views: Sequence[RecView], lang: str) -> str:
         lines += [
             f"### {r.rank}. {r.text}",
             "",
-            f"*{t('rec.for_unit', lang, unit_name=r.unit_name, year=r.year)} · "
-            f"{_agencies(r, lang)}*",
+            f"*{t('rec.for_area', lang, area=r.area_name, year=r.year)} · {_agencies(r, lang)}*",
             "",
             f"**{r.target_text}**",
             "",

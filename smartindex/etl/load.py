@@ -1,11 +1,16 @@
-"""Load one raw file into the warehouse as one transaction.
+"""Load raw files into the warehouse, one transaction per file.
 
 Per file: sha256 -> stage (typed CSV fast path, else all columns as VARCHAR + TRY_CAST;
 personal columns hashed) -> type failures -> primary-key duplicates -> Great Expectations
 checks -> in ONE transaction: delete the file's previous rows and quarantine rows, insert the
 clean rows (with lineage columns ``_load_id``, ``_source_file``, ``_row_number``), the
-quarantined rows and a ``load_manifest``
-row. Invariant, asserted: rows_read = rows_loaded + rows_quarantined.
+quarantined rows and a ``load_manifest`` row. Invariant, asserted: rows_read = rows_loaded +
+rows_quarantined.
+
+Consecutive files of one source form a batch (``load_files``): the GX checks that depend on
+the rows alone run once on the batch (GX costs per expectation and call, not per row); the
+others (``per_file``), types and primary keys run per file, and the files are written in order,
+so the outcome is the one of loading them one by one.
 """
 
 from __future__ import annotations
@@ -13,7 +18,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import itertools
 import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +35,8 @@ from smartindex.etl.validate import Check, GxSession
 from smartindex.warehouse.connection import table_exists
 
 SHA_BLOCK = 1 << 25
+BATCH_ROWS = 2_000_000  # staged rows of one source validated together (see load_files)
+STAGE_AHEAD_ROWS = 2_000_000  # staged rows that may wait for GX's import (see load_files)
 LINEAGE = {"_load_id": "VARCHAR", "_source_file": "VARCHAR", "_row_number": "BIGINT"}
 META_DDL = {
     "load_manifest": """CREATE TABLE IF NOT EXISTS load_manifest (load_id VARCHAR,
@@ -93,14 +102,15 @@ def ensure_meta(con: duckdb.DuckDBPyConnection) -> None:
 
 def extract_time(con: duckdb.DuckDBPyConnection, f: RawFile) -> dt.datetime | None:
     """The extract's cut-off as far as the file shows it: its latest loaded timestamp (the
-    extract cannot have been cut earlier). NULL for sources without TIMESTAMP columns."""
+    extract cannot have been cut earlier). NULL for sources without TIMESTAMP columns. Read
+    from the staged rows that load (``_typed`` minus ``_bad``), not from the whole table."""
     cols = [c for c, t in f.source.all_columns.items() if t == "TIMESTAMP"]
     if not cols:
         return None
     latest = ", ".join(f'"{c}"' for c in cols)
     row = con.execute(
-        f'SELECT max(greatest({latest})) FROM main."{f.source.name}" WHERE _source_file = ?',
-        [f.rel],
+        f"SELECT max(greatest({latest})) FROM _typed "
+        "ANTI JOIN (SELECT DISTINCT _row_number FROM _bad) USING (_row_number)"
     ).fetchone()
     return row[0] if row else None
 
@@ -158,16 +168,6 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE OR REPLACE VIEW load_current AS {LOAD_CURRENT}")
 
 
-def _validate(
-    con: duckdb.DuckDBPyConnection, f: RawFile, checks: list[Check], gx: GxSession, n_rows: int
-) -> None:
-    qr.create_bad_table(con)
-    qr.type_failures(con, f.source)
-    qr.pk_failures(con, f.source, f.rel)
-    resolved = qr.resolve_references(con, f.source, checks, f.rel)
-    qr.expectation_failures(con, f.source, resolved, gx, n_rows)
-
-
 def _write(con: duckdb.DuckDBPyConnection, f: RawFile, load_id: str) -> tuple[int, int]:
     """Replace the file's rows and quarantine rows; returns (loaded, quarantined)."""
     t, cols = f'main."{f.source.name}"', ", ".join(f'"{c}"' for c in f.source.all_columns)
@@ -222,6 +222,201 @@ def _manifest(
     )
 
 
+@dataclass
+class _Staged:
+    """A staged file waiting for the rest of its batch."""
+
+    f: RawFile
+    rep: FileReport
+    load_id: str
+    started: dt.datetime
+    table: str  # its staged temp table (see _park)
+    base: int  # its rows' offset in the batch: batch row number = line number + base
+
+
+def per_file(check: Check, source: Source) -> bool:
+    """Checks whose outcome for a file depends on more than the file's own rows, or on the
+    other files of the batch being loaded before it: uniqueness (within the file) and
+    references into the source's own table (this file's codes plus the table without it).
+    They run file by file; every other check runs once per batch of files of one source."""
+    if check.kind == "unique":
+        return True
+    return check.kind in {"references", "within"} and check.params["table"] == source.name
+
+
+def _park(con: duckdb.DuckDBPyConnection, index: int) -> str:
+    """Keep the staged file (``_typed_t``) under its own name until its batch is written."""
+    name = f"_staged_{index}"
+    con.execute("DROP VIEW IF EXISTS temp._typed")
+    con.execute(f"DROP TABLE IF EXISTS temp.{name}")
+    con.execute(f"ALTER TABLE temp._typed_t RENAME TO {name}")
+    return name
+
+
+def _point(con: duckdb.DuckDBPyConnection, parts: Sequence[tuple[str, int]]) -> None:
+    """The view ``_typed`` over one staged file (row numbers = its line numbers) or over a
+    batch of them (row numbers offset by each file's base, so they stay unique)."""
+    if len(parts) == 1 and parts[0][1] == 0:
+        sql = f"SELECT rowid + 2 AS _row_number, * FROM temp.{parts[0][0]}"
+    else:
+        sql = " UNION ALL ".join(
+            f"SELECT rowid + {2 + base} AS _row_number, "
+            f"* REPLACE (CAST(_raw_json AS VARCHAR) AS _raw_json) FROM temp.{table}"
+            for table, base in parts
+        )
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _typed AS {sql}")
+
+
+def _validate_batch(
+    con: duckdb.DuckDBPyConnection, batch: list[_Staged], checks: list[Check], gx: GxSession
+) -> bool:
+    """Run the batch-wide checks once on all files of the batch (GX's cost is per expectation
+    and call, not per row); failures land in ``_batch_bad`` with batch row numbers. False when
+    a check raised (a crashed metric): the files are then validated one by one, so only the
+    file that makes it crash fails, as when every file was validated alone."""
+    source = batch[0].f.source
+    _point(con, [(b.table, b.base) for b in batch])
+    qr.create_bad_table(con)
+    try:
+        resolved = qr.resolve_references(con, source, checks, "")
+        qr.expectation_failures(con, source, resolved, gx, sum(b.rep.rows_read for b in batch))
+    except SmartIndexError:
+        return False
+    con.execute("CREATE OR REPLACE TEMP TABLE _batch_bad AS SELECT * FROM _bad")
+    return True
+
+
+def _validate_file(
+    con: duckdb.DuckDBPyConnection,
+    b: _Staged,
+    checks: list[Check],
+    gx: GxSession,
+    *,
+    from_batch: bool,
+) -> None:
+    """``_bad`` of one file: its share of the batch failures, type failures, primary-key
+    duplicates and the checks not run on the batch."""
+    f = b.f
+    _point(con, [(b.table, 0)])
+    qr.create_bad_table(con)
+    if from_batch:
+        con.execute(
+            "INSERT INTO _bad SELECT _row_number - $base, columns, expectation, reason, value "
+            "FROM _batch_bad WHERE _row_number BETWEEN $base + 2 AND $base + $rows + 1",
+            {"base": b.base, "rows": b.rep.rows_read},
+        )
+    qr.type_failures(con, f.source)
+    qr.pk_failures(con, f.source, f.rel)
+    resolved = qr.resolve_references(con, f.source, checks, f.rel)
+    qr.expectation_failures(con, f.source, resolved, gx, b.rep.rows_read)
+
+
+def _finish(
+    con: duckdb.DuckDBPyConnection,
+    b: _Staged,
+    checks: list[Check],
+    gx: GxSession,
+    *,
+    from_batch: bool,
+) -> FileReport:
+    """Validate what is left of one staged file and write it as one transaction."""
+    f, rep = b.f, b.rep
+    try:
+        _validate_file(con, b, checks, gx, from_batch=from_batch)
+    except SmartIndexError as exc:
+        rep.error = str(exc)
+        _manifest(con, f, rep, b.load_id, b.started)
+        return rep
+    replacing = previous_sha(con, f.rel) is not None
+    con.execute("BEGIN TRANSACTION")
+    try:
+        rep.rows_loaded, rep.rows_quarantined = _write(con, f, b.load_id)
+        rep.status = "replaced" if replacing else "loaded"
+        if rep.rows_read != rep.rows_loaded + rep.rows_quarantined:
+            raise SmartIndexError(
+                f"{f.path}: internal error: {rep.rows_read} rows read but "
+                f"{rep.rows_loaded} loaded + {rep.rows_quarantined} "
+                "quarantined; nothing was written"
+            )
+        _manifest(con, f, rep, b.load_id, b.started, extracted_at=extract_time(con, f))
+        con.execute("COMMIT")
+    except BaseException:
+        _rollback(con)
+        raise
+    return rep
+
+
+def _flush(
+    con: duckdb.DuckDBPyConnection, batch: list[_Staged], checks: list[Check], gx: GxSession
+) -> Iterator[tuple[RawFile, FileReport]]:
+    """Validate a batch of staged files of one source, then write them in order."""
+    source = batch[0].f.source
+    shared = [c for c in checks if not per_file(c, source)]
+    from_batch = len(batch) > 1 and bool(shared) and _validate_batch(con, batch, shared, gx)
+    rest = [c for c in checks if per_file(c, source)] if from_batch else checks
+    try:
+        for b in batch:
+            yield b.f, _finish(con, b, rest, gx, from_batch=from_batch)
+    finally:
+        for b in batch:
+            con.execute(f"DROP TABLE IF EXISTS temp.{b.table}")
+        con.execute("DROP TABLE IF EXISTS temp._batch_bad")
+
+
+def load_files(
+    con: duckdb.DuckDBPyConnection,
+    files: Iterable[RawFile],
+    checks: Mapping[str, list[Check]],
+    gx: GxSession,
+    *,
+    key: str,
+    scratch: Path,
+    batch_rows: int | None = None,
+) -> Iterator[tuple[RawFile, FileReport]]:
+    """Load files (grouped by source, in registry order); yields each file's report.
+
+    Consecutive files of one source are staged into a batch (up to ``batch_rows`` staged
+    rows, default ``BATCH_ROWS``), the batch-wide expectations run once on all of them, then
+    each file gets its own checks (``per_file``, type, primary key) and is written as its own
+    transaction, in order. A file that cannot be read or validated becomes a 'failed' report
+    (the others still load); unexpected exceptions propagate (and the caller's swap discards
+    the whole run).
+    """
+    batch_rows = BATCH_ROWS if batch_rows is None else batch_rows
+    batches: list[list[_Staged]] = []  # staged, waiting; only the last one may still grow
+    ahead, serial = 0, itertools.count()
+
+    def rows(batch: list[_Staged]) -> int:
+        return sum(b.rep.rows_read for b in batch)
+
+    for f in files:
+        last = batches[-1] if batches else None
+        if not last or last[0].f.source.name != f.source.name or rows(last) >= batch_rows:
+            batches.append(last := [])
+        load_id, started = uuid.uuid4().hex, dt.datetime.now()
+        rep = FileReport(f.path, f.source.name, "failed", sha256=f.sha256)
+        try:
+            staged = stage(con, f.path, f.source, key=key, scratch=scratch)
+        except SmartIndexError as exc:
+            rep.error = str(exc)
+            _manifest(con, f, rep, load_id, started)
+            yield f, rep
+            continue
+        rep.warnings, rep.rows_read = staged.warnings, staged.rows
+        last.append(_Staged(f, rep, load_id, started, _park(con, next(serial)), rows(last)))
+        ahead += staged.rows
+        # Complete batches wait while GX is still being imported (seconds): staging the next
+        # files meanwhile overlaps DuckDB's work with the import, up to STAGE_AHEAD_ROWS.
+        while len(batches) > 1 and (gx.ready or ahead >= STAGE_AHEAD_ROWS):
+            done = batches.pop(0)
+            ahead -= rows(done)
+            if done:
+                yield from _flush(con, done, checks[done[0].f.source.name], gx)
+    for done in batches:
+        if done:
+            yield from _flush(con, done, checks[done[0].f.source.name], gx)
+
+
 def load_file(
     con: duckdb.DuckDBPyConnection,
     f: RawFile,
@@ -231,36 +426,8 @@ def load_file(
     key: str,
     scratch: Path,
 ) -> FileReport:
-    """Load one file; a file that cannot be read or validated becomes a 'failed' report.
-
-    Unexpected exceptions propagate (and the caller's swap discards the whole run).
-    """
-    load_id, started = uuid.uuid4().hex, dt.datetime.now()
-    replacing = previous_sha(con, f.rel) is not None
-    rep = FileReport(f.path, f.source.name, "failed", sha256=f.sha256)
-    try:
-        staged = stage(con, f.path, f.source, key=key, scratch=scratch)
-        rep.warnings, rep.rows_read = staged.warnings, staged.rows
-        _validate(con, f, checks, gx, staged.rows)
-    except SmartIndexError as exc:
-        rep.error = str(exc)
-        _manifest(con, f, rep, load_id, started)
-        return rep
-    con.execute("BEGIN TRANSACTION")
-    try:
-        rep.rows_loaded, rep.rows_quarantined = _write(con, f, load_id)
-        rep.status = "replaced" if replacing else "loaded"
-        if rep.rows_read != rep.rows_loaded + rep.rows_quarantined:
-            raise SmartIndexError(
-                f"{f.path}: internal error: {rep.rows_read} rows read but "
-                f"{rep.rows_loaded} loaded + {rep.rows_quarantined} "
-                "quarantined; nothing was written"
-            )
-        _manifest(con, f, rep, load_id, started, extracted_at=extract_time(con, f))
-        con.execute("COMMIT")
-    except BaseException:
-        _rollback(con)
-        raise
+    """Load one file; a file that cannot be read or validated becomes a 'failed' report."""
+    ((_, rep),) = load_files(con, [f], {f.source.name: checks}, gx, key=key, scratch=scratch)
     return rep
 
 

@@ -108,8 +108,12 @@ def type_failures(con: duckdb.DuckDBPyConnection, source: Source) -> None:
         for c, t in source.all_columns.items()
         if t != "VARCHAR"
     ]
-    if parts:
-        _insert_bad(con, " UNION ALL ".join(parts))
+    if (
+        not parts
+        or not con.execute("SELECT 1 FROM _typed WHERE _raw_json IS NOT NULL LIMIT 1").fetchall()
+    ):  # no row had a type failure (always so after the typed CSV fast path)
+        return
+    _insert_bad(con, " UNION ALL ".join(parts))
 
 
 def _key_value(source: Source, cols: Sequence[str]) -> str:

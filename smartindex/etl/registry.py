@@ -6,15 +6,16 @@ import datetime as dt
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from smartindex.config import Settings, cities_dir
 from smartindex.errors import CatalogueError
 
 DEFAULT_REGISTRY = Path(__file__).with_name("sources.toml")
 
-TOP_KEYS = {"version", "bbox", "source"}
+TOP_KEYS = {"version", "bbox", "channels", "source"}
 SOURCE_KEYS = {
     "name",
     "description",
@@ -113,6 +114,8 @@ class Registry:
     sources: tuple[Source, ...]
     bbox: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     version: int = 1
+    # the shared vocabulary of complaint channel codes (a profile chooses among them)
+    channels: tuple[str, ...] = ()
 
     def get(self, name: str) -> Source:
         for s in self.sources:
@@ -331,14 +334,106 @@ def parse_registry(doc: Mapping[str, Any]) -> Registry:
     bbox = {k: _pair("<bbox>", v, f"bbox.{k}") for k, v in doc.get("bbox", {}).items()}
     if set(bbox) - {"lat", "lon"}:
         raise CatalogueError("source registry: [bbox] accepts only lat and lon")
-    return Registry(sources=sources, bbox=bbox, version=int(doc.get("version", 1)))
+    return Registry(
+        sources=sources,
+        bbox=bbox,
+        version=int(doc.get("version", 1)),
+        channels=tuple(str(c) for c in doc.get("channels", ())),
+    )
 
 
-def load_registry(path: Path | str | None = None) -> Registry:
-    """Read and validate ``sources.toml`` (default: the one shipped with smartindex)."""
+@dataclass(frozen=True)
+class RegistryCity:
+    """What the registry needs about the city whose data it checks (from its profile).
+
+    ``code`` fills the ``{city_code}`` placeholders of sources.toml (the code patterns),
+    ``bbox`` becomes the registry's bounding box (the coordinate checks), ``channels`` fills
+    ``"{complaint_channels}"`` (an empty tuple drops that check) and ``boundaries`` is the
+    city's polygon file (None: no maps)."""
+
+    code: str
+    bbox: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    channels: tuple[str, ...] = ()
+    boundaries: Path | None = None
+
+
+ANY_CITY = RegistryCity(code=r"\d{4}")
+"""No profile known: any 4-digit kota code, no bounding box, any channel."""
+
+CITY_CODE = "{city_code}"
+CHANNELS = "{complaint_channels}"
+
+
+def fill_city(doc: Any, city: RegistryCity) -> Any:
+    """``doc`` (a parsed sources.toml) with the city's placeholders filled (pure):
+
+    >>> doc = {"regex": {"k": "^{city_code}[0-9]{3}$"}, "in_set": {"c": "{complaint_channels}"}}
+    >>> fill_city(doc, RegistryCity("1375", channels=("lapor", "email")))
+    {'regex': {'k': '^1375[0-9]{3}$'}, 'in_set': {'c': ['lapor', 'email']}}
+    """
+    if isinstance(doc, dict):
+        out = {k: fill_city(v, city) for k, v in doc.items()}
+        return {k: v for k, v in out.items() if v != [] or doc[k] != CHANNELS}
+    if isinstance(doc, list):
+        return [fill_city(v, city) for v in doc]
+    if doc == CHANNELS:
+        return list(city.channels)
+    if isinstance(doc, str):
+        return doc.replace(CITY_CODE, city.code)
+    return doc
+
+
+def read_city(profile_path: Path) -> RegistryCity:
+    """The registry's view of a city profile: ``[city] bps_code``, ``bbox``, ``boundaries``
+    (relative to the profile) and ``[complaints] channels``. Only these keys are read; the
+    profile is validated in full by ``smartindex.cities.load_profile``."""
+    try:
+        doc = tomllib.loads(profile_path.read_text(encoding="utf-8"))
+        city = doc["city"]
+        bbox = {k: (float(v[0]), float(v[1])) for k, v in city.get("bbox", {}).items()}
+        boundaries = city.get("boundaries")
+        return RegistryCity(
+            code=str(city["bps_code"]),
+            bbox=bbox,
+            channels=tuple(doc.get("complaints", {}).get("channels", ())),
+            boundaries=profile_path.parent / boundaries if boundaries else None,
+        )
+    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise CatalogueError(f"{profile_path}: cannot read the city profile: {exc}") from exc
+
+
+def default_city(folder: Path | None = None) -> RegistryCity:
+    """The city of the only profile under ``folder`` (default: ``data/cities``, see
+    :func:`smartindex.config.cities_dir`); :data:`ANY_CITY` when there are none or several."""
+    found = sorted(Path(folder or cities_dir()).glob("*/profile.toml"))
+    return read_city(found[0]) if len(found) == 1 else ANY_CITY
+
+
+def registry_city(settings: Settings) -> RegistryCity:
+    """The city of a run: the profile's values in ``settings`` (``settings_for``), else the
+    only profile under ``data/cities``; ``settings.boundaries_path`` overrides the polygons."""
+    if settings.city_code is None:
+        city = default_city()
+    else:
+        city = RegistryCity(
+            code=settings.city_code,
+            bbox=dict(settings.bbox or {}),
+            channels=tuple(settings.complaint_channels or ()),
+            boundaries=settings.boundaries_path,
+        )
+    if settings.boundaries_path is not None:
+        city = replace(city, boundaries=settings.boundaries_path)
+    return city
+
+
+def load_registry(path: Path | str | None = None, *, city: RegistryCity | None = None) -> Registry:
+    """Read and validate ``sources.toml`` (default: the one shipped with smartindex) for
+    ``city`` (default: :func:`default_city`): its placeholders filled, its bounding box set."""
     path = Path(path) if path is not None else DEFAULT_REGISTRY
+    city = city or default_city()
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise CatalogueError(f"{path}: cannot read source registry: {exc}") from exc
-    return parse_registry(doc)
+    registry = parse_registry(fill_city(doc, city))
+    return registry if registry.bbox else replace(registry, bbox=dict(city.bbox))

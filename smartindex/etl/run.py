@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
 
 from smartindex.config import Settings
 from smartindex.errors import DataFileError, WarehouseError
-from smartindex.etl.boundaries import load_boundaries, plan_boundaries
+from smartindex.etl.boundaries import BoundaryPlan, load_boundaries, plan_boundaries
 from smartindex.etl.load import (
     RawFile,
     create_views,
     current_sha,
     ensure_meta,
     ensure_table,
-    load_file,
+    load_files,
     sha256_file,
 )
 from smartindex.etl.progress import EtlReport, FileReport, progress_bar
-from smartindex.etl.registry import Registry, load_registry
+from smartindex.etl.registry import Registry, load_registry, registry_city
 from smartindex.etl.validate import GxSession, build_checks
 from smartindex.warehouse import swap_write
 from smartindex.warehouse.connection import connect
@@ -110,19 +110,22 @@ def _load_all(
     reports: dict[str, FileReport] = {}
     gx.warm_up()  # if not started yet: GX's import overlaps with staging the first file
     checks = {s.name: build_checks(s, registry.bbox) for s in registry.sources}
-    for f in progress_bar(todo, total=len(todo), enabled=progress):
-        if current_sha(con, f.rel) == f.sha256:  # loaded by a concurrent run meanwhile
-            reports[f.rel] = _skipped(f)
-            continue
-        ensure_table(con, f.source)
-        reports[f.rel] = load_file(
-            con,
-            f,
-            checks[f.source.name],
-            gx,
-            key=settings.pseudonym_key,
-            scratch=scratch_dir(settings.db_path),
-        )
+
+    def fresh() -> Iterator[RawFile]:
+        tables: set[str] = set()
+        for f in progress_bar(todo, total=len(todo), enabled=progress):
+            if current_sha(con, f.rel) == f.sha256:  # loaded by a concurrent run meanwhile
+                reports[f.rel] = _skipped(f)
+                continue
+            if f.source.name not in tables:  # once per source: the query takes milliseconds
+                ensure_table(con, f.source)
+                tables.add(f.source.name)
+            yield f
+
+    for f, rep in load_files(
+        con, fresh(), checks, gx, key=settings.pseudonym_key, scratch=scratch_dir(settings.db_path)
+    ):
+        reports[f.rel] = rep
     create_views(con)
     return reports
 
@@ -140,7 +143,8 @@ def run_etl(
     replaces its own previous rows; new files append. All changes are published together by an
     atomic swap of the warehouse file; nothing is written when every file is unchanged.
     """
-    registry = load_registry(registry_path)
+    city = registry_city(settings)  # the profile's code, bbox, channels and polygons
+    registry = load_registry(registry_path, city=city)
     gx = GxSession(timezone=settings.timezone)
     files = discover(
         registry,
@@ -151,13 +155,20 @@ def run_etl(
     todo = [f for f in files if f.rel not in done]
     reports: dict[str, FileReport] = {}
     leftovers: list[int] = []
-    shapes = plan_boundaries(settings.db_path, settings.boundaries_path, registry.bbox)
+    shapes = (
+        plan_boundaries(settings.db_path, city.boundaries, registry.bbox)
+        if city.boundaries is not None
+        else BoundaryPlan(
+            False, ("no boundary file in the city profile; maps will show no shapes",)
+        )
+    )
     notes = list(shapes.notes)  # boundary problems are warnings: maps then show no shapes
     if todo or shapes.due:
         settings.db_path.parent.mkdir(parents=True, exist_ok=True)
         with swap_write(settings.db_path, on_leftovers=leftovers.append) as con:
             reports = _load_all(con, settings, registry, todo, progress, gx=gx) if todo else {}
-            notes = load_boundaries(con, settings.boundaries_path, registry.bbox)
+            if city.boundaries is not None:
+                notes = load_boundaries(con, city.boundaries, registry.bbox)
     elif settings.db_path.parent.is_dir():
         leftovers.append(clean_leftovers(settings.db_path))
     return EtlReport(

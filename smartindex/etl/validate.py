@@ -15,7 +15,7 @@ import datetime as dt
 import threading
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -184,6 +184,44 @@ def expectation_name(check: Check) -> str:
     }[check.kind]
 
 
+STACK_ROWS = 1_000_000  # rows of a stacked frame at most; see GxSession.failures
+PREPASS_MAX_ROWS = 200_000  # larger frames skip the BOOLEAN_ONLY pass (GxSession._failures)
+# checks whose outcome for a row depends on that row's values only (not on other rows)
+_STACKABLE = {
+    "not_null",
+    "between",
+    "bbox",
+    "in_set",
+    "references",
+    "regex",
+    "not_future",
+    "not_before",
+    "order",
+}
+
+
+def _stacked(
+    frame: Any, checks: Sequence[Check], stacks: list[list[int]]
+) -> tuple[Any, list[Check]]:
+    """A frame with one column (a pair for order checks) per stack: the stack's columns end
+    to end (position ``j * len(frame) + r`` is row r of its j-th check). Shorter stacks repeat
+    their own values up to the longest; positions past a stack's length are ignored by the
+    caller."""
+    import numpy as np  # noqa: PLC0415 - pandas is imported with GX, lazily
+    import pandas as pd  # noqa: PLC0415
+
+    cols, scheck = {}, []
+    size = max(len(ix) for ix in stacks) * len(frame)
+    for g, ix in enumerate(stacks):
+        names = []
+        for k in range(len(checks[ix[0]].columns)):
+            part = pd.concat([frame[checks[i].columns[k]] for i in ix], ignore_index=True)
+            names.append(f"_stack_{g}_{k}")
+            cols[names[-1]] = part.iloc[np.arange(size) % len(part)].reset_index(drop=True)
+        scheck.append(replace(checks[ix[0]], columns=tuple(names)))
+    return pd.DataFrame(cols), scheck
+
+
 def _crash(r: Any) -> str | None:
     info = r.exception_info or {}
     infos = [info] if "raised_exception" in info else list(info.values())
@@ -219,6 +257,11 @@ class GxSession:
             self._warming = threading.Thread(target=work, name="smartindex-gx-warm-up")
             self._warming.start()
 
+    @property
+    def ready(self) -> bool:
+        """True once GX is imported and the context exists (validating will not wait)."""
+        return self._batch_def is not None
+
     def _definition(self) -> Any:
         with self._lock:
             if self._batch_def is None:
@@ -235,7 +278,70 @@ class GxSession:
             return self._batch_def
 
     def failures(self, frame: Any, checks: Sequence[Check]) -> list[tuple[Check, list[int]]]:
-        """Run ``checks`` on ``frame`` (RangeIndex); failing positions per check."""
+        """Run ``checks`` on ``frame`` (RangeIndex); failing positions per check.
+
+        GX's cost is mostly per expectation, not per row: checks of one kind with the same
+        parameters on columns of the same dtype (eight not_null checks, five not_before the
+        same date, six order pairs ...) run as ONE expectation on the columns stacked end to
+        end (``_stacked``); each failing position maps back to its check and row. A crash there
+        repeats the run unstacked, so the error names the column as before.
+        """
+        groups: dict[tuple[str, str, tuple[str, ...]], list[int]] = {}
+        for i, c in enumerate(checks):
+            if c.kind in _STACKABLE:
+                dtypes = tuple(str(frame[col].dtype) for col in c.columns)
+                groups.setdefault((c.kind, repr(sorted(c.params.items())), dtypes), []).append(i)
+        # bounds the stacked frame (shorter stacks are padded to the longest): on chunks of
+        # 1 M rows the cost is per row and nothing is stacked
+        per = max(1, STACK_ROWS // max(1, len(frame)))
+        stacks = [ix[k : k + per] for ix in groups.values() for k in range(0, len(ix), per)]
+        stacks = [ix for ix in stacks if len(ix) > 1]
+        if not stacks or len(frame) == 0:
+            return self._failures(frame, checks)
+        stacked, scheck = _stacked(frame, checks, stacks)
+        in_stack = {i for ix in stacks for i in ix}
+        rest = [c for i, c in enumerate(checks) if i not in in_stack]
+        try:
+            found = self._failures(stacked, scheck)
+        except ValidationCrashError:
+            return self._failures(frame, checks)
+        n, pos = len(frame), dict[int, list[int]]()
+        for check, where in found:
+            ix = stacks[scheck.index(check)]
+            for p in where:
+                if p // n < len(ix):
+                    pos.setdefault(ix[p // n], []).append(p % n)
+        out = [(checks[i], sorted(pos[i])) for i in sorted(pos)]
+        return out + (self._failures(frame, rest) if rest else [])
+
+    def _failures(self, frame: Any, checks: Sequence[Check]) -> list[tuple[Check, list[int]]]:
+        """GX runs of ``checks`` (one expectation each) on ``frame``: first all of them with
+        result_format BOOLEAN_ONLY (success only: about half of GX's cost per expectation),
+        then the failed ones again with COMPLETE for their ``unexpected_index_list``. Large
+        frames (chunks of rows) go straight to COMPLETE: there the cost is per row, and a
+        failed check would be computed twice."""
+        if len(frame) > PREPASS_MAX_ROWS:
+            return [
+                (checks[i], [int(x) for x in r.result.get("unexpected_index_list") or []])
+                for i, r in self._validate(frame, checks, "COMPLETE")
+                if not r.success
+            ]
+        failed = [
+            checks[i] for i, r in self._validate(frame, checks, "BOOLEAN_ONLY") if not r.success
+        ]
+        if not failed:
+            return []
+        return [
+            (failed[i], [int(x) for x in r.result.get("unexpected_index_list") or []])
+            for i, r in self._validate(frame, failed, "COMPLETE")
+            if not r.success
+        ]
+
+    def _validate(
+        self, frame: Any, checks: Sequence[Check], result_format: str
+    ) -> list[tuple[int, Any]]:
+        """(index in ``checks``, GX result) per check; raises ValidationCrashError when a
+        metric crashed."""
         import great_expectations as gx  # noqa: PLC0415 - see _definition
         import great_expectations.expectations as gxe  # noqa: PLC0415
 
@@ -249,17 +355,15 @@ class GxSession:
         batch = batch_def.get_batch(batch_parameters={"dataframe": frame})
         with warnings.catch_warnings():  # GX's pandas regex metric warns about match groups
             warnings.filterwarnings("ignore", message="This pattern is interpreted")
-            result = batch.validate(suite, result_format="COMPLETE")
+            result = batch.validate(suite, result_format=result_format)
         out = []
         for r in result.results:
-            check = checks[r.expectation_config.meta["smartindex_check"]]
+            i = r.expectation_config.meta["smartindex_check"]
             crash = _crash(r)
             if crash:
                 raise ValidationCrashError(
-                    f"validation of {'+'.join(check.columns)} "
-                    f"({expectation_name(check)}) crashed: {crash}"
+                    f"validation of {'+'.join(checks[i].columns)} "
+                    f"({expectation_name(checks[i])}) crashed: {crash}"
                 )
-            if not r.success:
-                idx = r.result.get("unexpected_index_list") or []
-                out.append((check, [int(i) for i in idx]))
+            out.append((i, r))
         return out

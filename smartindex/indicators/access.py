@@ -22,7 +22,15 @@ from smartindex.warehouse.connection import query_df, table_exists
 
 EARTH_RADIUS_M = 6_371_008.8
 ACCESS_RADII_M = (250.0, 500.0, 1000.0)
-ACCESS_COLUMNS = ("unit", "asset", "year", "radius_m", "population_within", "population", "share")
+ACCESS_COLUMNS = (
+    "area_code",
+    "asset",
+    "year",
+    "radius_m",
+    "population_within",
+    "population",
+    "share",
+)
 ASSET_DATES: dict[str, tuple[str, str]] = {
     "wifi_hotspots": ("installed_on", "decommissioned_on"),
     "transit_stops": ("opened_on", "closed_on"),
@@ -31,10 +39,26 @@ ASSET_DATES: dict[str, tuple[str, str]] = {
 }
 
 
-def kecamatan_units(regions: pd.DataFrame, city: str) -> pd.DataFrame:
-    """The city's kecamatan: ``unit, name, zone, area_km2`` (from the regions frame)."""
+def home_kota(regions: pd.DataFrame) -> str:
+    """The home city of a regions frame: its ``kota`` row with ``is_home_city`` true, or its
+    only ``kota`` row when the frame has no such column.
+
+    >>> home_kota(pd.DataFrame({"area_code": ["1375", "1375010"], "level": ["kota", "kecamatan"]}))
+    '1375'
+    """
+    kota = regions[regions["level"] == "kota"]
+    if "is_home_city" in kota:
+        kota = kota[kota["is_home_city"].fillna(False).astype(bool)]
+    codes = sorted({str(c) for c in kota["area_code"]})
+    if len(codes) != 1:
+        raise MethodError(f"regions: expected one home city (kota), found {codes or 'none'}")
+    return codes[0]
+
+
+def kecamatan_areas(regions: pd.DataFrame, city: str) -> pd.DataFrame:
+    """The city's kecamatan: ``area_code, name, zone, area_km2`` (from the regions frame)."""
     k = regions[(regions["level"] == "kecamatan") & (regions["parent"] == city)]
-    return k[["unit", "name", "zone", "area_km2"]].reset_index(drop=True)
+    return k[["area_code", "name", "zone", "area_km2"]].reset_index(drop=True)
 
 
 def haversine_m(lat1: object, lon1: object, lat2: object, lon2: object) -> np.ndarray:
@@ -76,15 +100,15 @@ def kelurahan_population(
     regions: pd.DataFrame, population: pd.DataFrame, year: int, city: str
 ) -> pd.DataFrame:
     """Kelurahan valid in ``year`` with centroid, kecamatan and population (nearest year)."""
-    kec = kecamatan_units(regions, city)["unit"]
+    kec = kecamatan_areas(regions, city)["area_code"]
     kel = regions[(regions["level"] == "kelurahan") & regions["parent"].isin(kec)]
     ys, ye = pd.Timestamp(year=year, month=1, day=1), pd.Timestamp(year=year, month=12, day=31)
     vf, vt = pd.to_datetime(kel["valid_from"]), pd.to_datetime(kel["valid_to"])
     kel = kel[(vf.isna() | (vf <= ye)) & (vt.isna() | (vt >= ys))]
-    pop = population[population["unit"].isin(kel["unit"])].copy()
+    pop = population[population["area_code"].isin(kel["area_code"])].copy()
     pop["dist"] = (pop["year"] - year).abs() * 2 + (pop["year"] > year)  # prefer earlier year
-    pop = pop.sort_values("dist").drop_duplicates("unit")[["unit", "population"]]
-    out = kel[["unit", "parent", "lat", "lon"]].merge(pop, on="unit", how="left")
+    pop = pop.sort_values("dist").drop_duplicates("area_code")[["area_code", "population"]]
+    out = kel[["area_code", "parent", "lat", "lon"]].merge(pop, on="area_code", how="left")
     return out.rename(columns={"parent": "kecamatan"})
 
 
@@ -94,12 +118,14 @@ def access_shares_frame(
     assets: Mapping[str, pd.DataFrame],
     *,
     years: Iterable[int],
-    city: str = "1671",
+    city: str | None = None,
     radius_m: float = 500.0,
 ) -> pd.DataFrame:
-    """Pure access computation: ``unit`` (kecamatan), asset, year, population_within,
-    population, share (0–1) for every asset table (columns lat, lon and its date pair)."""
+    """Pure access computation: ``area_code`` (kecamatan), asset, year, population_within,
+    population, share (0–1) for every asset table (columns lat, lon and its date pair), over
+    the kecamatan of ``city`` (default: :func:`home_kota`)."""
     frames = []
+    city = city or home_kota(regions)
     for year in years:
         kel = kelurahan_population(regions, population, year, city)
         for name, table in assets.items():
@@ -109,23 +135,28 @@ def access_shares_frame(
             pop = kel["population"].fillna(0).to_numpy(float)
             agg = (
                 pd.DataFrame(
-                    {"unit": kel["kecamatan"], "population_within": pop * reach, "population": pop}
+                    {
+                        "area_code": kel["kecamatan"],
+                        "population_within": pop * reach,
+                        "population": pop,
+                    }
                 )
-                .groupby("unit", as_index=False)
+                .groupby("area_code", as_index=False)
                 .sum()
             )
             frames.append(agg.assign(asset=name, year=year))
-    cols = ["unit", "asset", "year", "population_within", "population", "share"]
+    cols = ["area_code", "asset", "year", "population_within", "population", "share"]
     if not frames:
         return pd.DataFrame(columns=cols)
     out = pd.concat(frames, ignore_index=True)
     out["share"] = out["population_within"] / out["population"].where(out["population"] > 0)
-    return out[cols].sort_values(["asset", "year", "unit"]).reset_index(drop=True)
+    return out[cols].sort_values(["asset", "year", "area_code"]).reset_index(drop=True)
 
 
-_REGION_SQL = """select kode_wilayah as unit, level, name, parent_kode as parent, zone, area_km2,
-    lat, lon, valid_from, valid_to from region"""
-_POP_SQL = "select kode_wilayah as unit, year, population from population"
+_REGION_SQL = """select kode_wilayah as area_code, level, name, parent_kode as parent, zone,
+    area_km2, lat, lon, valid_from, valid_to from region"""
+_HOME_SQL = "select kode_wilayah as area_code, level, is_home_city from region"
+_POP_SQL = "select kode_wilayah as area_code, year, population from population"
 
 
 def access_shares(
@@ -134,7 +165,7 @@ def access_shares(
     year: int | Iterable[int],
     radius_m: float = 500.0,
     assets: Iterable[str] = ("wifi_hotspots", "transit_stops"),
-    city: str = "1671",
+    city: str | None = None,
 ) -> pd.DataFrame:
     """Access shares from the warehouse (read-only queries; math in access_shares_frame)."""
     unknown = [a for a in assets if a not in ASSET_DATES]
@@ -144,6 +175,8 @@ def access_shares(
         a: query_df(con, f"select lat, lon, {', '.join(ASSET_DATES[a])} from {a}") for a in assets
     }
     years = [year] if isinstance(year, int) else list(year)
+    if city is None and "is_home_city" in query_df(con, "describe region")["column_name"].tolist():
+        city = home_kota(query_df(con, _HOME_SQL))
     return access_shares_frame(
         query_df(con, _REGION_SQL),
         query_df(con, _POP_SQL),
@@ -161,7 +194,7 @@ def publish_access_shares(
     city: str,
     radii_m: Iterable[float] = ACCESS_RADII_M,
 ) -> int:
-    """Write the table ``access_shares`` (``unit, asset, year, radius_m, population_within,
+    """Write the table ``access_shares`` (``area_code, asset, year, radius_m, population_within,
     population, share``) for every radius and the asset tables present; returns its rows."""
     assets = [a for a in ("wifi_hotspots", "transit_stops") if table_exists(con, a)]
     needed = ("region", "population")

@@ -2,7 +2,7 @@
 
 **Working time** follows Perpres 21/2023 (Hari Kerja dan Jam Kerja Instansi Pemerintah dan
 Pegawai ASN): five working days, Monday to Friday, and 37 h 30 min a week excluding breaks,
-starting 07:30 local time (WIB in Palembang), with a 60-minute break (90 minutes on Friday).
+starting 07:30 local time (the profile's time zone), with a 60-minute break (90 minutes on Friday).
 The exact daily hours are set by each agency head; smartindex uses one fixed schedule
 (:data:`SCHEDULE`): Monday–Thursday 07:30–12:00 and 13:00–16:00, Friday 07:30–11:30 and
 13:00–16:30, i.e. 7.5 working hours every working day. The shorter Ramadan week (32.5 h) is not

@@ -2,7 +2,7 @@
 
 Two tables, published by ``smartindex score`` next to ``indicator_values``:
 
-* ``complaint_stage_stats`` (unit, year, stage, ...): for every stage of a ticket's life the
+* ``complaint_stage_stats`` (area_code, year, stage, ...): for every stage of a ticket's life the
   median, the 90th percentile and the share within the stage's limit. SP4N-LAPOR! limits are
   per ticket, in working days (Perpres 76/2013; PermenPANRB 62/2018): verification, and
   verification plus forwarding to the agency, within 3 working days; the agency's follow-up
@@ -10,7 +10,7 @@ Two tables, published by ``smartindex score`` next to ``indicator_values``:
   <= 6 hours, completion <= 7 days): the mean is reported only for those two stages, where it is
   compared with Jakarta (``jakarta_mean_limit_hours``). Durations of LAPOR! stages are in
   working hours (7.5 a working day), of Jakarta stages in clock hours.
-* ``complaint_outcomes`` (unit, year): every ticket received, by outcome - resolved, still open,
+* ``complaint_outcomes`` (area_code, year): every ticket received, by outcome - resolved, open,
   rejected / incomplete, not our authority ('bukan wewenang', returned to the competent
   agency), duplicate - with shares of all tickets received, so a completion rate over the
   tickets handled can never hide how many were turned away.
@@ -59,7 +59,7 @@ STAGES = (
     Stage("completion", "created_at", "resolved_at", False, 168, "hours", JAKARTA, 168.0),
 )
 STAGE_COLUMNS = (
-    "unit",
+    "area_code",
     "year",
     "stage",
     "basis",
@@ -81,11 +81,11 @@ OUTCOMES = {
     "not_our_authority": ("returned",),
     "duplicate": ("duplicate",),
 }
-OUTCOME_COLUMNS = ("unit", "year", "received", *OUTCOMES, *(f"{k}_share" for k in OUTCOMES))
+OUTCOME_COLUMNS = ("area_code", "year", "received", *OUTCOMES, *(f"{k}_share" for k in OUTCOMES))
 
 
 def _stage_sql(stage: Stage) -> str:
-    """One stage's statistics per unit and year (censored per extract)."""
+    """One stage's statistics per area and year (censored per extract)."""
     if stage.working_time:
         duration = f"working_hours_between(t.{stage.start}, t.{stage.end})"
         within = f"working_days_between(t.{stage.start}, t.{stage.end}) <= {stage.limit}"
@@ -101,18 +101,18 @@ def _stage_sql(stage: Stage) -> str:
     )
     return f"""
         with eligible as (
-            select t.unit, t.year, coalesce({duration}, 'infinity'::double) as d,
+            select t.area_code, t.year, coalesce({duration}, 'infinity'::double) as d,
                    coalesce({within}, false) as ok
             from sla_tickets() t
             where t.{stage.start} is not null and {elapsed}
         )
-        select unit, year, count(*) as n_tickets,
+        select area_code, year, count(*) as n_tickets,
                count(*) filter (where d < 'infinity'::double) as n_finished,
                quantile_disc(d, 0.5) as median, quantile_disc(d, 0.9) as p90,
                100.0 * count_if(ok) / count(*) as share_within_limit,
                {mean} as mean_hours
         from eligible
-        group by unit, year"""
+        group by area_code, year"""
 
 
 def stage_stats(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> pd.DataFrame:
@@ -136,11 +136,11 @@ def stage_stats(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> pd.Data
     out = pd.concat(parts, ignore_index=True)
     for col in ("median", "p90"):  # a quantile on an unfinished ticket: above every duration
         out[col] = out[col].where(out[col] < float("inf"))
-    return out[list(STAGE_COLUMNS)].sort_values(["unit", "year", "stage"], ignore_index=True)
+    return out[list(STAGE_COLUMNS)].sort_values(["area_code", "year", "stage"], ignore_index=True)
 
 
 def outcomes(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> pd.DataFrame:
-    """``complaint_outcomes``: tickets received per unit and year, by outcome, with shares."""
+    """``complaint_outcomes``: tickets received per area and year, by outcome, with shares."""
     if not table_exists(con, "complaints"):
         return pd.DataFrame(columns=list(OUTCOME_COLUMNS))
     prepare_connection(con, catalogue)
@@ -151,11 +151,11 @@ def outcomes(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> pd.DataFra
     shares = ", ".join(f"100.0 * {key} / received as {key}_share" for key in OUTCOMES)
     frame = con.execute(f"""
         with counted as (
-            select c.unit, c.year, count(*) as received, {counts}
+            select c.area_code, c.year, count(*) as received, {counts}
             from complaint_records() c
-            group by c.unit, c.year
+            group by c.area_code, c.year
         )
-        select *, {shares} from counted order by unit, year""").df()
+        select *, {shares} from counted order by area_code, year""").df()
     return frame[list(OUTCOME_COLUMNS)]
 
 

@@ -30,18 +30,18 @@ cat.version, cat.digest                # "1.0.0", sha256 of the canonical (parse
 cat.to_framework_frame()               # INDEX -> dimensions -> factors -> indicators (engine)
 values = measure(con, cat)             # long table, see below; codes=[...] for a subset
 measure_indicator_values(con, cat)     # measure + CREATE OR REPLACE TABLE indicator_values
-targets_frame(con, cat)                # unit, year, code, target (from the targets table)
+targets_frame(con, cat)                # area_code, year, code, target (from the targets table)
 validate_queries(con, cat)          # run every query, check the contract
 ```
 
 ## Query contract
 
-Each `sql` returns exactly `unit, year, value, numerator, denominator` and optionally `n_obs`,
+Each `sql` returns exactly `area_code, year, value, numerator, denominator` and optionally `n_obs`,
 `n_valid`:
 
-- `unit` is a `kode_wilayah`: Kota Palembang `1671`, its kecamatan (7 digits) where the input
-  has a kecamatan breakdown, peer cities (`3171`, `3578`, `3273`, `1275`, `7371`, `3374`) where
-  `official_stats` has the inputs. One row per unit and year.
+- `area_code` is a `kode_wilayah`: the home city (4 digits, e.g. Kota Bukittinggi `1375`), its
+  kecamatan (7 digits) where the input has a kecamatan breakdown, the peer cities of its profile
+  (4 digits) where `official_stats` has the inputs. One row per area and year.
 - For ratios `value = k · numerator / denominator`, `k` given by the unit (100 for %, 1 000 for
   "per 1 000" …); `numerator`/`denominator` are NULL otherwise.
 - `n_obs` = records behind the value; `n_valid` = those carrying the data the value needs.
@@ -50,11 +50,11 @@ Each `sql` returns exactly `unit, year, value, numerator, denominator` and optio
   queries inherit them from their first input table.
 
 Queries use shared macros declared in the catalogue (`[[macro]]`: `stat_value`, `stat_per_capita`,
-`stat_ratio`, `stat_latest`, `kecamatan_units`, `home_units`, `complaint_records`, `sla_tickets`,
+`stat_ratio`, `stat_latest`, `kecamatan_areas`, `home_areas`, `complaint_records`, `sla_tickets`,
 `complaint_cutoffs`, `reporter_homes`, `pm25_daily`, `pm25_complete_years`, `respondents`,
 `kelurahan_population`, `haversine_km`, `active_at` …) and the working-time macros
 of `calendar.py`. Record-level data (tickets, respondents, transactions, assets, sensors) is
-attributed to its kecamatan and, through `kecamatan_units()`, also to the kota, so the city value
+attributed to its kecamatan and, through `kecamatan_areas()`, also to the kota, so the city value
 is computed from the records (a median or weighted share is not an average of kecamatan values)."""
 OUTPUT_NOTES = """\
 Indicators whose input tables are absent from the warehouse give no rows
@@ -123,9 +123,9 @@ OTHER_METHODS = """\
   approximation: a kelurahan is wholly served or not. Population-weighted with the kelurahan's own
   population row where present, else the kecamatan's population shared by kelurahan area.
 - **Air quality**: a sensor-day is valid when `qc_flag = 'ok'`, `n_hours ≥ 18` (75 % of hours)
-  and PM2.5 present. A unit's daily value is the mean of its valid reference-grade sensors; only
+  and PM2.5 present. An area's daily value is the mean of its valid reference-grade sensors; only
   on a day without one, the mean of its valid low-cost sensors divided by 1.20 (their
-  documented ~20 % positive bias). A unit-year is published only when it has a daily value on
+  documented ~20 % positive bias). An area-year is published only when it has a daily value on
   ≥ 75 % of the days of every quarter (the completeness rule of air-quality agencies);
   coverage = valid days / days of the year. ENV_PM25 = mean of daily values (legal limit: annual
   15 µg/m³, PP 22/2021 Lampiran VII); ENV_GOOD_AIR_DAYS = share of those days ≤ 55 µg/m³ (the
@@ -143,7 +143,7 @@ OTHER_METHODS = """\
 - **Method overrides**: `goalposts = [lo, hi]` on an indicator becomes `goalpost_lo/hi` in the
   framework frame (e.g. SPBE 1–5, IKM 25–100, Ombudsman 0–100, PM2.5 5–55)."""
 OUTPUT_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("code, unit, unit_level, year", "indicator, `kode_wilayah`, `kota` / `kecamatan`, year"),
+    ("code, area_code, area_level, year", "indicator, `kode_wilayah`, `kota` / `kecamatan`, year"),
     ("value, numerator, denominator", "the value and, for ratios, its parts"),
     ("n_obs", "records behind the value (NULL for reported values)"),
     (
@@ -158,7 +158,7 @@ OUTPUT_COLUMNS: tuple[tuple[str, str], ...] = (
     (
         "is_reported",
         "true when the value comes from `peer_indicator_values` (used only where "
-        "the query gave no value for that code, unit and year)",
+        "the query gave no value for that code, area and year)",
     ),
     ("is_synthetic", "true unless the value rests wholly on official figures"),
     (
@@ -203,7 +203,7 @@ COMPLAINT_KPIS: tuple[tuple[str, str], ...] = (
     ),
     (
         "PEO_CIVIC_REPORTERS",
-        "1 000 · reporters whose home kecamatan (`reporter_homes()`) is the unit "
+        "1 000 · reporters whose home kecamatan (`reporter_homes()`) is the area "
         "(all statuses, anonymous excluded) / population",
     ),
     (

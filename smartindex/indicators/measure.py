@@ -1,6 +1,6 @@
 """Measure indicators: run each catalogue query in DuckDB into the long table ``indicator_values``.
 
-Columns of the result: code, unit (kode_wilayah), unit_level (kota | kecamatan), year, value,
+Columns of the result: code, area_code (kode_wilayah), area_level (kota | kecamatan), year, value,
 numerator, denominator, n_obs, coverage, is_reported, is_synthetic, official_share, sources,
 inputs, load_ids.
 
@@ -10,7 +10,7 @@ inputs, load_ids.
   ``n_valid`` (official statistics, inventories, SLA rates where a missing timestamp is a
   breach) have coverage 1. Reported peer values have coverage NULL (unknown).
 * ``is_reported`` marks values taken from ``peer_indicator_values``; they are used only where the
-  catalogue query gives no value for that code, unit and year.
+  catalogue query gives no value for that code, area_code and year.
 * Values are rounded to 10 decimals so that results do not depend on the order of parallel
   floating-point sums (measure is deterministic).
 * Provenance: ``official_share`` is the share (0-1) of the records behind the value that are
@@ -40,8 +40,8 @@ from smartindex.warehouse.connection import table_exists
 Connection = duckdb.DuckDBPyConnection
 COLUMNS = (
     "code",
-    "unit",
-    "unit_level",
+    "area_code",
+    "area_level",
     "year",
     "value",
     "numerator",
@@ -78,7 +78,7 @@ where false
 """
 _FINISH = """
 with computed as (
-    select c.code, c.unit, c.year, c.value, c.numerator, c.denominator, c.n_obs,
+    select c.code, c.area_code, c.year, c.value, c.numerator, c.denominator, c.n_obs,
            case when c.n_valid is null then 1.0
                 when c.n_obs > 0 then least(greatest(c.n_valid / c.n_obs, 0.0), 1.0)
            end as coverage,
@@ -88,7 +88,7 @@ with computed as (
     left join _si_lineage l on l.code = c.code
     where c.value is not null and isfinite(c.value)
 ), reported as (
-    select p.indicator_code as code, p.kode_wilayah as unit, p.year, p.value,
+    select p.indicator_code as code, p.kode_wilayah as area_code, p.year, p.value,
            null::double as numerator, null::double as denominator, null::bigint as n_obs,
            null::double as coverage, true as is_reported,
            case when p.is_synthetic then 0.0 when not p.is_synthetic then 1.0 end
@@ -99,21 +99,21 @@ with computed as (
       and p.value is not null
       and not exists (
           select 1 from computed c
-          where c.code = p.indicator_code and c.unit = p.kode_wilayah and c.year = p.year)
+          where c.code = p.indicator_code and c.area_code = p.kode_wilayah and c.year = p.year)
 ), combined as (
     select * from computed
     union all
     select * from reported
 )
-select m.code, m.unit, r.level as unit_level, m.year::integer as year,
+select m.code, m.area_code, r.level as area_level, m.year::integer as year,
        round(m.value, 10) as value, round(m.numerator, 10) as numerator,
        round(m.denominator, 10) as denominator, m.n_obs, round(m.coverage, 10) as coverage,
        m.is_reported, coalesce(m.official_share < 1, true) as is_synthetic,
        round(m.official_share, 10) as official_share, m.sources, m.inputs, m.load_ids
 from combined m
-join region r on r.kode_wilayah = m.unit
+join region r on r.kode_wilayah = m.area_code
 where r.level in ('kota', 'kecamatan')
-order by m.code, m.unit, m.year
+order by m.code, m.area_code, m.year
 """
 
 
@@ -148,12 +148,12 @@ def prepare_connection(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> 
 
 
 def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
-    row = con.execute(
+    rows = con.execute(  # fetchall: an unfinished result would block the next register()
         "select count(*) from information_schema.columns where "
         "table_schema = 'main' and table_name = ? and column_name = ?",
         [table, column],
-    ).fetchone()
-    return bool(row and row[0])
+    ).fetchall()
+    return bool(rows and rows[0][0])
 
 
 def missing_inputs(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> dict[str, list[str]]:
@@ -196,7 +196,7 @@ def _typed(ind: Indicator, raw: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "code": pd.Series([ind.code] * len(raw), dtype="string"),
-            "unit": raw["unit"].astype("string"),
+            "area_code": raw["area_code"].astype("string"),
             "year": raw["year"].astype("Int64"),
         }
     )
@@ -226,12 +226,12 @@ def run_indicator(con: duckdb.DuckDBPyConnection, ind: Indicator) -> pd.DataFram
     except duckdb.Error as exc:
         raise CatalogueError(f"indicator {ind.code}: query failed: {_first_line(exc)}") from exc
     frame = _typed(ind, raw)
-    if frame["unit"].isna().any() or frame["year"].isna().any():
-        raise CatalogueError(f"indicator {ind.code}: query returned rows without unit or year")
-    if frame.duplicated(["unit", "year"]).any():
-        dup = frame[frame.duplicated(["unit", "year"])].iloc[0]
+    if frame["area_code"].isna().any() or frame["year"].isna().any():
+        raise CatalogueError(f"indicator {ind.code}: query returned rows without area_code or year")
+    if frame.duplicated(["area_code", "year"]).any():
+        dup = frame[frame.duplicated(["area_code", "year"])].iloc[0]
         raise CatalogueError(
-            f"indicator {ind.code}: several rows for unit {dup['unit']} year {dup['year']}"
+            f"indicator {ind.code}: several rows for area {dup['area_code']} year {dup['year']}"
         )
     if ind.min_n is not None:
         support = frame["n_valid"].fillna(frame["n_obs"])
@@ -381,11 +381,11 @@ def measure_indicator_values(
 def targets_frame(
     con: duckdb.DuckDBPyConnection, catalogue: Catalogue | None = None
 ) -> pd.DataFrame:
-    """Targets as ``unit, year, code, target`` (empty when the warehouse has none)."""
+    """Targets as ``area_code, year, code, target`` (empty when the warehouse has none)."""
     if not table_exists(con, "targets"):
         return pd.DataFrame(
             {
-                "unit": pd.Series(dtype="string"),
+                "area_code": pd.Series(dtype="string"),
                 "year": pd.Series(dtype="Int64"),
                 "code": pd.Series(dtype="string"),
                 "target": pd.Series(dtype="float64"),
@@ -394,10 +394,10 @@ def targets_frame(
     frame = _frame(
         con,
         """
-        select t.kode_wilayah as unit, t.year, t.indicator_code as code, t.target
+        select t.kode_wilayah as area_code, t.year, t.indicator_code as code, t.target
         from targets t
         where t.target is not null
-        order by code, unit, year""",
+        order by code, area_code, year""",
     )
     if catalogue is not None:
         frame = frame[frame["code"].isin(catalogue.codes)].reset_index(drop=True)
@@ -405,15 +405,15 @@ def targets_frame(
 
 
 def excluded_complaints(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> pd.DataFrame:
-    """Rejected, returned ('bukan wewenang') and duplicate tickets per unit and year, reported
+    """Rejected, returned ('bukan wewenang') and duplicate tickets per area and year, reported
     apart (``complaints.outcomes`` gives every outcome with shares of all tickets received)."""
     prepare_connection(con, catalogue)
     return _frame(
         con,
         """
-        select c.unit, c.year, c.status, count(*) as tickets
+        select c.area_code, c.year, c.status, count(*) as tickets
         from complaint_records() c
         where c.status in ('rejected', 'returned', 'duplicate')
-        group by c.unit, c.year, c.status
-        order by c.unit, c.year, c.status""",
+        group by c.area_code, c.year, c.status
+        order by c.area_code, c.year, c.status""",
     )

@@ -20,7 +20,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from http.client import HTTPException
 from pathlib import Path
 from typing import Any, Protocol
@@ -29,9 +29,9 @@ import duckdb
 import pandas as pd
 
 from smartindex.ops.live import load_live
-from smartindex.ops.model import iso_wib, wall_wib
-from smartindex.ops.sla import AT_RISK, SlaTable, install_stages, load_sla
-from smartindex.ops.store import Store, attach, with_retry
+from smartindex.ops.model import DEFAULT_ZONE, iso_local
+from smartindex.ops.sla import AT_RISK, SlaTable, load_sla
+from smartindex.ops.store import Store, with_retry
 
 _DUE = """
 select ticket_id, ticket_code, stage, agency, kelurahan_code, kecamatan_code, due_at,
@@ -62,7 +62,7 @@ class Alert:
     message: str
 
 
-def _alert(row: dict[str, Any], now: datetime) -> Alert:
+def _alert(row: dict[str, Any], now: datetime, tz: tzinfo) -> Alert:
     late = None if pd.isna(row["late_hours"]) else round(float(row["late_hours"]), 2)
     share = None if pd.isna(row["elapsed_share"]) else round(float(row["elapsed_share"]), 3)
     where = f"agency {row['agency'] or '?'}, kelurahan {row['kelurahan_code'] or '?'}"
@@ -79,29 +79,32 @@ def _alert(row: dict[str, Any], now: datetime) -> Alert:
         agency=row["agency"],
         kelurahan_code=row["kelurahan_code"],
         kecamatan_code=row["kecamatan_code"],
-        due_at=iso_wib(row["due_at"].to_pydatetime()),
+        due_at=iso_local(row["due_at"].to_pydatetime(), tz),
         late_hours=late,
         elapsed_share=share,
-        raised_at=iso_wib(now),
+        raised_at=iso_local(now, tz),
         message=f"ticket {row['ticket_code'] or row['ticket_id']} ({where}): stage "
-        f"{row['stage']} {what} (due {iso_wib(row['due_at'].to_pydatetime())})",
+        f"{row['stage']} {what} (due {iso_local(row['due_at'].to_pydatetime(), tz)})",
     )
 
 
-def evaluate(store: Store, now: datetime, sla: SlaTable | None = None) -> list[Alert]:
-    """Alerts due at ``now`` for the open tickets (not yet deduplicated)."""
+def evaluate(
+    store: Store, now: datetime, sla: SlaTable | None = None, tz: tzinfo = DEFAULT_ZONE
+) -> list[Alert]:
+    """Alerts due at ``now`` for the open tickets (not yet deduplicated); the store's naive
+    times are local in ``tz``."""
     table = sla or load_sla()
 
     def read() -> list[Alert]:
         con = duckdb.connect()
         try:
-            attach(con, store)
-            load_live(con, now)
-            install_stages(con, table, tickets="live", now=now)
+            load_live(con, store, table, now)
             frame = con.execute(_DUE, {"risk": AT_RISK}).df()
         finally:
             con.close()
-        return [_alert({str(k): v for k, v in r.items()}, now) for r in frame.to_dict("records")]
+        return [
+            _alert({str(k): v for k, v in r.items()}, now, tz) for r in frame.to_dict("records")
+        ]
 
     return with_retry(read)
 
@@ -164,7 +167,7 @@ class Outbox:
     def mark(self, channel: str, alert_id: str) -> None:
         _append_lines(
             self.store.alerts / f"delivered-{channel}.jsonl",
-            [{"alert_id": alert_id, "at": iso_wib(wall_wib())}],
+            [{"alert_id": alert_id, "at": datetime.now(UTC).isoformat(timespec="seconds")}],
         )
 
     def frame(self) -> pd.DataFrame:
@@ -213,11 +216,15 @@ class AlertRun:
 
 
 def run_alerts(
-    store: Store, now: datetime, channels: Iterable[Channel] = (), sla: SlaTable | None = None
+    store: Store,
+    now: datetime,
+    channels: Iterable[Channel] = (),
+    sla: SlaTable | None = None,
+    tz: tzinfo = DEFAULT_ZONE,
 ) -> AlertRun:
     """Evaluate the rules at ``now``, add new alerts to the outbox, deliver what is pending."""
     outbox = Outbox(store)
-    result = AlertRun(raised=len(outbox.add(evaluate(store, now, sla))))
+    result = AlertRun(raised=len(outbox.add(evaluate(store, now, sla, tz))))
     for channel in channels:
         for alert in outbox.pending(channel.name):
             if channel.send(alert):

@@ -13,13 +13,13 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from http.client import HTTPException
 from typing import Any
 from urllib.parse import urlencode
 
 from smartindex.errors import SmartIndexError
-from smartindex.ops.model import WIB, iso_wib, wall_wib
+from smartindex.ops.model import iso_local, to_local, wall_clock
 from smartindex.ops.store import Store, read_json, write_json
 
 CLOCK_HEADER = "X-Smartindex-Clock"
@@ -120,21 +120,24 @@ class Client:
             raise FetchError(f"{self.base_url}/services.json: expected a JSON array")
         return payload
 
-    def pages(self, updated_after: datetime | None) -> Iterator[tuple[list[Any], datetime]]:
+    def pages(
+        self, updated_after: datetime | None, *, tz: tzinfo
+    ) -> Iterator[tuple[list[Any], datetime]]:
         """Pages of requests updated after ``updated_after`` (all when None), with the source
-        clock: the server's ``X-Smartindex-Clock`` or else the wall clock.  Later pages are
-        bounded by the first page's clock so that the window does not move while paging."""
+        clock: the server's ``X-Smartindex-Clock`` or else the wall clock (times naive local
+        in ``tz``).  Later pages are bounded by the first page's clock so that the window does
+        not move while paging."""
         params = {"page_size": str(self.page_size)}
         if updated_after is not None:
-            params["updated_after"] = iso_wib(updated_after)
+            params["updated_after"] = iso_local(updated_after, tz)
         else:
-            params["updated_after"] = iso_wib(datetime(1970, 1, 2))
+            params["updated_after"] = iso_local(datetime(1970, 1, 2), tz)
         page, clock = 1, None
         while True:
             payload, headers = self.get("requests.json", {**params, "page": str(page)})
             if clock is None:
-                clock = _clock(headers)
-                params["updated_before"] = iso_wib(clock)
+                clock = _clock(headers, tz)
+                params["updated_before"] = iso_local(clock, tz)
             if not isinstance(payload, list):
                 raise FetchError(f"{self.base_url}/requests.json: expected a JSON array")
             yield payload, clock
@@ -151,16 +154,17 @@ def _description(exc: urllib.error.HTTPError) -> str:
         return str(exc.reason)
 
 
-def _clock(headers: dict[str, str]) -> datetime:
+def _clock(headers: dict[str, str], tz: tzinfo) -> datetime:
     text = next((v for k, v in headers.items() if k.lower() == CLOCK_HEADER.lower()), None)
     if text:
         try:
-            return datetime.fromisoformat(text).astimezone(WIB).replace(tzinfo=None)
+            return to_local(datetime.fromisoformat(text), tz)
         except ValueError:
             pass
-    return wall_wib()
+    return wall_clock(tz)
 
 
-def since(cursor: str | None, overlap: timedelta) -> datetime | None:
-    """Where the next pull starts: the cursor minus an overlap (re-reads are harmless)."""
-    return None if cursor is None else datetime.fromisoformat(cursor) - overlap
+def since(cursor: str | None, overlap: timedelta, tz: tzinfo) -> datetime | None:
+    """Where the next pull starts (naive local in ``tz``): the cursor minus an overlap
+    (re-reads are harmless)."""
+    return None if cursor is None else to_local(datetime.fromisoformat(cursor), tz) - overlap

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 import pandas as pd
@@ -28,7 +28,7 @@ from smartindex.ops.model import (
     RecordError,
     Rejected,
     event_id,
-    iso_wib,
+    iso_local,
     kind_of,
     parse_ts,
 )
@@ -153,6 +153,7 @@ def record_events(
     builder: EventBuilder,
     *,
     latest: datetime,
+    tz: tzinfo,
     naive_is_local: bool = False,
 ) -> int:
     """Add the events of one GeoReport request to ``builder``; returns how many.
@@ -168,7 +169,7 @@ def record_events(
     ticket = str(ticket)
 
     def when(value: object, name: str) -> datetime:
-        return parse_ts(value, name, naive_is_local=naive_is_local, latest=latest)
+        return parse_ts(value, name, naive_is_local=naive_is_local, latest=latest, tz=tz)
 
     status = str(_clean(record.get("status")) or "open").strip().lower()
     if status not in ("open", "closed"):
@@ -199,6 +200,7 @@ def records_to_events(
     ingested_at: datetime,
     *,
     latest: datetime,
+    tz: tzinfo,
     naive_is_local: bool = False,
 ) -> tuple[pa.Table, list[Rejected]]:
     """Events of many records; bad records become ``Rejected`` (with the reason) instead."""
@@ -207,7 +209,7 @@ def records_to_events(
         try:
             if not isinstance(record, Mapping):
                 raise RecordError("record is not a JSON object")
-            record_events(record, builder, latest=latest, naive_is_local=naive_is_local)
+            record_events(record, builder, latest=latest, tz=tz, naive_is_local=naive_is_local)
         except RecordError as exc:
             rejected.append(Rejected(feed, str(exc), _short(record)))
     return builder.table(), rejected
@@ -245,9 +247,14 @@ def _datetime(value: object) -> datetime:
 
 
 def complaint_request(
-    row: Mapping[str, Any], timeline: list[tuple[datetime, str]], until: datetime | None = None
+    row: Mapping[str, Any],
+    timeline: list[tuple[datetime, str]],
+    until: datetime | None = None,
+    *,
+    tz: tzinfo,
 ) -> dict[str, Any]:
-    """A GeoReport request for a complaint row as it stood at ``until`` (default: at the end)."""
+    """A GeoReport request for a complaint row as it stood at ``until`` (default: at the end);
+    its naive times are local in ``tz``."""
     shown = [(ts, k) for ts, k in timeline if until is None or ts <= until]
     kinds = {k for _, k in shown}
     received = next((ts for ts, k in shown if k == "received"), None)
@@ -260,8 +267,8 @@ def complaint_request(
         "description": _clean(row.get("description")),
         "agency_responsible": _clean(row.get("agency")),
         "service_notice": None,
-        "requested_datetime": iso_wib(received) if received else None,
-        "updated_datetime": iso_wib(shown[-1][0]) if shown else None,
+        "requested_datetime": iso_local(received, tz) if received else None,
+        "updated_datetime": iso_local(shown[-1][0], tz) if shown else None,
         "expected_datetime": None,
         "address": None,
         "address_id": _clean(row.get("kelurahan_code")),
@@ -270,7 +277,9 @@ def complaint_request(
         "long": _clean(row.get("lon")),
         "media_url": None,
         "notes": [
-            {"datetime": iso_wib(ts), "type": k, "summary": k} for ts, k in shown if k != "received"
+            {"datetime": iso_local(ts, tz), "type": k, "summary": k}
+            for ts, k in shown
+            if k != "received"
         ],
         "extended_attributes": {k: _json_value(row.get(k)) for k in EXTENDED},
     }
@@ -283,9 +292,10 @@ def _json_value(value: object) -> Any:
     return value
 
 
-def complaint_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """GeoReport requests (final state) for every row of a complaint-table frame."""
+def complaint_records(frame: pd.DataFrame, *, tz: tzinfo) -> list[dict[str, Any]]:
+    """GeoReport requests (final state) for every row of a complaint-table frame (naive
+    times local in ``tz``)."""
     rows: list[dict[str, Any]] = [
         {str(k): v for k, v in r.items()} for r in frame.to_dict("records")
     ]
-    return [complaint_request(row, complaint_timeline(row)) for row in rows]
+    return [complaint_request(row, complaint_timeline(row), tz=tz) for row in rows]

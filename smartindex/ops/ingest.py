@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ import pandas as pd
 from smartindex.errors import DataFileError
 from smartindex.ops.client import Client, FetchError, MalformedPageError, SourceState, since
 from smartindex.ops.georeport import EXTENDED, complaint_records, records_to_events
-from smartindex.ops.model import Rejected, iso_wib, wall_wib
+from smartindex.ops.model import DEFAULT_ZONE, Rejected, iso_local, wall_clock
 from smartindex.ops.store import Store, add_quarantine, append_batch, read_json, write_json
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -58,26 +58,37 @@ class Ingested:
 
 
 def ingest_records(
-    store: Store, records: list[Any], *, feed: str, pseudonym_key: str, latest: datetime
+    store: Store,
+    records: list[Any],
+    *,
+    feed: str,
+    pseudonym_key: str,
+    latest: datetime,
+    tz: tzinfo = DEFAULT_ZONE,
 ) -> Ingested:
-    """Turn records into one batch (and quarantine entries for the bad ones)."""
-    table, rejected = records_to_events(records, feed, wall_wib(), latest=latest)
-    add_quarantine(store, rejected, at=iso_wib(wall_wib()))
+    """Turn records into one batch (and quarantine entries for the bad ones); times are
+    stored as naive local time in ``tz``."""
+    now = wall_clock(tz)
+    table, rejected = records_to_events(records, feed, now, latest=latest, tz=tz)
+    add_quarantine(store, rejected, at=iso_local(now, tz))
     batch = append_batch(store, table, pseudonym_key=pseudonym_key)
     return Ingested(len(records), table.num_rows, len(rejected), int(batch is not None))
 
 
-def pull(store: Store, client: Client, *, feed: str, pseudonym_key: str) -> Ingested:
-    """One incremental pull from a GeoReport source; updates the source state.
+def pull(
+    store: Store, client: Client, *, feed: str, pseudonym_key: str, tz: tzinfo = DEFAULT_ZONE
+) -> Ingested:
+    """One incremental pull from a GeoReport source; updates the source state (times local
+    in ``tz``).
 
     Raises FetchError after the client's retries; the state then counts the failure and keeps
     the cursor.  A malformed page is also written to the quarantine.
     """
     state = SourceState.load(store, feed)
-    state.url, state.last_attempt = client.base_url, iso_wib(wall_wib())
+    state.url, state.last_attempt = client.base_url, iso_local(wall_clock(tz), tz)
     total, clock = Ingested(), None
     try:
-        for records, clock in client.pages(since(state.cursor, OVERLAP)):
+        for records, clock in client.pages(since(state.cursor, OVERLAP, tz), tz=tz):
             total.add(
                 ingest_records(
                     store,
@@ -85,6 +96,7 @@ def pull(store: Store, client: Client, *, feed: str, pseudonym_key: str) -> Inge
                     feed=feed,
                     pseudonym_key=pseudonym_key,
                     latest=clock + FUTURE_TOLERANCE,
+                    tz=tz,
                 )
             )
     except FetchError as exc:
@@ -92,14 +104,14 @@ def pull(store: Store, client: Client, *, feed: str, pseudonym_key: str) -> Inge
             add_quarantine(
                 store,
                 [Rejected(feed, str(exc), exc.body[:2000].decode("utf-8", "replace"))],
-                at=iso_wib(wall_wib()),
+                at=iso_local(wall_clock(tz), tz),
             )
         state.consecutive_failures += 1
         state.last_error = str(exc)
         state.save(store)
         raise
     if clock is not None:
-        state.cursor = state.clock = iso_wib(clock)
+        state.cursor = state.clock = iso_local(clock, tz)
     state.last_success, state.consecutive_failures, state.last_error = state.last_attempt, 0, None
     state.pulls += 1
     state.records += total.records
@@ -128,8 +140,9 @@ def _bulk_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def read_records(path: Path) -> list[Any]:
-    """The GeoReport records in a dropped file (GeoReport JSON, bulk CSV or complaint CSV)."""
+def read_records(path: Path, *, tz: tzinfo = DEFAULT_ZONE) -> list[Any]:
+    """The GeoReport records in a dropped file (GeoReport JSON, bulk CSV or complaint CSV;
+    the complaint CSV's naive times are local in ``tz``)."""
     try:
         if path.name.endswith(".json"):
             data = json.loads(path.read_text("utf-8"))
@@ -146,14 +159,19 @@ def read_records(path: Path) -> list[Any]:
     if "service_request_id" in frame.columns:
         return _bulk_records(frame)
     if "ticket_id" in frame.columns:
-        return complaint_records(frame)
+        return complaint_records(frame, tz=tz)
     raise DataFileError(
         path, "neither a GeoReport bulk CSV (service_request_id) nor a complaint CSV (ticket_id)"
     )
 
 
 def ingest_folder(
-    store: Store, folder: Path, *, pseudonym_key: str, files: Iterable[Path] | None = None
+    store: Store,
+    folder: Path,
+    *,
+    pseudonym_key: str,
+    files: Iterable[Path] | None = None,
+    tz: tzinfo = DEFAULT_ZONE,
 ) -> Ingested:
     """Ingest the files dropped in ``folder`` not seen before (by name and SHA-256).
 
@@ -173,9 +191,9 @@ def ingest_folder(
             continue
         feed = f"file:{path.name}"
         try:
-            records = read_records(path)
+            records = read_records(path, tz=tz)
         except DataFileError as exc:
-            add_quarantine(store, [Rejected(feed, str(exc), "")], at=iso_wib(wall_wib()))
+            add_quarantine(store, [Rejected(feed, str(exc), "")], at=iso_local(wall_clock(tz), tz))
             total.rejected += 1
         else:
             total.add(
@@ -184,7 +202,8 @@ def ingest_folder(
                     records,
                     feed=feed,
                     pseudonym_key=pseudonym_key,
-                    latest=wall_wib() + FUTURE_TOLERANCE,
+                    latest=wall_clock(tz) + FUTURE_TOLERANCE,
+                    tz=tz,
                 )
             )
         seen[path.name] = digest

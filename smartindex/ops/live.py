@@ -9,16 +9,35 @@ time when the source is the simulator), else the wall clock.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from smartindex.ops.client import source_states
-from smartindex.ops.model import wall_wib
-from smartindex.ops.sla import AT_RISK, SlaTable, install_stages, load_sla
-from smartindex.ops.store import Store, attach, quarantine_frame, status_sql, with_retry
+from smartindex.ops.model import DEFAULT_ZONE, to_local, wall_clock
+from smartindex.ops.sla import (
+    AT_RISK,
+    SlaTable,
+    install_at_now,
+    install_sla,
+    load_sla,
+    outcomes_sql,
+    timestamp_sql,
+)
+from smartindex.ops.store import (
+    Pinned,
+    Store,
+    files_sql,
+    fold_sql,
+    light_sql,
+    pin,
+    quarantine_frame,
+    touched_fold_sql,
+    touched_sql,
+    with_retry,
+)
 
 OPEN_STATUSES = ("received", "verified", "dispatched", "in_progress")
 WINDOWS = (("today", 0), ("7d", 7), ("30d", 30))
@@ -46,30 +65,44 @@ class OpsSnapshot:
     stages: pd.DataFrame
 
 
-def store_clock(store: Store) -> datetime | None:
-    """The latest source clock recorded by the ingester (None before the first pull)."""
-    clocks = [datetime.fromisoformat(s.clock) for s in source_states(store) if s.clock]
-    return max(clocks).replace(tzinfo=None) if clocks else None
+def store_clock(store: Store, tz: tzinfo = DEFAULT_ZONE) -> datetime | None:
+    """The latest source clock recorded by the ingester, naive local in ``tz`` (None before
+    the first pull)."""
+    clocks = [
+        to_local(datetime.fromisoformat(s.clock), tz) for s in source_states(store) if s.clock
+    ]
+    return max(clocks) if clocks else None
 
 
 # Only open tickets, tickets without a receipt yet, and tickets with an event in the last 30
 # days can be in a list or decide a stage in a 30-day window (a stage decided late is decided
 # at its due time, before its end). ``sort_at`` is the last event of a closed ticket and far in
-# the future for the others; the compacted state is sorted by it, so older row groups are
+# the future for the others; the compacted files are sorted by it, so older row groups are
 # skipped without being read.
 _RECENT = f"""
 create or replace temp table recent as
-select t.ticket_id, t.attrs.ticket_code as ticket_code, t.attrs.category as category,
-       t.attrs.agency as agency, t.attrs.kelurahan_code as kelurahan_code,
-       t.attrs.kecamatan_code as kecamatan_code, t.attrs.lat as lat, t.attrs.lon as lon,
-       {status_sql()} as status, t.created_at, t.verified_at, t.dispatched_at,
-       t.first_response_at, t.resolved_at, t.closed_at
-from ops_tickets t
-where t.sort_at > $now - interval {WINDOW_DAYS} day
+select * from ({{tickets}}) t where t.sort_at > $now - interval {WINDOW_DAYS} day
+"""
+# The fast path: the tickets no new batch touches come from the compacted light tickets and
+# their stage outcomes; only the touched ones are folded and evaluated here.
+_COLD_TICKETS = f"""
+select c.* from read_parquet({{tickets}}) c anti join _touched_rows using (ticket_no)
+where c.sort_at > $now - interval {WINDOW_DAYS} day
+"""
+_RECENT_SPLIT = f"""
+create or replace temp table recent as
+{{cold}}
+union all by name
+select * from _hot h where h.sort_at > $now - interval {WINDOW_DAYS} day
+"""
+_COLD_STAGES = f"""
+select c.* exclude (ticket_no)
+from read_parquet({{stages}}) c anti join _touched_rows using (ticket_no)
+where c.sort_at > {{now}} - interval {WINDOW_DAYS} day and c.created_at <= {{now}}
 """
 _LIVE = """
-create or replace temp table live as
-select * from recent where created_at is not null and created_at <= $now
+create or replace temp view live as
+select * from recent where created_at is not null and created_at <= {now}
 """
 _BACKLOG = """
 with flags as (
@@ -102,20 +135,31 @@ select ticket_id, ticket_code, stage, agency, kelurahan_code, kecamatan_code, du
 from open_instances where not is_overdue and elapsed_share >= $risk
 order by hours_left, ticket_id, stage limit {LIST_ROWS}
 """
+# One pass over the instances decided in the longest period, counted per period.
 _COMPLIANCE = """
-with windows as (
-    select * from (values ('today', date_trunc('day', $now::timestamp)),
-                          ('7d', $now::timestamp - interval 7 day),
-                          ('30d', $now::timestamp - interval 30 day)) w(period, since)
+with counts as (
+    select stage,
+           count_if(decided_at > date_trunc('day', $now::timestamp)) as today_decided,
+           count_if(on_time and decided_at > date_trunc('day', $now::timestamp)) as today_on_time,
+           count_if(decided_at > $now::timestamp - interval 7 day) as "7d_decided",
+           count_if(on_time and decided_at > $now::timestamp - interval 7 day) as "7d_on_time",
+           count(*) as "30d_decided",
+           count_if(on_time) as "30d_on_time"
+    from stage_instances
+    where decided_at > $now::timestamp - interval 30 day and decided_at <= $now
+    group by stage
+), periods as (
+    unpivot counts on (today_decided, today_on_time) as today,
+                      ("7d_decided", "7d_on_time") as "7d",
+                      ("30d_decided", "30d_on_time") as "30d"
+    into name period value decided, on_time
 )
-select s.key as stage, w.period, count(i.decided_at) as decided,
-       count_if(i.on_time) as on_time,
-       100.0 * count_if(i.on_time) / nullif(count(i.decided_at), 0) as share
+select s.key as stage, w.period, coalesce(p.decided, 0)::bigint as decided,
+       case when p.decided > 0 then p.on_time end as on_time,
+       100.0 * p.on_time / nullif(p.decided, 0) as share
 from _sla_stage s
-cross join windows w
-left join stage_instances i on i.stage = s.key and i.decided_at > w.since
-     and i.decided_at <= $now
-group by all
+cross join (values ('today'), ('7d'), ('30d')) w(period)
+left join periods p on p.stage = s.key and p.period = w.period
 """
 _POINTS = f"""
 with flags as (
@@ -199,21 +243,49 @@ def _quarantine(store: Store) -> pd.DataFrame:
     )
 
 
-def load_live(con: duckdb.DuckDBPyConnection, now: datetime) -> None:
-    """Create ``recent`` (tickets a snapshot can show, with those not yet received) and
-    ``live`` (the received ones, complaint-table columns) on a connection with the store
-    attached."""
-    con.execute(_RECENT, {"now": now})
-    con.execute(_LIVE, {"now": now})
+def load_live(con: duckdb.DuckDBPyConnection, store: Store, sla: SlaTable, now: datetime) -> None:
+    """Create ``recent`` (tickets a snapshot can show, with those not yet received), ``live``
+    (the received ones, complaint-table columns), ``stage_instances`` and ``open_instances``
+    (see ``sla.install_at_now``) on ``con`` for the store's current files."""
+    install_sla(con, sla)
+    pinned = pin(store, sla)
+    if pinned.tickets is None or pinned.stages is None:
+        con.execute(_RECENT.format(tickets=light_sql(fold_sql(con, store, pinned))), {"now": now})
+        con.execute(_LIVE.format(now=timestamp_sql(now)))
+        install_at_now(con, outcomes_sql(con, tickets="live", name="_all"), now)
+        return
+    _load_split(con, pinned, pinned.tickets, pinned.stages, now)
+
+
+def _load_split(
+    con: duckdb.DuckDBPyConnection, pinned: Pinned, tickets: Path, stages: Path, now: datetime
+) -> None:
+    con.execute(f"create or replace temp table _touched as {touched_sql(con, pinned)}")
+    # The one lookup by id in the compacted light state; the rest is keyed by ``ticket_no``.
+    con.execute(
+        "create or replace temp table _touched_rows as select c.* from "
+        f"read_parquet({files_sql([tickets])}) c semi join _touched using (ticket_id)"
+    )
+    hot = light_sql(touched_fold_sql(con, pinned, "_touched_rows"))
+    con.execute(f"create or replace temp table _hot as {hot}")
+    cold = light_sql(_COLD_TICKETS.format(tickets=files_sql([tickets])))
+    con.execute(_RECENT_SPLIT.format(cold=cold), {"now": now})
+    con.execute(_LIVE.format(now=timestamp_sql(now)))
+    con.execute(
+        "create or replace temp table _hot_live as "
+        "select l.* from live l semi join _touched using (ticket_id)"
+    )
+    hot_outcomes = outcomes_sql(con, tickets="_hot_live", name="_hot")
+    cold = _COLD_STAGES.format(stages=files_sql([stages]), now=timestamp_sql(now))
+    outcomes = f"{cold} union all by name {hot_outcomes}"
+    install_at_now(con, outcomes, now, materialise=False)
 
 
 def _read(store: Store, sla: SlaTable, now: datetime) -> OpsSnapshot:
     con = duckdb.connect()
     try:
         con.execute("set threads to 2")
-        attach(con, store)
-        load_live(con, now)
-        install_stages(con, sla, tickets="live", now=now)
+        load_live(con, store, sla, now)
         params: dict[str, object] = {"now": now, "risk": AT_RISK}
         totals = {str(k): int(v) for k, v in _frame(con, _TOTALS, params).iloc[0].items()}
         totals["quarantined"] = len(quarantine_frame(store))
@@ -249,10 +321,15 @@ def _period_order(column: pd.Series) -> pd.Series:
 
 
 def snapshot(
-    store: Store, *, now: datetime | None = None, sla: SlaTable | None = None
+    store: Store,
+    *,
+    now: datetime | None = None,
+    sla: SlaTable | None = None,
+    tz: tzinfo = DEFAULT_ZONE,
 ) -> OpsSnapshot:
-    """The operations view of ``store`` at ``now`` (default: the sources' clock)."""
-    when = now or store_clock(store) or wall_wib()
+    """The operations view of ``store`` at ``now`` (default: the sources' clock, else the wall
+    clock, naive local in ``tz``)."""
+    when = now or store_clock(store, tz) or wall_clock(tz)
     table = sla or load_sla()
     return with_retry(lambda: _read(store, table, when))
 

@@ -7,18 +7,23 @@ the ticket's descriptive columns as the source last described them (its version 
 record's ``updated_datetime``).  Rows are identified by a content hash (``event_id``): the same
 event delivered twice has the same id, so the store keeps it once.
 
-Timestamps are stored as naive local time (WIB, UTC+7), like the annual ``complaints`` table.
+Timestamps are stored as naive local time, like the annual ``complaints`` table: local to the
+configured zone (``Settings.timezone``, default Asia/Jakarta, WIB, UTC+7), which every function
+that converts takes explicitly as ``tz`` (see ``local_zone``).
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pyarrow as pa
 
-WIB = timezone(timedelta(hours=7), "WIB")
+from smartindex.config import DEFAULT_TIMEZONE, Settings
+from smartindex.errors import SmartIndexError
+
 # Stage events in timeline order; the number is the tie-break when two share a timestamp
 # (a later stage wins), so the status of a ticket is its latest event by (ts, precedence).
 STAGE_KINDS = {
@@ -156,13 +161,31 @@ def event_id(ticket_id: str, kind: str, ts: datetime, extra: str = "") -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
-def parse_ts(value: object, field: str, *, naive_is_local: bool, latest: datetime) -> datetime:
-    """A source timestamp as naive WIB.
+def zone(name: str = DEFAULT_TIMEZONE) -> ZoneInfo:
+    """The IANA time zone ``name``; an unknown name is a SmartIndexError naming it."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SmartIndexError(f"unknown time zone {name!r} (expected an IANA name)") from None
+
+
+DEFAULT_ZONE = zone()  # Asia/Jakarta (WIB), the default of Settings.timezone
+
+
+def local_zone(settings: Settings) -> ZoneInfo:
+    """The zone the live store's naive times are in: ``settings.timezone``."""
+    return zone(settings.timezone)
+
+
+def parse_ts(
+    value: object, field: str, *, naive_is_local: bool, latest: datetime, tz: tzinfo
+) -> datetime:
+    """A source timestamp as naive local time in ``tz``.
 
     GeoReport requires W3C timestamps with an offset: without one (``naive_is_local`` false)
     the record is rejected rather than guessed.  The project's complaint CSV declares local
-    time, so there naive values are WIB.  Times after ``latest`` (naive WIB: the source clock
-    plus a tolerance) are rejected as "in the future".
+    time, so there naive values are taken as they are.  Times after ``latest`` (naive local:
+    the source clock plus a tolerance) are rejected as "in the future".
     """
     text = str(value).strip()
     try:
@@ -173,17 +196,23 @@ def parse_ts(value: object, field: str, *, naive_is_local: bool, latest: datetim
         if not naive_is_local:
             raise RecordError(f"{field}: timestamp without UTC offset: {text!r}")
     else:
-        parsed = parsed.astimezone(WIB).replace(tzinfo=None)
+        parsed = to_local(parsed, tz)
     if parsed > latest:
         raise RecordError(f"{field}: timestamp in the future: {text!r}")
     return parsed
 
 
-def iso_wib(ts: datetime) -> str:
-    """A naive WIB time as a W3C timestamp with its offset (``2024-01-02T08:00:00+07:00``)."""
-    return ts.replace(tzinfo=WIB).isoformat(timespec="seconds")
+def to_local(ts: datetime, tz: tzinfo) -> datetime:
+    """An aware time as naive local time in ``tz`` (a naive one is returned unchanged)."""
+    return ts if ts.tzinfo is None else ts.astimezone(tz).replace(tzinfo=None)
 
 
-def wall_wib() -> datetime:
-    """The wall clock as naive WIB."""
-    return datetime.now(WIB).replace(tzinfo=None)
+def iso_local(ts: datetime, tz: tzinfo) -> str:
+    """A naive local time in ``tz`` as a W3C timestamp with its offset
+    (``2024-01-02T08:00:00+07:00`` in WIB)."""
+    return ts.replace(tzinfo=tz).isoformat(timespec="seconds")
+
+
+def wall_clock(tz: tzinfo) -> datetime:
+    """The wall clock as naive local time in ``tz``."""
+    return datetime.now(tz).replace(tzinfo=None)

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 from smartindex.errors import SmartIndexError
@@ -17,7 +17,7 @@ from smartindex.ops.alerts import Channel, Scheduler, Task, Webhook, run_alerts
 from smartindex.ops.client import Client
 from smartindex.ops.ingest import Ingested, ingest_folder, pull
 from smartindex.ops.live import store_clock
-from smartindex.ops.model import wall_wib
+from smartindex.ops.model import DEFAULT_ZONE, wall_clock
 from smartindex.ops.simulator import Faults, SimClock, Simulator, Tickets, serving
 from smartindex.ops.sla import SlaTable, load_sla
 from smartindex.ops.store import Store, compact, ingest_lock, open_store
@@ -41,6 +41,7 @@ class Follow:
     webhook: str | None = None
     sla: SlaTable = field(default_factory=load_sla)
     client: Client | None = None
+    tz: tzinfo = DEFAULT_ZONE  # the store's local zone: ``local_zone(settings)``
 
     def channels(self) -> list[Channel]:
         return [Webhook(self.webhook)] if self.webhook else []
@@ -52,17 +53,22 @@ def ingest_once(store: Store, job: Follow) -> Ingested:
     if job.url:
         total.add(
             pull(
-                store, job.client or Client(job.url), feed=job.feed, pseudonym_key=job.pseudonym_key
+                store,
+                job.client or Client(job.url),
+                feed=job.feed,
+                pseudonym_key=job.pseudonym_key,
+                tz=job.tz,
             )
         )
     if job.inbox:
-        total.add(ingest_folder(store, job.inbox, pseudonym_key=job.pseudonym_key))
+        total.add(ingest_folder(store, job.inbox, pseudonym_key=job.pseudonym_key, tz=job.tz))
     return total
 
 
-def alert_now(store: Store) -> datetime:
-    """The time alerts are evaluated at: the sources' clock, else the wall clock."""
-    return store_clock(store) or wall_wib()
+def alert_now(store: Store, tz: tzinfo = DEFAULT_ZONE) -> datetime:
+    """The time alerts are evaluated at: the sources' clock, else the wall clock (naive local
+    in ``tz``)."""
+    return store_clock(store, tz) or wall_clock(tz)
 
 
 def follow(
@@ -77,7 +83,7 @@ def follow(
 
     def maybe_compact() -> None:
         if len(store.batch_files()) >= job.compact_batches:
-            compact(store)
+            compact(store, job.sla)
 
     def report(name: str, exc: Exception) -> None:
         log(f"ops {name}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
@@ -87,10 +93,10 @@ def follow(
         Task(
             "alerts",
             job.alert_every,
-            lambda: run_alerts(store, alert_now(store), job.channels(), job.sla),
+            lambda: run_alerts(store, alert_now(store, job.tz), job.channels(), job.sla, job.tz),
         ),
         Task("compact-check", job.every, maybe_compact),
-        Task("compact", job.compact_every, lambda: compact(store), due=job.compact_every),
+        Task("compact", job.compact_every, lambda: compact(store, job.sla), due=job.compact_every),
     ]
     with ingest_lock(store):
         Scheduler(tasks, stop or threading.Event(), on_error=report).run(cycles=cycles)
@@ -105,11 +111,13 @@ def simulated_source(
     warmup_days: float = 30.0,
     port: int = 0,
     faults: Faults | None = None,
+    tz: tzinfo = DEFAULT_ZONE,
 ) -> Iterator[tuple[str, Simulator]]:
-    """A simulator over complaint files on 127.0.0.1; yields (base URL, simulator)."""
+    """A simulator over complaint files (naive times local in ``tz``) on 127.0.0.1; yields
+    (base URL, simulator)."""
     tickets = Tickets.from_csv(data)
     begin = start or _warm_start(tickets, warmup_days)
-    sim = Simulator(tickets, SimClock(begin, speed), faults or Faults())
+    sim = Simulator(tickets, SimClock(begin, speed), faults or Faults(), tz=tz)
     with serving(sim, port) as url:
         yield url, sim
 

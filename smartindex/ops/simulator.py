@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ import pandas as pd
 
 from smartindex.errors import DataFileError
 from smartindex.ops.georeport import complaint_request, complaint_timeline
-from smartindex.ops.model import WIB, iso_wib
+from smartindex.ops.model import DEFAULT_ZONE, iso_local, to_local
 
 CLOCK_HEADER = "X-Smartindex-Clock"
 MAX_PAGE_SIZE = 5000
@@ -145,11 +145,11 @@ class Tickets:
         hi = bisect.bisect_right(self.created_times, end)
         return self.created_ticket[lo:hi]
 
-    def request(self, i: int, until: datetime) -> dict[str, Any]:
-        return complaint_request(self.rows[i], self.timelines[i], until)
+    def request(self, i: int, until: datetime, tz: tzinfo) -> dict[str, Any]:
+        return complaint_request(self.rows[i], self.timelines[i], until, tz=tz)
 
 
-def _time_param(query: dict[str, list[str]], name: str) -> datetime | None:
+def _time_param(query: dict[str, list[str]], name: str, tz: tzinfo) -> datetime | None:
     if name not in query:
         return None
     text = query[name][0]
@@ -159,7 +159,7 @@ def _time_param(query: dict[str, list[str]], name: str) -> datetime | None:
         raise ApiError(400, f"{name}: not a W3C datetime: {text!r}") from None
     if parsed.tzinfo is None:
         raise ApiError(400, f"{name}: a W3C datetime needs its UTC offset: {text!r}")
-    return parsed.astimezone(WIB).replace(tzinfo=None)
+    return to_local(parsed, tz)
 
 
 def _int_param(query: dict[str, list[str]], name: str, default: int, top: int) -> int:
@@ -176,7 +176,8 @@ class Simulator:
     tickets: Tickets
     clock: SimClock
     faults: Faults = field(default_factory=Faults)
-    jurisdiction: str = "palembang.go.id"
+    jurisdiction: str = ""  # GeoReport v2 jurisdiction_id (the city's domain), optional
+    tz: tzinfo = DEFAULT_ZONE  # the zone of the tickets' naive times (Settings.timezone)
 
     def services(self) -> list[dict[str, Any]]:
         return [
@@ -193,9 +194,10 @@ class Simulator:
         ]
 
     def requests(self, query: dict[str, list[str]], now: datetime) -> list[dict[str, Any]]:
-        until = min(now, _time_param(query, "updated_before") or now)
-        after = _time_param(query, "updated_after")
-        start, end = _time_param(query, "start_date"), _time_param(query, "end_date")
+        until = min(now, _time_param(query, "updated_before", self.tz) or now)
+        after = _time_param(query, "updated_after", self.tz)
+        start = _time_param(query, "start_date", self.tz)
+        end = _time_param(query, "end_date", self.tz)
         if after is not None or "updated_before" in query:
             chosen = self.tickets.updated(after, until)
         else:
@@ -216,16 +218,19 @@ class Simulator:
         if "status" in query:  # open/closed depends on the time: build every record first
             wanted = set(query["status"][0].split(","))
             records = [
-                r for r in (self.tickets.request(i, until) for i in chosen) if r["status"] in wanted
+                r
+                for r in (self.tickets.request(i, until, self.tz) for i in chosen)
+                if r["status"] in wanted
             ]
             return records[(page - 1) * size : page * size]
-        return [self.tickets.request(i, until) for i in chosen[(page - 1) * size : page * size]]
+        page_rows = chosen[(page - 1) * size : page * size]
+        return [self.tickets.request(i, until, self.tz) for i in page_rows]
 
     def request_by_id(self, ticket_id: str, now: datetime) -> list[dict[str, Any]]:
         i = self.tickets.by_id.get(ticket_id)
         if i is None or not self.tickets.timelines[i] or self.tickets.timelines[i][0][0] > now:
             raise ApiError(404, f"service request {ticket_id!r} not found")
-        return [self.tickets.request(i, now)]
+        return [self.tickets.request(i, now, self.tz)]
 
 
 def _error_body(status: int, description: str) -> bytes:
@@ -272,7 +277,7 @@ def _handler(sim: Simulator) -> type[BaseHTTPRequestHandler]:
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
-            self.send_header(CLOCK_HEADER, iso_wib(now))
+            self.send_header(CLOCK_HEADER, iso_local(now, sim.tz))
             for key, value in extra.items():
                 self.send_header(key, value)
             self.end_headers()

@@ -9,6 +9,7 @@ a period is the share of instances decided in it that ended in time.
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,7 +20,13 @@ import duckdb
 import pandas as pd
 
 from smartindex.errors import DataFileError
-from smartindex.indicators.calendar import install_calendar
+from smartindex.indicators.calendar import (
+    END_YEAR,
+    SCHEDULE,
+    START_YEAR,
+    holiday_rows,
+    install_calendar,
+)
 
 DEFAULT_SLA = Path(__file__).with_name("sla.toml")
 UNITS = ("working_days", "clock_hours", "calendar_days")
@@ -124,83 +131,97 @@ def _column(kind: str) -> str:
     return expr if "(" in expr else f"t.{expr}"
 
 
-_INSTANCES = """
-create or replace temp table stage_instances as
+def fingerprint(sla: SlaTable) -> str:
+    """A short digest of the SLA table and the holiday calendar: stage outcomes computed
+    ahead (at compaction) are used only while both are unchanged."""
+    calendar = (holiday_rows(), SCHEDULE, START_YEAR, END_YEAR)
+    text = repr((sla.stages, sorted(sla.limits.items()), calendar))
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=6).hexdigest()
+
+
+# The stage instances of the tickets in a relation, without anything that depends on "now":
+# when the start, the end and the due time are, whether the end was in time, and (for those
+# not ended, counted in working days) the working-minute positions of start and due time.
+_FIXED = """
 with base as (
-    select t.ticket_id, t.ticket_code, t.category, t.agency, t.kelurahan_code,
-           t.kecamatan_code, s.key as stage, s.unit, {start_case} as start_at,
-           {end_case} as end_at,
+    select t.ticket_id, t.category, t.created_at, t.sort_at{extra}, t.ticket_code, t.agency,
+           t.kelurahan_code, t.kecamatan_code, s.key as stage, s.unit,
+           {start_case} as start_at, {end_case} as end_at,
            coalesce(l."limit", s."limit", s.default_limit) as limit_value,
            l."limit" is null and s."limit" is null as is_default
     from {tickets} t
     cross join _sla_stage s
     left join _sla_limit l on l.stage = s.key and l.category = t.category
     where t.status not in ('rejected', 'returned')
-), placed as (
-    select b.*,
-           case b.unit
-               when 'clock_hours' then b.start_at + to_microseconds(
-                   cast(b.limit_value * 3600000000 as bigint))
-               when 'calendar_days' then b.start_at + to_microseconds(
-                   cast(b.limit_value * 86400000000 as bigint))
-               else cast(w.first_date as timestamp)
-           end as due_at
-    from base b
-    left join calendar_days c on c.date = cast(b.start_at as date)
-    left join _wd_first w on w.working_day_no = c.working_day_no + cast(b.limit_value as integer)
-                                                + 1
-    where b.start_at is not null
 )
-select p.*,
+select b.*,
+       case b.unit
+           when 'clock_hours' then b.start_at + to_microseconds(
+               cast(b.limit_value * 3600000000 as bigint))
+           when 'calendar_days' then b.start_at + to_microseconds(
+               cast(b.limit_value * 86400000000 as bigint))
+           else cast(w.first_date as timestamp)
+       end as due_at
+from base b
+left join calendar_days c on c.date = cast(b.start_at as date)
+left join _wd_first w on w.working_day_no = c.working_day_no + cast(b.limit_value as integer) + 1
+where b.start_at is not null
+"""
+# Working-minute positions are looked up once per distinct time (starts repeat rarely, due
+# times are mostly midnights shared by many tickets), not per instance.
+_WORKING_MINUTES = """
+create or replace temp table {name}_wm as
+select ts, working_minute_of(ts) as wm
+from (select start_at as ts from {name}_placed where end_at is null and unit = 'working_days'
+      union
+      select due_at from {name}_placed where end_at is null and unit = 'working_days')
+where ts is not null
+"""
+# The descriptive columns are kept only where a list shows them: instances not ended.
+_OUTCOMES = """
+select p.* replace (
+           case when p.end_at is null then p.ticket_code end as ticket_code,
+           case when p.end_at is null then p.agency end as agency,
+           case when p.end_at is null then p.kelurahan_code end as kelurahan_code,
+           case when p.end_at is null then p.kecamatan_code end as kecamatan_code),
        p.end_at is not null and p.end_at <= p.due_at as on_time,
-       case when p.end_at is not null and p.end_at <= p.due_at then p.end_at
-            when p.due_at <= $now then p.due_at end as decided_at,
-       p.end_at is null and p.due_at <= $now as is_overdue,
-       case when p.end_at is null and p.due_at <= $now
-            then epoch($now - p.due_at) / 3600.0 end as late_hours
-from placed p
+       s.wm as start_wm, d.wm as due_wm
+from {name}_placed p
+left join {name}_wm s on s.ts = p.start_at and p.end_at is null and p.unit = 'working_days'
+left join {name}_wm d on d.ts = p.due_at and p.end_at is null and p.unit = 'working_days'
+"""
+# ... and what depends on "now": decided (ended in time, or due), overdue, how late.
+_AT_NOW = """
+create or replace temp {kind} stage_instances as
+select i.*,
+       case when i.on_time then i.end_at when i.due_at <= {now} then i.due_at end as decided_at,
+       i.end_at is null and i.due_at <= {now} as is_overdue,
+       case when i.end_at is null and i.due_at <= {now}
+            then epoch({now} - i.due_at) / 3600.0 end as late_hours
+from ({outcomes}) i
+"""
+# The instances not ended, with the share of the limit used (working minutes for limits in
+# working days).
+_RISK = """
+create or replace temp table open_instances as
+select i.*,
+       case when i.unit = 'working_days'
+            then (n.wm - i.start_wm) / nullif(i.due_wm - i.start_wm, 0)
+            else epoch($now - i.start_at) / nullif(epoch(i.due_at - i.start_at), 0)
+       end as elapsed_share
+from stage_instances i
+cross join (select working_minute_of($now::timestamp) as wm) n
+where i.end_at is null
 """
 _FIRST_WORKING_DAY = """
 create or replace temp table _wd_first as
 select working_day_no, min(date) as first_date
 from calendar_days where is_working_day group by working_day_no
 """
-# Working-minute positions are looked up once per distinct time (starts repeat rarely, due
-# times are mostly midnights shared by many tickets), not three times per instance.
-_WORKING_MINUTES = """
-create or replace temp table _wm as
-select ts, working_minute_of(ts) as wm
-from (select start_at as ts from stage_instances
-      where end_at is null and unit = 'working_days'
-      union
-      select due_at from stage_instances where end_at is null and unit = 'working_days'
-      union
-      select $now::timestamp)
-where ts is not null
-"""
-_RISK = """
-create or replace temp table open_instances as
-select i.*,
-       case when i.unit = 'working_days'
-            then (n.wm - s.wm) / nullif(d.wm - s.wm, 0)
-            else epoch($now - i.start_at) / nullif(epoch(i.due_at - i.start_at), 0)
-       end as elapsed_share
-from stage_instances i
-left join _wm s on s.ts = i.start_at
-left join _wm d on d.ts = i.due_at
-left join _wm n on n.ts = $now::timestamp
-where i.end_at is null
-"""
 
 
-def install_stages(
-    con: duckdb.DuckDBPyConnection, sla: SlaTable, *, tickets: str, now: datetime
-) -> None:
-    """Create ``stage_instances`` (every stage of every counted ticket) and ``open_instances``
-    (those not ended, with ``elapsed_share`` of their limit) for the tickets in ``tickets``.
-
-    ``tickets`` names a relation with the complaint table's columns.
-    """
+def install_sla(con: duckdb.DuckDBPyConnection, sla: SlaTable) -> None:
+    """Create the calendar and the SLA tables (``_sla_stage``, ``_sla_limit``) on ``con``."""
     install_calendar(con)
     con.execute(_FIRST_WORKING_DAY)
     stages = sla.stage_frame()
@@ -214,11 +235,57 @@ def install_stages(
     con.unregister("_sla_stage_df")
     con.unregister("_sla_limit_df")
 
+
+def outcomes_sql(
+    con: duckdb.DuckDBPyConnection, *, tickets: str, name: str, extra: str = ""
+) -> str:
+    """SQL of the now-independent stage instances of the tickets in relation ``tickets``.
+
+    ``tickets`` has the complaint table's columns plus ``sort_at``; needs ``install_sla``.
+    Creates helper tables prefixed ``name`` on ``con``; ``extra``: more columns of ``t`` to
+    keep (after a comma).
+    """
+
     def case(field: str) -> str:
         whens = " ".join(f"when '{kind}' then {_column(kind)}" for kind in EVENT_COLUMN)
         return f"case s.{field} {whens} end"
 
-    sql = _INSTANCES.format(tickets=tickets, start_case=case("start"), end_case=case('"end"'))
-    con.execute(sql, {"now": now})
-    con.execute(_WORKING_MINUTES, {"now": now})
+    fixed = _FIXED.format(
+        tickets=tickets, start_case=case("start"), end_case=case('"end"'), extra=extra
+    )
+    con.execute(f"create or replace temp view {name}_placed as {fixed}")
+    con.execute(_WORKING_MINUTES.format(name=name))
+    return _OUTCOMES.format(name=name)
+
+
+def timestamp_sql(ts: datetime) -> str:
+    """A timestamp literal (views take no parameters)."""
+    return f"timestamp '{ts.replace(tzinfo=None).isoformat(sep=' ')}'"
+
+
+def install_at_now(
+    con: duckdb.DuckDBPyConnection,
+    outcomes: str,
+    now: datetime,
+    *,
+    materialise: bool = True,
+) -> None:
+    """Create ``stage_instances`` (with ``decided_at``, ``is_overdue``, ``late_hours`` at
+    ``now``) from the SQL ``outcomes`` (a table, or a view read again by each query when
+    ``materialise`` is false), and ``open_instances``: those not ended, with the
+    ``elapsed_share`` of their limit."""
+    kind = "table" if materialise else "view"
+    con.execute(_AT_NOW.format(kind=kind, outcomes=outcomes, now=timestamp_sql(now)))
     con.execute(_RISK, {"now": now})
+
+
+def install_stages(
+    con: duckdb.DuckDBPyConnection, sla: SlaTable, *, tickets: str, now: datetime
+) -> None:
+    """Create ``stage_instances`` (every stage of every counted ticket) and ``open_instances``
+    (those not ended, with ``elapsed_share`` of their limit) for the tickets in ``tickets``.
+
+    ``tickets`` names a relation with the complaint table's columns plus ``sort_at``.
+    """
+    install_sla(con, sla)
+    install_at_now(con, outcomes_sql(con, tickets=tickets, name="_all"), now)

@@ -5,6 +5,11 @@ Layout under the store root::
     batches/     b-<ns>-<pid>.parquet   events as ingested (one file per batch)
     compacted/   state-<ns>.parquet     one folded row per ticket
                  events-<ns>.parquet    every event once (the timelines)
+                 tickets-<ns>.parquet   the light state: the same tickets with only the
+                                        attributes a refresh reads, numbered (ticket_no)
+                                        and sorted by last activity, uncompressed
+                 stages-<ns>-sla<fp>.parquet  their SLA stage outcomes (due, ended in time,
+                                        ...) for the SLA table and calendar with digest <fp>
     quarantine/  q-<ns>.jsonl           rejected records with their reason
     state/       *.json                 cursors and source state (written atomically)
     alerts/      outbox and delivery receipts (see ``alerts``)
@@ -45,6 +50,7 @@ from smartindex.ops.model import (
     STATUS_OF_KIND,
     Rejected,
 )
+from smartindex.ops.sla import SlaTable, fingerprint, install_sla, load_sla, outcomes_sql
 
 T = TypeVar("T")
 COMPLAINT_COLUMNS = (
@@ -114,6 +120,43 @@ class Store:
 
     def compacted_event_files(self) -> list[Path]:
         return sorted(self.compacted.glob("events-*.parquet"))
+
+    def outcome_files(self) -> list[Path]:
+        return sorted(
+            [*self.compacted.glob("tickets-*.parquet"), *self.compacted.glob("stages-*.parquet")]
+        )
+
+
+@dataclass(frozen=True)
+class Pinned:
+    """The files one read uses, listed once: new batches, the compacted state, and the light
+    tickets and stage outcomes computed with it (None when missing or for another SLA)."""
+
+    batches: list[Path]
+    states: list[Path]
+    tickets: Path | None = None
+    stages: Path | None = None
+
+
+def _stamp_of(state: Path) -> str:
+    return state.name.removeprefix("state-").removesuffix(".parquet")
+
+
+def _outcome_paths(store: Store, stamp: str, sla: SlaTable) -> tuple[Path, Path]:
+    return (
+        store.compacted / f"tickets-{stamp}.parquet",
+        store.compacted / f"stages-{stamp}-sla{fingerprint(sla)}.parquet",
+    )
+
+
+def pin(store: Store, sla: SlaTable) -> Pinned:
+    """The store's current files for a read with ``sla``."""
+    batches, states = store.batch_files(), store.state_files()
+    if len(states) == 1:
+        tickets, stages = _outcome_paths(store, _stamp_of(states[0]), sla)
+        if tickets.exists() and stages.exists():
+            return Pinned(batches, states, tickets, stages)
+    return Pinned(batches, states)
 
 
 def open_store(root: Path | str) -> Store:
@@ -241,7 +284,8 @@ def add_quarantine(store: Store, rejected: list[Rejected], *, at: str) -> Path |
 # ------------------------------------------------------------------ reading (DuckDB SQL)
 
 
-def _files(paths: list[Path]) -> str:
+def files_sql(paths: list[Path]) -> str:
+    """A DuckDB list literal of file names (for ``read_parquet``)."""
     return "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
 
 
@@ -251,7 +295,23 @@ _STATUS_CASE = (
     + " ".join(f"when '{k}' then '{v}'" for k, v in STATUS_OF_KIND.items())
     + " end"
 )
-_ATTRS = "struct_pack(" + ", ".join(f"{c} := {c}" for c in ATTRIBUTE_COLUMNS) + ")"
+# The attributes a refresh reads (the light state keeps only these in its ``attrs``).
+LIGHT_ATTRIBUTES = (
+    "ticket_code",
+    "category",
+    "agency",
+    "kelurahan_code",
+    "kecamatan_code",
+    "lat",
+    "lon",
+)
+
+
+def _attrs_sql(columns: tuple[str, ...], prefix: str = "") -> str:
+    return "struct_pack(" + ", ".join(f"{c} := {prefix}{c}" for c in columns) + ")"
+
+
+_ATTRS = _attrs_sql(tuple(ATTRIBUTE_COLUMNS))
 _PARTS = f"""
 select ticket_id,
        case when kind = 'received' then ts end as created_at,
@@ -264,7 +324,7 @@ select ticket_id,
             end as status_key,
        case when kind <> 'attributes' then kind end as last_kind,
        case when kind = 'attributes' then epoch_us(ts) end as attr_key,
-       case when kind = 'attributes' then {_ATTRS} end as attrs,
+       case when kind = 'attributes' then {{attrs}} end as attrs,
        case when kind = 'reopened' then [ts] end as reopen_at,
        ingested_at as first_ingested_at, ingested_at as last_ingested_at
 from {{source}}
@@ -309,16 +369,17 @@ def _empty_events(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def _event_source(con: duckdb.DuckDBPyConnection, files: list[Path]) -> str:
-    return f"read_parquet({_files(files)})" if files else _empty_events(con)
+    return f"read_parquet({files_sql(files)})" if files else _empty_events(con)
 
 
-def fold_sql(con: duckdb.DuckDBPyConnection, store: Store) -> str:
-    """SQL of the folded tickets (one row per ticket id) over the store's current files."""
-    batches, states = store.batch_files(), store.state_files()
-    delta = _PARTS.format(source=_event_source(con, batches))
+def fold_sql(con: duckdb.DuckDBPyConnection, store: Store, pinned: Pinned | None = None) -> str:
+    """SQL of the folded tickets (one row per ticket id) over the store's current files (or
+    the ``pinned`` ones)."""
+    batches, states = (pinned.batches, pinned.states) if pinned else _listed(store)
+    delta = _PARTS.format(source=_event_source(con, batches), attrs=_ATTRS)
     if not states:
         return _FOLD.format(parts=delta)
-    state = f"read_parquet({_files(states)})"
+    state = f"read_parquet({files_sql(states)})"
     if len(states) > 1:  # after a crash between compaction steps: fold everything
         return _FOLD.format(parts=f"select * from {state} union all by name {delta}")
     # Usual case: one compacted state; re-fold only the tickets the new batches touch.
@@ -335,6 +396,35 @@ def fold_sql(con: duckdb.DuckDBPyConnection, store: Store) -> str:
     """
 
 
+def _listed(store: Store) -> tuple[list[Path], list[Path]]:
+    return store.batch_files(), store.state_files()
+
+
+def touched_sql(con: duckdb.DuckDBPyConnection, pinned: Pinned) -> str:
+    """SQL of the ids of the tickets that the pinned batches touch."""
+    return f"select distinct ticket_id from {_event_source(con, pinned.batches)}"
+
+
+def light_state_sql(state: str) -> str:
+    """SQL of the folded tickets in ``state`` with only the light attributes in ``attrs`` (and
+    without the reopen and ingest times, which the view does not show)."""
+    return (
+        f"select * exclude (reopen_at, first_ingested_at, last_ingested_at) "
+        f"replace ({_attrs_sql(LIGHT_ATTRIBUTES, 'attrs.')} as attrs) from {state}"
+    )
+
+
+def touched_fold_sql(con: duckdb.DuckDBPyConnection, pinned: Pinned, rows: str) -> str:
+    """SQL of the light state of the tickets the pinned batches touch: their compacted light
+    state (relation ``rows``, the touched tickets' rows of the light state file) re-folded
+    with the batches."""
+    light = _attrs_sql(LIGHT_ATTRIBUTES)
+    return _FOLD.format(
+        parts=f"select * from {rows} union all by name "
+        f"{_PARTS.format(source=_event_source(con, pinned.batches), attrs=light)}"
+    )
+
+
 def events_sql(con: duckdb.DuckDBPyConnection, store: Store) -> str:
     """SQL of every event once (deduplicated by event id)."""
     files = store.compacted_event_files() + store.batch_files()
@@ -342,9 +432,21 @@ def events_sql(con: duckdb.DuckDBPyConnection, store: Store) -> str:
                qualify row_number() over (partition by event_id order by ingested_at) = 1"""
 
 
-def status_sql() -> str:
-    """SQL of the canonical status of a folded ticket ``t`` (from its latest event)."""
-    return _STATUS_CASE
+_LIGHT = f"""
+select t.ticket_id, t.attrs.ticket_code as ticket_code, t.attrs.category as category,
+       t.attrs.agency as agency, t.attrs.kelurahan_code as kelurahan_code,
+       t.attrs.kecamatan_code as kecamatan_code, t.attrs.lat as lat, t.attrs.lon as lon,
+       {_STATUS_CASE} as status, t.created_at, t.verified_at, t.dispatched_at,
+       t.first_response_at, t.resolved_at, t.closed_at, t.sort_at{{extra}}
+from ({{tickets}}) t
+"""
+
+
+def light_sql(tickets: str, extra: str = "") -> str:
+    """SQL of the light columns of the folded tickets in query ``tickets``: what the
+    operations view reads, with the status and ``sort_at``, without the struct (``extra``:
+    more columns of ``t``, after a comma)."""
+    return _LIGHT.format(tickets=tickets, extra=extra)
 
 
 def complaints_sql(tickets: str) -> str:
@@ -404,42 +506,74 @@ class Compaction:
     events: int
 
 
-def compact(store: Store) -> Compaction:
+def _copy(
+    con: duckdb.DuckDBPyConnection, sql: str, tmp: Path, order: str = "", compression: str = "zstd"
+) -> None:
+    con.execute(
+        f"copy ({sql} {order}) to {files_sql([tmp])[1:-1]} "
+        f"(format parquet, compression {compression}, row_group_size 16384)"
+    )
+
+
+def write_outcomes(
+    con: duckdb.DuckDBPyConnection, state: Path, tickets: Path, stages: Path, sla: SlaTable
+) -> None:
+    """Write the light state of the folded tickets in ``state`` to ``tickets`` (numbered by
+    last activity: ``ticket_no``) and their stage outcomes for ``sla`` to ``stages``.
+
+    Both are read at every refresh: they are stored uncompressed (decoding costs more than
+    reading) and sorted by last activity, so a refresh skips the row groups of old tickets.
+    """
+    light_state = light_state_sql(f"read_parquet({files_sql([state])})")
+    numbered = (
+        "select row_number() over (order by sort_at, ticket_id) as ticket_no, * "
+        f"from ({light_state})"
+    )
+    _copy(con, numbered, tickets, "order by ticket_no", "uncompressed")
+    install_sla(con, sla)
+    light = light_sql(f"select * from read_parquet({files_sql([tickets])})", ", t.ticket_no")
+    outcomes = outcomes_sql(con, tickets=f"({light})", name="_compact", extra=", t.ticket_no")
+    _copy(con, outcomes, stages, "order by sort_at", "uncompressed")
+
+
+def compact(store: Store, sla: SlaTable | None = None) -> Compaction:
     """Fold every batch into one state file and one events file, then delete the inputs.
 
-    Order: write both new files (temporary name, fsync, rename), then delete the old compacted
-    files and the batches folded in.  A crash at any point leaves files whose fold is the same
-    (the fold is idempotent), so nothing is lost or counted twice.  The caller holds the
-    ingest lock (batches are only added under it).
+    With them it writes the light tickets and their stage outcomes for ``sla`` (default: the
+    shipped table), so that a refresh reads those for the tickets no new batch touches.
+    Order: write the new files (temporary name, fsync, rename; the state last), then delete
+    the old compacted files and the batches folded in.  A crash at any point leaves files
+    whose fold is the same (the fold is idempotent), so nothing is lost or counted twice; a
+    reader uses the outcomes only beside the one state they were computed with.  The caller
+    holds the ingest lock (batches are only added under it).
     """
     for leftover in [*store.batches.glob(".tmp-*"), *store.compacted.glob(".tmp-*")]:
         leftover.unlink(missing_ok=True)  # half-written by a killed writer (we hold the lock)
+    table = sla or load_sla()
     batches, states = store.batch_files(), store.state_files()
-    old_events = store.compacted_event_files()
-    if not batches and len(states) <= 1 and len(old_events) <= 1:
+    old_events, old_outcomes = store.compacted_event_files(), store.outcome_files()
+    current = pin(store, table).stages is not None
+    if not batches and len(states) <= 1 and len(old_events) <= 1 and (current or not states):
         return Compaction(0, 0, 0)
     stamp = _stamp()
+    state = store.compacted / f"state-{stamp}.parquet"
+    events = store.compacted / f"events-{stamp}.parquet"
+    tickets, stages = _outcome_paths(store, stamp, table)
+    tmp = {path: _tmp(path) for path in (events, tickets, stages, state)}
     con = duckdb.connect()
     try:
         con.execute("set threads to 2")
-        targets = []
-        for name, sql in (("events", events_sql(con, store)), ("state", fold_sql(con, store))):
-            path = store.compacted / f"{name}-{stamp}.parquet"
-            tmp = _tmp(path)
-            order = "order by sort_at" if name == "state" else ""
-            con.execute(
-                f"copy ({sql} {order}) to '{tmp}' "
-                "(format parquet, compression zstd, row_group_size 16384)"
-            )
-            targets.append((tmp, path))
+        _copy(con, events_sql(con, store), tmp[events])
+        _copy(con, fold_sql(con, store), tmp[state], "order by sort_at")
+        write_outcomes(con, tmp[state], tmp[tickets], tmp[stages], table)
         counts = [
-            con.execute(f"select count(*) from read_parquet('{tmp}')").fetchone()
-            for tmp, _ in targets
+            con.execute(f"select count(*) from read_parquet('{tmp[path]}')").fetchone()
+            for path in (state, events)
         ]
     finally:
         con.close()
-    for tmp, path in targets:
-        publish(tmp, path)
-    for old in [*states, *old_events, *batches]:
+    for path, written in tmp.items():  # the state last: a reader pins by it
+        publish(written, path)
+    for old in [*states, *old_events, *old_outcomes, *batches]:
         old.unlink(missing_ok=True)
-    return Compaction(len(batches), int((counts[1] or (0,))[0]), int((counts[0] or (0,))[0]))
+    return Compaction(len(batches), int((counts[0] or (0,))[0]), int((counts[1] or (0,))[0]))

@@ -205,7 +205,7 @@ def quality_section(results: Results, card: Scorecard) -> dict[str, Any]:
         "quarantine_text": text,
         "quarantine_table": _quarantine_table(results, lang),
         "coverage_table": _coverage_table(results, card)
-        | {"source": source_line(results, lang=lang, years=[card.year], units=[results.city])},
+        | {"source": source_line(results, lang=lang, years=[card.year], area_codes=[results.city])},
     }
 
 
@@ -231,7 +231,8 @@ def _method_steps(results: Results, lang: str) -> list[list[str]]:
     ]
     desc = " ".join(str(method.get(f"description_{lang}") or "").split())
     if not desc:
-        desc = t("report.method_summary", lang)
+        city = results.area_name(results.city).removeprefix("Kota ")
+        desc = t("report.method_summary", lang, city=city)
     return [[t("report.method", lang), f"{method.get('name', '')}: {desc}"], *steps]
 
 
@@ -260,7 +261,7 @@ def _uncertainty_table(results: Results, card: Scorecard) -> dict[str, Any] | No
     ]
     rows = [
         [
-            results.unit_name(r["unit"]),
+            results.area_name(r["area_code"]),
             format_number(r["nominal_rank"], card.lang, 0),
             format_number(r["median_rank"], card.lang, 1),
             f"{format_number(r['q05'], card.lang, 0)}–{format_number(r['q95'], card.lang, 0)}",
@@ -352,7 +353,7 @@ def cite_section(results: Results, card: Scorecard) -> dict[str, Any]:
         lang,
         gen_year=date.today().year,
         title=t("report.title", lang),
-        city=card.unit_name,
+        city=card.area_name,
         year=card.year,
         lang_name=language_name(lang),
         run=m.get("run_id", MISSING),

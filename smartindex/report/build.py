@@ -48,19 +48,39 @@ def build_report(
     year: int,
     lang: str = "id",
     out_dir: Path = Path("reports"),
-    city_slug: str = "palembang",
+    city_slug: str | None = None,
 ) -> Path:
-    """Write ``<out_dir>/<city_slug>-<year>-<lang>.pdf`` for ``year`` and return its path.
+    """Write ``<out_dir>/<city_slug>-<year>-<lang>.pdf`` for ``year`` and return its path
+    (``city_slug``: the profile's slug; default from the home city's name, :func:`slug_of`).
 
     Fails before any work when ``year`` has no data for the city or ``out_dir`` cannot take
     the file (:class:`ReportError`, one line naming the year or the path)."""
     check_year(results, year)
-    out = Path(out_dir) / f"{city_slug}-{year}-{lang}.pdf"
+    out = report_path(results, year=year, lang=lang, out_dir=out_dir, city_slug=city_slug)
     check_output(out)
     model, charts = report_model(results, year=year, lang=lang)
     pdf = render_pdf(model, charts, lang=lang)
     _write(out, pdf)
     return out
+
+
+def report_path(
+    results: Results, *, year: int, lang: str, out_dir: Path, city_slug: str | None = None
+) -> Path:
+    """``<out_dir>/<city_slug>-<year>-<lang>.pdf``; the slug defaults to :func:`slug_of` the
+    home city's name (a profile's default slug)."""
+    slug = city_slug or slug_of(results.area_name(results.city))
+    return Path(out_dir) / f"{slug}-{year}-{lang}.pdf"
+
+
+def slug_of(name: str) -> str:
+    """A file-name form of a city name, without the ``Kota`` prefix.
+
+    >>> slug_of("Kota Bukittinggi"), slug_of("Kota Padang Panjang")
+    ('bukittinggi', 'padang-panjang')
+    """
+    words = re.sub(r"[^a-z0-9]+", "-", name.lower().removeprefix("kota ")).strip("-")
+    return words or "city"
 
 
 def check_year(results: Results, year: int) -> None:
@@ -69,7 +89,7 @@ def check_year(results: Results, year: int) -> None:
     if year not in years:
         have = f"{years[0]}–{years[-1]}" if years else "none"
         raise ReportError(
-            f"{year}: no data for {results.unit_name(results.city)} (years with data: {have})"
+            f"{year}: no data for {results.area_name(results.city)} (years with data: {have})"
         )
 
 

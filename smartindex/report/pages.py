@@ -29,7 +29,7 @@ from smartindex.display.numbers import (
 )
 from smartindex.display.status import RecView
 from smartindex.errors import SmartIndexError
-from smartindex.indicators.access import kecamatan_units
+from smartindex.indicators.access import kecamatan_areas
 from smartindex.report.linechart import line_chart
 from smartindex.report.provenance import basis_word, source_line, source_note
 from smartindex.report.sections import band_cell, definition, rec_title, table, trend_word
@@ -47,7 +47,7 @@ def _score_row(results: Results, code: str, year: int) -> dict[str, float | None
     s = results.scores
     hit = s[
         (s["comparison"] == "cities")
-        & (s["unit"] == results.city)
+        & (s["area_code"] == results.city)
         & (s["code"] == code)
         & (s["year"] == year)
     ]
@@ -62,7 +62,7 @@ def rank_interval(results: Results, year: int) -> tuple[float, float] | None:
     u = results.uncertainty
     if u.empty:
         return None
-    hit = u[(u["comparison"] == "cities") & (u["unit"] == results.city) & (u["year"] == year)]
+    hit = u[(u["comparison"] == "cities") & (u["area_code"] == results.city) & (u["year"] == year)]
     if hit.empty:
         return None
     return float(hit["q05"].iloc[0]), float(hit["q95"].iloc[0])
@@ -91,7 +91,7 @@ def scorecard_rows(results: Results, card: Scorecard) -> list[dict[str, Any]]:
                 "name": str(r["name"]),
                 "score": as_number(r.get("score")),
                 "rank": as_number(r.get("rank")),
-                "n_units": as_number(r.get("n_units")),
+                "n_areas": as_number(r.get("n_areas")),
                 "prev_score": before["score"],
                 "prev_rank": before["rank"],
                 "band": r.get("band"),
@@ -158,9 +158,9 @@ def scorecard_section(results: Results, card: Scorecard) -> dict[str, Any]:
                 "col.rank_of",
                 lang,
                 rank=format_number(r["rank"], lang, 0),
-                n=format_number(r["n_units"], lang, 0),
+                n=format_number(r["n_areas"], lang, 0),
             )
-            if r["rank"] is not None and r["n_units"] is not None
+            if r["rank"] is not None and r["n_areas"] is not None
             else MISSING
         )
         change = (
@@ -273,7 +273,9 @@ def change_section(
     if prev not in results.years:
         return None
     try:
-        ch = explain_change(results, unit=results.city, year_a=prev, year_b=card.year, lang=lang)
+        ch = explain_change(
+            results, area_code=results.city, year_a=prev, year_b=card.year, lang=lang
+        )
     except SmartIndexError:
         return None
     rows = ch.contributions.copy()
@@ -352,12 +354,14 @@ def district_map(results: Results, card: Scorecard, figures: dict[str, Any]) -> 
         width=MAP_W,
         height=MAP_H,
     )
-    kec = list(values["unit"])
+    kec = list(values["area_code"])
     return {
         "chart": "charts/map-index.svg",
         "caption": t("report.map_caption", lang, year=card.year),
-        "source": source_line(results, lang=lang, years=[card.year], units=kec, scores=True),
-        "scale_note": t("report.district_scale", lang),
+        "source": source_line(results, lang=lang, years=[card.year], area_codes=kec, scores=True),
+        "scale_note": t(
+            "report.district_scale", lang, city=card.area_name.removeprefix("Kota "), n=len(kec)
+        ),
     }
 
 
@@ -402,18 +406,18 @@ def _span(years: list[int]) -> str:
 
 
 def _kecamatan_spread(results: Results, year: int) -> pd.DataFrame:
-    """``code, unit, name, value`` of the home city's kecamatan in ``year``."""
-    kec = kecamatan_units(results.regions, results.city)[["unit", "name"]]
+    """``code, area_code, name, value`` of the home city's kecamatan in ``year``."""
+    kec = kecamatan_areas(results.regions, results.city)[["area_code", "name"]]
     iv = results.indicator_values
-    own = iv[(iv["year"] == year) & iv["unit"].isin(kec["unit"]) & iv["value"].notna()]
-    return own[["code", "unit", "value"]].merge(kec, on="unit")
+    own = iv[(iv["year"] == year) & iv["area_code"].isin(kec["area_code"]) & iv["value"].notna()]
+    return own[["code", "area_code", "value"]].merge(kec, on="area_code")
 
 
-def _spread(kec: pd.DataFrame, direction: int, lang: str, unit: str) -> str:
+def _spread(kec: pd.DataFrame, direction: int, lang: str, area_code: str) -> str:
     if kec.empty:
         return t("report.fact.no_spread", lang)
     ranked = kec.assign(_k=kec["value"] * direction).sort_values(
-        ["_k", "unit"], ascending=[False, True]
+        ["_k", "area_code"], ascending=[False, True]
     )
     best, worst = ranked.iloc[0], ranked.iloc[-1]
     return t(
@@ -421,9 +425,9 @@ def _spread(kec: pd.DataFrame, direction: int, lang: str, unit: str) -> str:
         lang,
         n=format_count(len(kec), lang),
         best=best["name"],
-        best_value=format_measure(best["value"], unit, lang, typeset=True),
+        best_value=format_measure(best["value"], area_code, lang, typeset=True),
         worst=worst["name"],
-        worst_value=format_measure(worst["value"], unit, lang, typeset=True),
+        worst_value=format_measure(worst["value"], area_code, lang, typeset=True),
     )
 
 
@@ -437,7 +441,7 @@ def fact_sheet(
     """Half a page on one indicator: definition, source, series with target path, spread."""
     lang, code = card.lang, str(row["code"])
     ind = results.catalogue.indicator(code)
-    unit = ind.unit_label(lang)
+    area_code = ind.unit_label(lang)
     own = frames["city"][frames["city"]["code"] == code]
     targets = frames["targets"][frames["targets"]["code"] == code][["year", "target"]]
     series = own[["year", "value"]].merge(targets, on="year", how="outer").sort_values("year")
@@ -446,7 +450,7 @@ def fact_sheet(
     years = [int(y) for y in valued["year"]]
     chart = None
     if len(valued) >= 2:
-        figures[f"fact-{code}"] = line_chart(series, y_title=unit)
+        figures[f"fact-{code}"] = line_chart(series, y_title=area_code)
         chart = f"charts/fact-{code}.svg"
     now = own[own["year"] == card.year]
     prov = now.iloc[0].to_dict() if len(now) else {}
@@ -455,7 +459,7 @@ def fact_sheet(
     target = (
         MISSING
         if is_missing(row.get("target"))
-        else format_measure(row.get("target"), unit, lang, typeset=True)
+        else format_measure(row.get("target"), area_code, lang, typeset=True)
         + (
             " " + t("report.fact.target_synthetic", lang)
             if bool(row.get("target_synthetic"))
@@ -464,12 +468,15 @@ def fact_sheet(
     )
     pairs = [
         [t("report.definition", lang), text],
-        [t("col.measure_unit", lang), f"{unit} · {t(DIRECTION_KEYS[ind.direction > 0], lang)}"],
-        [t("col.value", lang), format_measure(row.get("value"), unit, lang, typeset=True)],
+        [
+            t("col.measure_unit", lang),
+            f"{area_code} · {t(DIRECTION_KEYS[ind.direction > 0], lang)}",
+        ],
+        [t("col.value", lang), format_measure(row.get("value"), area_code, lang, typeset=True)],
         [t("col.target", lang), target],
         [
             t("report.fact.spread_label", lang),
-            _spread(frames["kec"][frames["kec"]["code"] == code], ind.direction, lang, unit),
+            _spread(frames["kec"][frames["kec"]["code"] == code], ind.direction, lang, area_code),
         ],
         [
             t("col.coverage", lang),
@@ -505,8 +512,8 @@ def fact_sheets(results: Results, card: Scorecard, figures: dict[str, Any]) -> l
     iv = results.indicator_values
     tg = results.targets
     frames = {
-        "city": iv[iv["unit"] == results.city],
-        "targets": tg[tg["unit"] == results.city]
+        "city": iv[iv["area_code"] == results.city],
+        "targets": tg[tg["area_code"] == results.city]
         if len(tg)
         else pd.DataFrame(columns=["code", "year", "target"]),
         "kec": _kecamatan_spread(results, card.year),

@@ -35,7 +35,7 @@ def _district_index_table(results: Results, card: Scorecard) -> tuple[dict[str, 
     dt = district_table(results, year=card.year)
     idx = dt[dt["code"] == INDEX_CODE].sort_values(["rank", "name"])
     wide = dt[dt["code"] != INDEX_CODE].pivot_table(
-        index="unit", columns="code", values="score", aggfunc="first"
+        index="area_code", columns="code", values="score", aggfunc="first"
     )
     dims = [c for c in card.dimensions["code"] if c in wide.columns]
     header = [
@@ -50,8 +50,8 @@ def _district_index_table(results: Results, card: Scorecard) -> tuple[dict[str, 
             str(r["name"]),
             {"t": format_number(r["score"], lang, 1), "b": True},
             *[
-                format_number(wide.at[r["unit"], c], lang, 1)
-                if r["unit"] in wide.index
+                format_number(wide.at[r["area_code"], c], lang, 1)
+                if r["area_code"] in wide.index
                 else MISSING
                 for c in dims
             ],
@@ -86,15 +86,17 @@ def _access_table(results: Results, card: Scorecard) -> dict[str, Any] | None:
     acc = access_table(results, year=card.year, radius_m=ACCESS_RADIUS_M)
     if acc.empty:
         return None
-    wide = 100 * acc.pivot_table(index="unit", columns="asset", values="share", aggfunc="first")
+    wide = 100 * acc.pivot_table(
+        index="area_code", columns="asset", values="share", aggfunc="first"
+    )
     assets = [a for a in ASSETS if a in wide.columns]
     header = [
         t("sidebar.kecamatan", card.lang),
         *[t(f"report.asset.{a}", card.lang) for a in assets],
     ]
     rows = [
-        [results.unit_name(u), *[format_percent(wide.at[u, a], card.lang, 1) for a in assets]]
-        for u in sorted(wide.index, key=results.unit_name)
+        [results.area_name(u), *[format_percent(wide.at[u, a], card.lang, 1) for a in assets]]
+        for u in sorted(wide.index, key=results.area_name)
     ]
     return table(header, rows, [3, *[1.5] * len(assets)], "l" + "r" * len(assets))
 
@@ -127,11 +129,13 @@ def districts_section(results: Results, card: Scorecard, figures: dict[str, Any]
         cv=ineq_all["cv"].mean() if len(ineq_all) else None,
         most_unequal=most,
     )
-    kec = list(idx["unit"])
-    scored = source_line(results, lang=lang, years=[card.year], units=kec, scores=True)
-    ends = {b[0] for b in (best, worst) if b}
+    kec = list(idx["area_code"])
+    scored = source_line(results, lang=lang, years=[card.year], area_codes=kec, scores=True)
+    tone = {b[0]: end for b, end in ((best, "best"), (worst, "worst")) if b}
     figures["districts-index"] = charts.ranked_bars(
-        idx.assign(label=idx["name"], value=idx["score"], highlight=idx["name"].isin(ends)),
+        idx.assign(
+            label=idx["name"], value=idx["score"], tone=[tone.get(n, "") for n in idx["name"]]
+        ),
         lang,
         value_title=t("level.index", lang),
         width=400,
@@ -144,7 +148,7 @@ def districts_section(results: Results, card: Scorecard, figures: dict[str, Any]
         "index_table": index_table | {"source": scored},
         "inequality_text": [t("report.inequality_text", lang)],
         "inequality_table": ineq_table
-        | {"source": source_line(results, lang=lang, years=[card.year], units=kec)},
+        | {"source": source_line(results, lang=lang, years=[card.year], area_codes=kec)},
         "access_table": access,
         "access_note": t("report.access_note", lang, radius=int(ACCESS_RADIUS_M)),
     }
@@ -156,9 +160,9 @@ def _peer_chart_frame(results: Results, card: Scorecard) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "label": s["code"].map(lambda c: dimension_name(results.catalogue, c, card.lang)),
-            "city": s["unit"].map(results.unit_name),
+            "city": s["area_code"].map(results.area_name),
             "value": s["score"],
-            "is_home": s["unit"] == results.city,
+            "is_home": s["area_code"] == results.city,
             "level": s["level"],
             "order": s["code"]
             .map({c: i + 1 for i, c in enumerate(card.dimensions["code"])})
@@ -195,7 +199,7 @@ def peers_section(results: Results, card: Scorecard, figures: dict[str, Any]) ->
             ),
             format_number(r["peer_median"], lang, 1),
             format_signed(r["gap_median"], lang),
-            f"{results.unit_name(str(r['best_peer']))} ({format_number(r['best_value'], lang, 1)})",
+            f"{results.area_name(str(r['best_peer']))} ({format_number(r['best_value'], lang, 1)})",
         ]
         for r in agg.to_dict("records")
     ]
@@ -204,10 +208,10 @@ def peers_section(results: Results, card: Scorecard, figures: dict[str, Any]) ->
     close = closest_peers(results, year=card.year)
     text = narrative.peer_sentences(
         lang,
-        city=card.unit_name,
+        city=card.area_name,
         rank=int(index_row["rank"].iloc[0]) if len(index_row) else None,
         n=int(index_row["n"].iloc[0]) if len(index_row) else None,
-        closest=results.unit_name(str(close["peer"].iloc[0])) if len(close) else None,
+        closest=results.area_name(str(close["peer"].iloc[0])) if len(close) else None,
         above=int((ind["gap_median"] > 0).sum()),
         below=int((ind["gap_median"] < 0).sum()),
     )
@@ -215,14 +219,18 @@ def peers_section(results: Results, card: Scorecard, figures: dict[str, Any]) ->
     spec = charts.peer_chart(frame, lang, width=560).to_dict()
     spec["height"] = PEER_ROW_PX * frame["label"].nunique()  # a fixed band: one row per label
     figures["peers"] = spec
-    units = sorted(set(results.scores.loc[results.scores["comparison"] == "cities", "unit"]))
-    peer_source = source_line(results, lang=lang, years=[card.year], units=units, scores=True)
+    area_codes = sorted(
+        set(results.scores.loc[results.scores["comparison"] == "cities", "area_code"])
+    )
+    peer_source = source_line(
+        results, lang=lang, years=[card.year], area_codes=area_codes, scores=True
+    )
     return {
         "chart_source": peer_source,
         "narrative": text,
         "chart": "charts/peers.svg",
-        "chart_caption": t("report.peer_chart", lang, year=card.year, city=card.unit_name),
+        "chart_caption": t("report.peer_chart", lang, year=card.year, city=card.area_name),
         "table": table(header, rows, [2.6, 1, 1, 1.3, 1.3, 2.6], "lrrrrl")
         | {"source": peer_source},
-        "note": t("report.peer_note", lang, city=card.unit_name),
+        "note": t("report.peer_note", lang, city=card.area_name),
     }

@@ -56,10 +56,10 @@ def is_secondary(text: str) -> bool:
 
 
 def _values(
-    results: Results, codes: Iterable[str] | None, years: Iterable[int], units: Iterable[str]
+    results: Results, codes: Iterable[str] | None, years: Iterable[int], area_codes: Iterable[str]
 ) -> pd.DataFrame:
     iv = results.indicator_values
-    keep = iv["year"].isin(list(years)) & iv["unit"].isin(list(units))
+    keep = iv["year"].isin(list(years)) & iv["area_code"].isin(list(area_codes))
     if codes is not None:
         keep &= iv["code"].isin(list(codes))
     return iv[keep & iv["value"].notna()]
@@ -102,14 +102,14 @@ def source_line(
     lang: str,
     codes: Iterable[str] | None = None,
     years: Iterable[int],
-    units: Iterable[str] | None = None,
+    area_codes: Iterable[str] | None = None,
     targets: bool = False,
     scores: bool = False,
 ) -> str:
     """``Sumber: BPS …; data sintetis (generator sampel smartindex) untuk 7 dari 9 indikator;
     target ilustratif (sintetis), bukan dari dokumen RPJMD.``"""
     codes = list(codes) if codes is not None else None
-    values = _values(results, codes, years, units or [results.city])
+    values = _values(results, codes, years, area_codes or [results.city])
     parts: list[str] = []
     if scores:
         run = str(results.manifest.get("run_id", ""))[:12]
@@ -209,6 +209,6 @@ def basis_word(share: object, lang: str) -> str:
 def official_shares(results: Results, year: int) -> dict[str, float]:
     """``code -> official_share`` of the home city's values in ``year``."""
     iv = results.indicator_values
-    own = iv[(iv["unit"] == results.city) & (iv["year"] == year)]
+    own = iv[(iv["area_code"] == results.city) & (iv["year"] == year)]
     share = pd.to_numeric(own["official_share"], errors="coerce").fillna(0.0)
     return dict(zip(own["code"], share, strict=True))

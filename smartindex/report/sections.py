@@ -206,7 +206,7 @@ def meta_section(results: Results, card: Scorecard) -> dict[str, Any]:
     lang, run = card.lang, str(results.manifest.get("run_id", MISSING))
     method = (results.manifest.get("method") or {}).get("name", MISSING)
     name = t("app.name", lang)
-    city = card.unit_name.removeprefix("Kota ")  # "Kota Cerdas Palembang", not "… Kota Palembang"
+    city = card.area_name.removeprefix("Kota ")  # "Kota Cerdas Bogor", not "… Kota Bogor"
     title = t("report.full_title", lang, city=city, year=card.year)
     cutoff = data_cutoff(results)
     cutoff_text = _date(cutoff, lang) if cutoff else MISSING
@@ -215,12 +215,12 @@ def meta_section(results: Results, card: Scorecard) -> dict[str, Any]:
         "short_title": t("report.title", lang),
         "series": name,
         "author": name,
-        "city": card.unit_name,
+        "city": card.area_name,
         "year": str(card.year),
         "subtitle": t("report.subtitle", lang),
         "footer": f"{title} · {t('report.run', lang)} {run[:12]}",
         "cover_pairs": [
-            [t("report.publisher", lang), t("report.publisher_name", lang, city=card.unit_name)],
+            [t("report.publisher", lang), t("report.publisher_name", lang, city=card.area_name)],
             [t("report.period", lang), t("report.period_text", lang, year=card.year)],
             [t("report.cutoff", lang), cutoff_text],
             [t("report.run", lang), run],
@@ -229,7 +229,7 @@ def meta_section(results: Results, card: Scorecard) -> dict[str, Any]:
         ],
         "foreword_title": t("report.foreword", lang),
         "foreword": [
-            t(f"report.foreword_{i}", lang, city=card.unit_name, year=card.year, cutoff=cutoff_text)
+            t(f"report.foreword_{i}", lang, city=card.area_name, year=card.year, cutoff=cutoff_text)
             for i in (1, 2, 3)
         ],
     }
@@ -257,17 +257,17 @@ def summary_section(results: Results, card: Scorecard, recs: list[RecView]) -> d
     change = now["change"].iloc[0] if len(now) else None
     lead = narrative.index_sentences(
         lang,
-        city=card.unit_name,
+        city=card.area_name,
         year=card.year,
         index=ov.get("score"),
         rank=ov.get("rank"),
-        n=ov.get("n_units"),
+        n=ov.get("n_areas"),
         change=change,
         prev_year=int(prev["year"].iloc[-1]) if len(prev) else None,
     )
     dims = card.dimensions
     lead += narrative.dimensions_sentence(lang, dict(zip(dims["name"], dims["score"], strict=True)))
-    rank = rank_text(ov.get("rank"), ov.get("n_units"), lang)
+    rank = rank_text(ov.get("rank"), ov.get("n_areas"), lang)
     return {
         "index_label": t("overview.index", lang),
         "index": format_number(ov.get("score"), lang, 1),
@@ -311,7 +311,7 @@ def _indicator_table(rows: pd.DataFrame, card: Scorecard) -> dict[str, Any]:
         [
             r["name"],
             format_value(r["value"], lang),
-            str(r["unit"] or ""),
+            str(r["unit"] or ""),  # the measurement unit (catalogue), not an area code
             format_value(r["target"], lang),
             format_number(r["achievement"], lang, 1),
             band_cell(r["band"], card),
@@ -336,7 +336,7 @@ def _dimension_text(
         year=card.year,
         score=dim["score"],
         rank=dim.get("rank"),
-        n=dim.get("n_units"),
+        n=dim.get("n_areas"),
         verdict=_verdict(str(dim.get("verdict")), card.lang)
         if not is_missing(dim.get("verdict"))
         else None,
@@ -389,7 +389,7 @@ def dimension_section(
         "table_note": t("report.table_note", lang),
         "trend_chart": trend,
         "trend_caption": t(
-            "report.trend_caption", lang, name=dim["name"], city=card.unit_name, **span
+            "report.trend_caption", lang, name=dim["name"], city=card.area_name, **span
         )
         if trend
         else t("report.fact.one_year", lang),
@@ -401,7 +401,7 @@ def dimension_section(
             lang=lang,
             codes=codes,
             years=[card.year],
-            units=list(kec["unit"]),
+            area_codes=list(kec["area_code"]),
             scores=True,
         ),
     }

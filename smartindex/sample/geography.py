@@ -10,6 +10,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from smartindex.cities.profile import REGION_COLUMNS
 from smartindex.sample import facts
 from smartindex.sample.common import (
     SYN,
@@ -241,21 +242,7 @@ def region_table(seed: int) -> pa.Table:
             )
         )
     cols = list(zip(*rows, strict=True))
-    names = [
-        "kode_wilayah",
-        "level",
-        "name",
-        "parent_kode",
-        "is_home_city",
-        "zone",
-        "area_km2",
-        "lat",
-        "lon",
-        "valid_from",
-        "valid_to",
-        "source",
-        "is_synthetic",
-    ]
+    names = list(REGION_COLUMNS)
     types = [pa.string()] * 4 + [
         pa.bool_(),
         pa.string(),

@@ -29,11 +29,12 @@ from smartindex.indicators import load_catalogue, measure
 from smartindex.indicators.access import publish_access_shares
 from smartindex.indicators.complaints import publish_complaint_tables
 from smartindex.indicators.measure import targets_frame, write_indicator_values
-from smartindex.scoring.results import INDEX_CODE, LEVEL_NAMES
+from smartindex.scoring.results import INDEX_CODE, LEVEL_NAMES, home_city
 from smartindex.warehouse import swap_write
 from smartindex.warehouse.connection import query_df, table_exists
 
-DEFAULT_METHOD = "palembang.toml"
+_HOME_SQL = "select kode_wilayah as area_code, level, is_home_city from region"
+DEFAULT_METHOD = "default.toml"  # packaged, smartindex/methods/; a profile's [method] file wins
 
 
 @dataclass(frozen=True)
@@ -59,18 +60,21 @@ class ScoreRun:
     n_indicator_values: int
     n_scores: dict[str, int]
     manifest: dict[str, Any]
+    # catalogue indicators without any value for the city (no data): left out of the index
+    no_data: tuple[str, ...] = ()
 
     def summary(self) -> str:
         """A short human-readable account of the run."""
         parts = ", ".join(f"{k}: {v} scores" for k, v in self.n_scores.items())
+        missing = f"; {len(self.no_data)} indicators without data" if self.no_data else ""
         return (
             f"run {self.run_id} -> {self.db_path}: {self.n_indicator_values} indicator "
-            f"values; {parts}"
+            f"values; {parts}{missing}"
         )
 
 
 def load_setup(path: Path | None = None) -> ScoringSetup:
-    """Read a method TOML (default: the packaged Palembang method) with its [uncertainty]."""
+    """Read a method TOML (default: the packaged ``default.toml``) with its [uncertainty]."""
     if path is None:
         text = resources.files("smartindex.methods").joinpath(DEFAULT_METHOD).read_text("utf-8")
     else:
@@ -87,37 +91,38 @@ def load_setup(path: Path | None = None) -> ScoringSetup:
 def comparison_sets(con: duckdb.DuckDBPyConnection, city: str) -> dict[str, list[str]]:
     """Units scored together: the city with its peers, and the city's kecamatan."""
     regions = query_df(
-        con, "select kode_wilayah as unit, level, parent_kode as parent, is_home_city from region"
+        con,
+        "select kode_wilayah as area_code, level, parent_kode as parent, is_home_city from region",
     )
-    cities = regions.loc[regions["level"] == "kota", "unit"].tolist()
+    cities = regions.loc[regions["level"] == "kota", "area_code"].tolist()
     districts = regions.loc[
-        (regions["level"] == "kecamatan") & (regions["parent"] == city), "unit"
+        (regions["level"] == "kecamatan") & (regions["parent"] == city), "area_code"
     ].tolist()
     return {"cities": sorted(cities), "kecamatan": sorted(districts)}
 
 
-def unit_years(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """unit, first, last: the years each region existed (``region.valid_from`` /
-    ``valid_to``; NULL = open-ended). A unit created on 1 Jan 2018 is first scored for 2018."""
+def area_years(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """area_code, first, last: the years each region existed (``region.valid_from`` /
+    ``valid_to``; NULL = open-ended). An area created on 1 Jan 2018 is first scored for 2018."""
     return query_df(
         con,
         """
-        select kode_wilayah as unit, year(valid_from) as first,
+        select kode_wilayah as area_code, year(valid_from) as first,
                year(valid_to - interval 1 day) as last
         from region""",
     )
 
 
 def existing_only(tables: dict[str, pd.DataFrame], years: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Drop every row of a unit in a year before it existed or after it ceased (the engine's
-    full unit x year grid would otherwise score and impute it); ranks are recomputed among the
-    units that existed."""
+    """Drop every row of an area in a year before it existed or after it ceased (the engine's
+    full area_code x year grid would otherwise score and impute it); ranks are recomputed among the
+    areas that existed."""
     out = {}
     for name, frame in tables.items():
-        if not {"unit", "year"} <= set(frame.columns):
+        if not {"area_code", "year"} <= set(frame.columns):
             out[name] = frame
             continue
-        span = frame[["unit", "year"]].merge(years, on="unit", how="left")
+        span = frame[["area_code", "year"]].merge(years, on="area_code", how="left")
         first = pd.to_numeric(span["first"], errors="coerce")
         last = pd.to_numeric(span["last"], errors="coerce")
         alive = (
@@ -132,7 +137,7 @@ def existing_only(tables: dict[str, pd.DataFrame], years: pd.DataFrame) -> dict[
 
 
 def synthetic_shares(values: pd.DataFrame, elements: pd.DataFrame) -> pd.DataFrame:
-    """unit, year, code, synthetic_share: for an indicator 1 - official_share of its measured
+    """area_code, year, code, synthetic_share: for an indicator 1 - official_share of its measured
     value (unknown provenance counts as synthetic); for a factor, a dimension and the index the
     mean over the measured indicators below it. Imputed values carry no share of their own."""
     parent = dict(zip(elements["code"], elements["parent"], strict=True))
@@ -150,9 +155,9 @@ def synthetic_shares(values: pd.DataFrame, elements: pd.DataFrame) -> pd.DataFra
         if "official_share" in values
         else 0.0
     )
-    own = values[["unit", "year", "code"]].assign(synthetic_share=1.0 - official)
+    own = values[["area_code", "year", "code"]].assign(synthetic_share=1.0 - official)
     chains = own.assign(code=own["code"].map(ancestors)).explode("code").dropna(subset=["code"])
-    above = chains.groupby(["unit", "year", "code"])["synthetic_share"].mean().reset_index()
+    above = chains.groupby(["area_code", "year", "code"])["synthetic_share"].mean().reset_index()
     frames: list[pd.DataFrame] = [own, above]
     return pd.concat(frames, ignore_index=True)
 
@@ -185,6 +190,16 @@ def _digest(*parts: object) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def to_engine(frame: pd.DataFrame) -> pd.DataFrame:
+    """The engine keeps COINr's name for an area code, ``unit``; the library says ``area_code``."""
+    return frame.rename(columns={"area_code": "unit"})
+
+
+def from_engine(frame: pd.DataFrame) -> pd.DataFrame:
+    """An engine table with its ``unit`` column named ``area_code`` again."""
+    return frame.rename(columns={"unit": "area_code"})
+
+
 def score_comparison(
     values: pd.DataFrame,
     elements: pd.DataFrame,
@@ -196,22 +211,22 @@ def score_comparison(
     progress: bool,
 ) -> dict[str, pd.DataFrame]:
     """Build one comparison set: scores, audit and (if runs > 0) rank uncertainty."""
-    data = values[["unit", "year", "code", "value"]].dropna(subset=["value"])
+    data = values[["area_code", "year", "code", "value"]].dropna(subset=["value"])
     framework = Framework.from_frame(prune_framework(elements, set(data["code"])))
-    result = build_index(data, framework, setup.method, targets=targets)
+    result = build_index(to_engine(data), framework, setup.method, targets=to_engine(targets))
     levels = dict(zip(elements["code"], elements["level"], strict=True))
-    scores = result.scores.assign(
+    scores = from_engine(result.scores).assign(
         level=lambda d: d["code"].map(levels).astype(int),
         level_name=lambda d: d["level"].map(LEVEL_NAMES),
     )
     scores = scores.merge(
-        synthetic_shares(values, elements), on=["unit", "year", "code"], how="left"
+        synthetic_shares(values, elements), on=["area_code", "year", "code"], how="left"
     )
-    checks = audit(result).tables()
+    checks = {name: from_engine(t) for name, t in audit(result).tables().items()}
     out = {
         "scores": scores[
             [
-                "unit",
+                "area_code",
                 "year",
                 "code",
                 "level",
@@ -224,23 +239,23 @@ def score_comparison(
         ],
         "audit_indicators": checks.pop("audit_stats"),
         **checks,
-        "score_weights": result.weights,
-        "score_screening": result.screening,
-        "score_treatment": result.treatment,
-        "score_imputation": result.imputation,
+        "score_weights": from_engine(result.weights),
+        "score_screening": from_engine(result.screening),
+        "score_treatment": from_engine(result.treatment),
+        "score_imputation": from_engine(result.imputation),
     }
-    if runs > 0 and setup.uncertainty is not None and data["unit"].nunique() > 2:
+    if runs > 0 and setup.uncertainty is not None and data["area_code"].nunique() > 2:
         ua = run_uncertainty(
-            data,
+            to_engine(data),
             framework,
             setup.method,
             setup.uncertainty,
             n=runs,
             seed=seed,
             progress=progress,
-            targets=targets,
+            targets=to_engine(targets),
         )
-        out["uncertainty_ranks"] = ua.ranks
+        out["uncertainty_ranks"] = from_engine(ua.ranks)
         out["sensitivity_indices"] = ua.sobol.rename(columns={"total_order": "total"})
     return out
 
@@ -279,17 +294,16 @@ def compute_scores(
         raise MethodError(f"uncertainty runs must be 0 or more, got {uncertainty_runs}")
     if not Path(settings.db_path).exists():
         raise WarehouseError(f"{settings.db_path}: warehouse not found; run `smartindex etl`")
-    setup = load_setup(method_path)
+    setup = load_setup(method_path or settings.method_path)
     catalogue = load_catalogue()
     elements = catalogue.to_framework_frame()
     with swap_write(settings.db_path) as con:
         values = measure(con, catalogue)
         write_indicator_values(con, values)
         publish_complaint_tables(con, catalogue)
-        city_years = values.loc[values["unit"] == settings.city_code, "year"].unique()
-        publish_access_shares(
-            con, years=sorted(int(y) for y in city_years), city=settings.city_code
-        )
+        city = settings.city_code or home_city(query_df(con, _HOME_SQL))
+        city_years = values.loc[values["area_code"] == city, "year"].unique()
+        publish_access_shares(con, years=sorted(int(y) for y in city_years), city=city)
         targets = targets_frame(con)
         checksums = input_checksums(con)
         run_id = _digest(setup.method.digest, catalogue.digest, checksums, uncertainty_runs, seed)[
@@ -297,8 +311,8 @@ def compute_scores(
         ]
         _delete_run(con, run_id)
         counts = {}
-        for name, units in comparison_sets(con, settings.city_code).items():
-            subset = values[values["unit"].isin(units)]
+        for name, area_codes in comparison_sets(con, city).items():
+            subset = values[values["area_code"].isin(area_codes)]
             if subset.empty:
                 continue
             tables = existing_only(
@@ -311,14 +325,16 @@ def compute_scores(
                     seed=seed,
                     progress=progress,
                 ),
-                unit_years(con),
+                area_years(con),
             )
             for table, frame in tables.items():
                 _write(con, table, frame, run_id, name)
             counts[name] = len(tables["scores"])
         manifest = _manifest(run_id, setup, catalogue, checksums, values)
         _write(con, "run_manifest", pd.DataFrame([manifest]), run_id)
-    return ScoreRun(run_id, Path(settings.db_path), len(values), counts, manifest)
+    measured = set(values.loc[(values["area_code"] == city) & values["value"].notna(), "code"])
+    no_data = tuple(i.code for i in catalogue.indicators if i.code not in measured)
+    return ScoreRun(run_id, Path(settings.db_path), len(values), counts, manifest, no_data)
 
 
 RUN_TABLES = (
@@ -361,7 +377,7 @@ def _manifest(
         "catalogue_digest": catalogue.digest,
         "framework_digest": _digest(catalogue.to_framework_frame().to_dict("list")),
         "input_checksums_json": json.dumps(checksums, sort_keys=True),
-        "values_digest": _digest(values[["unit", "year", "code", "value"]].to_dict("list")),
+        "values_digest": _digest(values[["area_code", "year", "code", "value"]].to_dict("list")),
         "package_version": package_version(),
         "index_code": INDEX_CODE,
     }

@@ -5,11 +5,11 @@ Warehouse tables written by ``smartindex score`` (see ``smartindex.scoring``):
 =====================  ==========================================================================
 table                  columns
 =====================  ==========================================================================
-indicator_values       code, unit, unit_level, year, value, numerator, denominator, n_obs,
+indicator_values       code, area_code, area_level, year, value, numerator, denominator, n_obs,
                        coverage, is_reported, sources, load_ids
-scores                 run_id, comparison, unit, year, code, level, level_name, score, rank,
+scores                 run_id, comparison, area_code, year, code, level, level_name, score, rank,
                        coverage
-uncertainty_ranks      run_id, comparison, unit, year, nominal_rank, median_rank, mean_rank,
+uncertainty_ranks      run_id, comparison, area_code, year, nominal_rank, median_rank, mean_rank,
                        q05, q95
 sensitivity_indices    run_id, comparison, assumption, first_order, total
 audit_indicators       run_id, comparison, code, n, availability, min, max, mean, median, sd,
@@ -26,14 +26,17 @@ its peers) or ``kecamatan`` (the home city's districts). ``level`` counts from t
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import duckdb
 import pandas as pd
 
 from smartindex.errors import WarehouseError
+from smartindex.indicators.access import ACCESS_COLUMNS
 from smartindex.indicators.catalogue import Catalogue, load_catalogue
 from smartindex.warehouse.connection import connect, query_df, table_exists
 
@@ -42,27 +45,27 @@ INDEX_CODE = "INDEX"
 COMPARISONS = ("cities", "kecamatan")
 
 _QUERIES: dict[str, str] = {
-    "indicator_values": "select * from indicator_values order by code, unit, year",
+    "indicator_values": "select * from indicator_values order by code, area_code, year",
     "targets": """
-        select indicator_code as code, kode_wilayah as unit, year, target, document, source,
+        select indicator_code as code, kode_wilayah as area_code, year, target, document, source,
                is_synthetic
-        from targets order by code, unit, year""",
+        from targets order by code, area_code, year""",
     "regions": """
-        select kode_wilayah as unit, level, name, parent_kode as parent, is_home_city, zone,
+        select kode_wilayah as area_code, level, name, parent_kode as parent, is_home_city, zone,
                area_km2, lat, lon, valid_from, valid_to, source, is_synthetic
         from region order by kode_wilayah""",
     "population": """
-        select kode_wilayah as unit, year, population, households, source, is_synthetic
-        from population order by unit, year""",
+        select kode_wilayah as area_code, year, population, households, source, is_synthetic
+        from population order by area_code, year""",
     "load_manifest": "select * from load_manifest order by started_at",
     # boundary polygons for maps (smartindex.etl.boundaries): geometry is GeoJSON text
     "shapes": """
-        select kode_wilayah as unit, level, name, parent_kode as parent, geometry, source,
+        select kode_wilayah as area_code, level, name, parent_kode as parent, geometry, source,
                licence, attribution
         from region_shapes order by kode_wilayah""",
     # one row per file: what the warehouse holds now (load_manifest is the history)
     "load_current": "select * from load_current order by source_file",
-    "access": "select * from access_shares order by asset, radius_m, year, unit",
+    "access": "select * from access_shares order by asset, radius_m, year, area_code",
     "quarantine_summary": """
         select table_name, source_file, expectation, columns, count(*) as n_rows,
                any_value(reason) as example_reason, any_value(row_json) as example_row
@@ -70,7 +73,7 @@ _QUERIES: dict[str, str] = {
 }
 _RUN_QUERIES: dict[str, str] = {
     "scores": "select * exclude (run_id) from scores where run_id = ? "
-    "order by comparison, level desc, code, unit, year",
+    "order by comparison, level desc, code, area_code, year",
     "uncertainty": "select * exclude (run_id) from uncertainty_ranks where run_id = ? "
     "order by comparison, year, nominal_rank",
     "sensitivity": "select * exclude (run_id) from sensitivity_indices where run_id = ? "
@@ -100,11 +103,24 @@ class Results:
     load_current: pd.DataFrame = field(default_factory=pd.DataFrame)
     manifest: dict[str, Any] = field(default_factory=dict)
     shapes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # derived frames computed once per results (e.g. the status model both languages share);
+    # not part of equality, filled only through :meth:`memoised`
+    memo: dict[tuple[object, ...], pd.DataFrame] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def memoised(
+        self, key: tuple[object, ...], compute: Callable[[], pd.DataFrame]
+    ) -> pd.DataFrame:
+        """``compute()`` once per ``key`` for these results; callers get a copy to change."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key].copy()
 
     @property
     def years(self) -> list[int]:
         """Years with at least one indicator value for the home city, ascending."""
-        own = self.indicator_values[self.indicator_values["unit"] == self.city]
+        own = self.indicator_values[self.indicator_values["area_code"] == self.city]
         return sorted(int(y) for y in own["year"].unique())
 
     @property
@@ -114,10 +130,15 @@ class Results:
             raise WarehouseError("no indicator values for the home city; run `smartindex score`")
         return self.years[-1]
 
-    def unit_name(self, unit: str) -> str:
-        """Display name of a unit code (falls back to the code)."""
-        match = self.regions.loc[self.regions["unit"] == unit, "name"]
-        return str(match.iloc[0]) if len(match) else unit
+    @cached_property
+    def area_names(self) -> dict[str, str]:
+        """Display name of every area code in ``regions`` (first row of a code wins)."""
+        names = self.regions.drop_duplicates("area_code")
+        return dict(zip(names["area_code"].astype(str), names["name"].astype(str), strict=True))
+
+    def area_name(self, area_code: str) -> str:
+        """Display name of an area code (falls back to the code)."""
+        return self.area_names.get(area_code, area_code)
 
 
 def _read(
@@ -141,15 +162,16 @@ def load_results(
     db_path: Path | str,
     *,
     run_id: str | None = None,
-    city: str = "1671",
+    city: str | None = None,
     catalogue: Catalogue | None = None,
 ) -> Results:
     """Load the published results of ``run_id`` (default: the latest run) read-only, with the
-    catalogue they were measured with (default: the packaged one)."""
+    catalogue they were measured with (default: the packaged one), for ``city`` (default: the
+    home city the warehouse holds, :func:`home_city`)."""
     with connect(db_path, read_only=True) as con:
         run = run_id or _latest_run(con)
         frames = {
-            name: _read(con, sql) if table_exists(con, _table_of(name)) else pd.DataFrame()
+            name: _read(con, sql) if table_exists(con, _table_of(name)) else _empty(name)
             for name, sql in _QUERIES.items()
         }
         for name, sql in _RUN_QUERIES.items():
@@ -159,7 +181,67 @@ def load_results(
     if manifest_row.empty:
         raise WarehouseError(f"run {run!r} not found in run_manifest")
     manifest = _manifest_dict(manifest_row.iloc[0])
-    return Results(city=city, manifest=manifest, catalogue=catalogue or load_catalogue(), **frames)
+    return Results(
+        city=city or home_city(frames["regions"]),
+        manifest=manifest,
+        catalogue=catalogue or load_catalogue(),
+        **cast(dict[str, Any], frames),  # one frame per table query
+    )
+
+
+def stored_city(db_path: Path | str) -> str | None:
+    """The home city code a warehouse holds (read-only), or None when there is no warehouse
+    or no region table yet."""
+    if not Path(db_path).is_file():
+        return None
+    try:
+        with connect(db_path, read_only=True) as con:
+            if not table_exists(con, "region"):
+                return None
+            regions = _read(con, _QUERIES["regions"])
+    except (duckdb.Error, WarehouseError):  # not a warehouse: the command itself says so
+        return None
+    return home_city(regions)
+
+
+def home_city(regions: pd.DataFrame) -> str:
+    """The code of the home city in ``regions`` (``area_code, level, is_home_city``): the one
+    ``kota`` row with ``is_home_city``; a warehouse holds one city.
+
+    >>> home_city(pd.DataFrame({"area_code": ["1375", "1371", "1375010"],
+    ...     "level": ["kota", "kota", "kecamatan"], "is_home_city": [True, False, True]}))
+    '1375'
+    """
+    if regions.empty or "is_home_city" not in regions:
+        raise WarehouseError("the warehouse has no region table; run `smartindex etl`")
+    home = regions.loc[
+        (regions["level"] == "kota") & regions["is_home_city"].fillna(False).astype(bool),
+        "area_code",
+    ]
+    codes = sorted({str(c) for c in home})
+    if len(codes) != 1:
+        found = ", ".join(codes) or "none"
+        raise WarehouseError(
+            f"region: expected one home city (level kota, is_home_city true), found {found}"
+        )
+    return codes[0]
+
+
+# the columns of frames whose table a city may lack (no targets, no boundaries ...): the faces
+# filter them by column, so an absent table is an empty frame with its columns
+_COLUMNS = {
+    "targets": ["code", "area_code", "year", "target", "document", "source", "is_synthetic"],
+    "population": ["area_code", "year", "population", "households", "source", "is_synthetic"],
+    "shapes": [
+        *("area_code", "level", "name", "parent", "geometry", "source", "licence", "attribution")
+    ],
+    "access": [*ACCESS_COLUMNS],
+}
+
+
+def _empty(name: str) -> pd.DataFrame:
+    """The frame of an absent table: no rows, its columns when known."""
+    return pd.DataFrame(columns=_COLUMNS.get(name, []))
 
 
 def _table_of(name: str) -> str:

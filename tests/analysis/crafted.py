@@ -86,7 +86,7 @@ def _values() -> pd.DataFrame:
     rows += [
         (k, "kecamatan", 2022, "MOB_WIFI_DENSITY", v) for k, v in zip(KEC, [2, 3, 8], strict=True)
     ]
-    f = pd.DataFrame(rows, columns=["unit", "unit_level", "year", "code", "value"])
+    f = pd.DataFrame(rows, columns=["area_code", "area_level", "year", "code", "value"])
     return f.assign(is_reported=True, sources="crafted", coverage=1.0)
 
 
@@ -94,19 +94,19 @@ def _scores() -> pd.DataFrame:
     rows = []
     base = {CITY: 55.0, "3578": 70.0, "3273": 60.0, "1275": 50.0}
     for y_i, y in enumerate(YEARS):
-        for unit, b in base.items():
+        for area_code, b in base.items():
             for d in DIMS:
                 s = b
-                if unit == CITY and d == "mobility":
+                if area_code == CITY and d == "mobility":
                     s = 30.0  # lowest of four: bottom quartile
-                if unit == CITY and d == "environment":
+                if area_code == CITY and d == "environment":
                     s = 60.0 - 5 * y_i  # significant decline
-                rows.append(("cities", unit, y, d, 3, s))
-            rows.append(("cities", unit, y, "INDEX", 4, b))
+                rows.append(("cities", area_code, y, d, 3, s))
+            rows.append(("cities", area_code, y, "INDEX", 4, b))
         for k, s in zip(KEC, [40.0, 50.0, 65.0], strict=True):
             rows.append(("kecamatan", k, y, "INDEX", 4, s))
             rows.append(("kecamatan", k, y, "mobility", 3, s - 5))
-    f = pd.DataFrame(rows, columns=["comparison", "unit", "year", "code", "level", "score"])
+    f = pd.DataFrame(rows, columns=["comparison", "area_code", "year", "code", "level", "score"])
     f["rank"] = f.groupby(["comparison", "year", "code"])["score"].rank(
         ascending=False, method="min"
     )
@@ -128,12 +128,14 @@ def _regions() -> pd.DataFrame:
             strict=True,
         )
     ]
-    f = pd.DataFrame(rows, columns=["unit", "level", "name", "parent", "is_home_city", "zone"])
+    f = pd.DataFrame(rows, columns=["area_code", "level", "name", "parent", "is_home_city", "zone"])
     return f.assign(area_km2=10.0, lat=None, lon=None, valid_from=None, valid_to=None)
 
 
 def make_results(values: pd.DataFrame | None = None) -> Results:
-    tg = pd.DataFrame([{"code": c, "unit": CITY, "year": y, "target": t} for c, y, t in TARGETS])
+    tg = pd.DataFrame(
+        [{"code": c, "area_code": CITY, "year": y, "target": t} for c, y, t in TARGETS]
+    )
     empty = pd.DataFrame()
     return Results(
         city=CITY,

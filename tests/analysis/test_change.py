@@ -73,15 +73,17 @@ def test_every_mean_splits_exactly_against_the_engine(name, shift):
 
 def test_index_change_decomposes_exactly_on_the_published_scores(scored_results):
     res = scored_results
-    kec = res.regions.loc[res.regions["level"] == "kecamatan", "unit"].iloc[0]
+    kec = res.regions.loc[res.regions["level"] == "kecamatan", "area_code"].iloc[0]
     years = res.years
-    for unit in (res.city, kec):
+    for area_code in (res.city, kec):
         for code in (INDEX_CODE, "environment", "economy"):
-            c = explain_change(res, unit=unit, year_a=years[0], year_b=years[-1], code=code)
+            c = explain_change(
+                res, area_code=area_code, year_a=years[0], year_b=years[-1], code=code
+            )
             assert abs(c.contributions["contribution"].sum() + c.residual - c.change) < 1e-9
             assert abs(c.residual) < 1e-9
             stored = res.scores.query(
-                "unit == @unit and code == @code and comparison == @c.comparison"
+                "area_code == @area_code and code == @code and comparison == @c.comparison"
             )
             by_year = dict(zip(stored["year"], stored["score"], strict=True))
             assert c.score_b - c.score_a == pytest.approx(by_year[years[-1]] - by_year[years[0]])
@@ -90,7 +92,7 @@ def test_index_change_decomposes_exactly_on_the_published_scores(scored_results)
 def test_contribution_is_effective_weight_times_normalised_change(scored_results):
     res = scored_results
     a, b = res.years[-2], res.years[-1]
-    c = explain_change(res, unit=res.city, year_a=a, year_b=b)
+    c = explain_change(res, area_code=res.city, year_a=a, year_b=b)
     rows = c.contributions[c.contributions["kind"] == "value"]
     same = rows[np.isclose(rows["weight_a"], rows["weight_b"])]
     assert len(same) > 0
@@ -105,11 +107,11 @@ def test_contribution_is_effective_weight_times_normalised_change(scored_results
 def test_rank_change_and_peers(scored_results):
     res = scored_results
     a, b = res.years[0], res.years[-1]
-    c = explain_change(res, unit=res.city, year_a=a, year_b=b)
+    c = explain_change(res, area_code=res.city, year_a=a, year_b=b)
     ranks = res.scores.query("comparison == 'cities' and code == @INDEX_CODE")
-    own = ranks[ranks["unit"] == res.city].set_index("year")["rank"]
+    own = ranks[ranks["area_code"] == res.city].set_index("year")["rank"]
     assert c.rank_change == own[a] - own[b]  # positive = moved up
-    assert set(c.peers["unit"]) == set(ranks["unit"])
+    assert set(c.peers["area_code"]) == set(ranks["area_code"])
     moved = c.peers[c.peers["moved"]]
     assert (moved["rank_a"] != moved["rank_b"]).all()
     assert list(c.peers["rank_b"].dropna()) == sorted(c.peers["rank_b"].dropna())
@@ -131,4 +133,6 @@ def test_other_aggregators_are_refused(scored_results):
     spec = MethodSpec.from_dict({"aggregate": {"method": "copeland"}})
     res = scored_results
     with pytest.raises(MethodError):
-        explain_change(res, unit=res.city, year_a=res.years[0], year_b=res.years[-1], method=spec)
+        explain_change(
+            res, area_code=res.city, year_a=res.years[0], year_b=res.years[-1], method=spec
+        )

@@ -39,15 +39,15 @@ def test_theil_cv_ratio():
 def test_inequality_direction_aware_best_worst():
     f = pd.DataFrame(
         {
-            "unit": ["a", "b", "c"] * 2,
+            "area_code": ["a", "b", "c"] * 2,
             "year": 2023,
             "code": ["UP"] * 3 + ["DOWN"] * 3,
             "value": [1, 2, 10, 1, 2, 10.0],
         }
     )
     out = inequality(f, {"UP": 1, "DOWN": -1}).set_index("code")
-    assert out.loc["UP", "best_unit"] == "c" and out.loc["UP", "worst_unit"] == "a"
-    assert out.loc["DOWN", "best_unit"] == "a" and out.loc["DOWN", "worst_unit"] == "c"
+    assert out.loc["UP", "best_area"] == "c" and out.loc["UP", "worst_area"] == "a"
+    assert out.loc["DOWN", "best_area"] == "a" and out.loc["DOWN", "worst_area"] == "c"
     assert out.loc["UP", "gini"] == pytest.approx(36 / 78) and out.loc["UP", "n"] == 3
 
 
@@ -70,7 +70,7 @@ def test_district_map_values_lists_every_kecamatan_with_gaps_as_nan(results):
     from smartindex.analysis.districts import district_map_values
 
     wifi = district_map_values(results, year=2023, code="MOB_WIFI_DENSITY")
-    assert wifi[["unit", "name"]].values.tolist() == [
+    assert wifi[["area_code", "name"]].values.tolist() == [
         ["1671010", "Sako"],
         ["1671020", "Ilir Barat I"],
         ["1671030", "Bukit Kecil"],
@@ -81,7 +81,7 @@ def test_district_map_values_lists_every_kecamatan_with_gaps_as_nan(results):
     poverty = district_map_values(results, year=2023, code="LIV_POVERTY")
     assert len(poverty) == 3 and poverty["value"].isna().all()
     assert set(poverty["direction"]) == {-1}
-    # scores: the kecamatan comparison, higher is better, no unit of measure
+    # scores: the kecamatan comparison, higher is better, no area_code of measure
     index = district_map_values(results, year=2023, code="INDEX")
     assert index["value"].tolist() == [40.0, 50.0, 65.0]
     assert set(index["direction"]) == {1} and set(index["measure_unit"]) == {""}

@@ -10,7 +10,12 @@ from smartindex.analysis.peers import closest_peer, peer_stats
 
 def _frame(code: str) -> pd.DataFrame:
     return pd.DataFrame(
-        {"unit": ["c", "p1", "p2", "p3"], "year": 2023, "code": code, "value": [5.0, 3.0, 4.0, 6.0]}
+        {
+            "area_code": ["c", "p1", "p2", "p3"],
+            "year": 2023,
+            "code": code,
+            "value": [5.0, 3.0, 4.0, 6.0],
+        }
     )
 
 
@@ -43,7 +48,7 @@ def test_closest_peer_by_profile():
     rows = {"c": [50, 60, 70], "near": [52, 61, 69], "far": [90, 10, 20], "mid": [40, 70, 60]}
     s = pd.DataFrame(
         [
-            {"unit": u, "year": 2023, "code": d, "score": v}
+            {"area_code": u, "year": 2023, "code": d, "score": v}
             for u, vs in rows.items()
             for d, v in zip(["a", "b", "d"], vs, strict=False)
         ]

@@ -97,11 +97,13 @@ def test_crafted_targets_by_finding_kind():
 
 def test_kecamatan_and_peer_units_get_their_own_recommendations():
     res = make_results()
-    kec = recommend(res, year=2023, unit=KEC[0], lang="en")
-    assert kec and {r.unit for r in kec} == {KEC[0]} and {r.group for r in kec} == {"kecamatan"}
-    assert {r.unit_name for r in kec} == {"Sako"}
-    peer = recommend(res, year=2023, unit="3578", lang="en")
-    assert {r.unit for r in peer} <= {"3578"}
+    kec = recommend(res, year=2023, area_code=KEC[0], lang="en")
+    assert (
+        kec and {r.area_code for r in kec} == {KEC[0]} and {r.group for r in kec} == {"kecamatan"}
+    )
+    assert {r.area_name for r in kec} == {"Sako"}
+    peer = recommend(res, year=2023, area_code="3578", lang="en")
+    assert {r.area_code for r in peer} <= {"3578"}
     assert "air_quality" not in {r.rule_id for r in peer}  # the peer has no PM2.5 value
 
 
@@ -146,7 +148,7 @@ def test_every_recommendation_is_actionable(recs_2025, scored_results):
         assert isinstance(r.target["value"], int | float), r.rule_id
         assert isinstance(r.target["year"], int) and r.target["year"] > 2025, r.rule_id
         assert r.indicators and r.sentences, r.rule_id
-        assert r.unit == scored_results.city and r.unit_name == "Kota Palembang"
+        assert r.area_code == scored_results.city and r.area_name == "Kota Palembang"
 
 
 def test_synthetic_targets_are_never_cited_as_documents(recs_2025, scored_results):
@@ -167,10 +169,10 @@ def test_rising_pm25_is_answered_at_the_source(recs_2025):
 
 def test_kecamatan_selection_is_labelled_with_the_kecamatan(scored_results):
     reg = scored_results.regions
-    unit = reg.loc[reg["name"] == "Sukarami", "unit"].iloc[0]
-    recs = recommend(scored_results, year=2025, unit=unit, lang="id")
-    assert recs and {(r.unit, r.unit_name, r.group) for r in recs} == {
-        (unit, "Sukarami", "kecamatan")
+    area_code = reg.loc[reg["name"] == "Sukarami", "area_code"].iloc[0]
+    recs = recommend(scored_results, year=2025, area_code=area_code, lang="id")
+    assert recs and {(r.area_code, r.area_name, r.group) for r in recs} == {
+        (area_code, "Sukarami", "kecamatan")
     }
     positions = [p for r in recs for p in r.sentences if p.key == "rec.evidence.position"]
     assert all(p.params["n"] <= 18 and p.params["group"] == "kecamatan" for p in positions)
@@ -179,10 +181,10 @@ def test_kecamatan_selection_is_labelled_with_the_kecamatan(scored_results):
 
 def test_a_peer_city_gets_its_own_recommendations(scored_results, recs_2025):
     peer = "1275"  # Kota Medan
-    recs = recommend(scored_results, year=2025, unit=peer, lang="en")
-    assert recs and {r.unit for r in recs} == {peer}
+    recs = recommend(scored_results, year=2025, area_code=peer, lang="en")
+    assert recs and {r.area_code for r in recs} == {peer}
     iv = scored_results.indicator_values
-    own = iv[(iv["unit"] == peer) & (iv["year"] == 2025)].set_index("code")["value"]
+    own = iv[(iv["area_code"] == peer) & (iv["year"] == 2025)].set_index("code")["value"]
     for r in recs:
         for p in r.sentences:
             if "code" in p.params and p.params["code"] in own.index and "value" in p.params:

@@ -21,8 +21,8 @@ from smartindex.analysis.scorecard import (
 def test_city_scorecard(results):
     card = scorecard(results, year=2023, lang="en")
     assert dataclasses.is_dataclass(card) and card.comparison == "cities"
-    assert card.unit_name == "Palembang" and card.overall["score"] == 55.0
-    assert card.overall["rank"] == 3 and card.overall["n_units"] == 4
+    assert card.area_name == "Palembang" and card.overall["score"] == 55.0
+    assert card.overall["rank"] == 3 and card.overall["n_areas"] == 4
     assert card.overall["verdict"] == "stable"
     assert card.dimensions["code"].tolist() == DIMS  # catalogue order
     env = card.dimensions.set_index("code").loc["environment"]
@@ -41,8 +41,8 @@ def test_city_scorecard(results):
 
 
 def test_district_scorecard_uses_kecamatan_comparison(results):
-    card = scorecard(results, year=2023, unit=KEC[0], lang="id")
-    assert card.comparison == "kecamatan" and card.unit_name == "Sako"
+    card = scorecard(results, year=2023, area_code=KEC[0], lang="id")
+    assert card.comparison == "kecamatan" and card.area_name == "Sako"
     assert card.overall["score"] == 40.0 and card.overall["rank"] == 3
     mob = card.dimensions.set_index("code").loc["mobility"]
     assert mob["score"] == 35.0 and mob["name"] == results.catalogue.name("mobility", "id")
@@ -54,13 +54,13 @@ def test_district_table(results):
     assert wifi["rank"].tolist() == [1, 2, 3]
     idx = district_table(results, year=2023)
     top = idx[idx["code"] == "INDEX"]
-    assert top["unit"].tolist() == [KEC[2], KEC[1], KEC[0]] and set(top["zone"]) >= {"pusat"}
+    assert top["area_code"].tolist() == [KEC[2], KEC[1], KEC[0]] and set(top["zone"]) >= {"pusat"}
 
 
 def test_inequality_table(results):
     out = inequality_table(results, year=2023)
     wifi = out[(out["level"] == "indicator") & (out["code"] == "MOB_WIFI_DENSITY")].iloc[0]
-    assert wifi["gini"] == pytest.approx(36 / 78) and wifi["worst_unit"] == KEC[0]
+    assert wifi["gini"] == pytest.approx(36 / 78) and wifi["worst_area"] == KEC[0]
     assert wifi["gini_verdict"] == "insufficient data"  # two years only
     mob = out[(out["level"] == "dimension") & (out["code"] == "mobility")].iloc[0]
     assert mob["score_range"] == 25.0
@@ -86,7 +86,7 @@ def test_trend_series(results):
     assert s["year"].tolist() == [2019, 2020, 2021, 2022, 2023, 2025]
     assert s.set_index("year").loc[2025, "target"] == 4.0 and s["kind"].iloc[0] == "value"
     assert s["change"].iloc[1] == pytest.approx(0.2)
-    d = trend_series(results, code="environment", unit=CITY)
+    d = trend_series(results, code="environment", area_code=CITY)
     assert d["kind"].iloc[0] == "score" and d["value"].tolist()[-1] == 40.0
 
 

@@ -25,8 +25,10 @@ from smartindex.errors import DataFileError
 GRADES = ("sangat_tinggi", "tinggi", "sedang", "rendah", "sangat_rendah")
 
 
-def _rows(results=None, year=2023, unit=None):
-    return indicator_status(results or make_results(), year=year, unit=unit).set_index("code")
+def _rows(results=None, year=2023, area_code=None):
+    return indicator_status(results or make_results(), year=year, area_code=area_code).set_index(
+        "code"
+    )
 
 
 def test_scale_is_permendagri_86_2017_data():
@@ -88,11 +90,13 @@ def test_breach_caps_a_lenient_target_grade():
     of the standard by the difference rule but breaches it, so the grade is capped."""
     res = make_results()
     iv = res.indicator_values.copy()
-    iv.loc[(iv["unit"] == CITY) & (iv["code"] == "ENV_PM25") & (iv["year"] == 2023), "value"] = 16
+    iv.loc[
+        (iv["area_code"] == CITY) & (iv["code"] == "ENV_PM25") & (iv["year"] == 2023), "value"
+    ] = 16
     tg = pd.concat(
         [
             res.targets,
-            pd.DataFrame([{"code": "ENV_PM25", "unit": CITY, "year": 2023, "target": 40.0}]),
+            pd.DataFrame([{"code": "ENV_PM25", "area_code": CITY, "year": 2023, "target": 40.0}]),
         ]
     )
     res = make_results(iv)
@@ -110,7 +114,7 @@ def test_no_target_no_grade_and_position_kept_apart():
     assert wifi["grade"] == NO_GRADE and pd.isna(wifi["achievement"])
     spbe = rows.loc["GOV_SPBE"]  # 3.1 of 3.5 = 88.6 % → tinggi; last of four cities
     assert spbe["grade"] == "tinggi" and spbe["grade_basis"] == "target"
-    assert (spbe["rank"], spbe["n_units"], spbe["group"]) == (4, 4, "cities")
+    assert (spbe["rank"], spbe["n_areas"], spbe["group"]) == (4, 4, "cities")
     assert spbe["verdict"] == "improving" and spbe["improving"]
 
 
@@ -158,7 +162,7 @@ def test_crafted_scorecard_dimensions():
     env = card.dimensions.set_index("code").loc["environment"]
     assert env["verdict"] == "worsening" and env["significant"] and env["tone"] == "poor"
     assert env["n_breach"] == 1
-    kec = scorecard(make_results(), year=2023, unit=KEC[0], lang="en")
+    kec = scorecard(make_results(), year=2023, area_code=KEC[0], lang="en")
     assert kec.comparison == "kecamatan" and kec.overall["group"] == "kecamatan"
 
 
@@ -172,10 +176,10 @@ def city_card(scored_results):
 
 def test_no_dimension_good_while_last_of_peers_or_worsening(city_card):
     dims = city_card.dimensions
-    n_cities = int(dims["n_units"].max())
+    n_cities = int(dims["n_areas"].max())
     assert n_cities == 7
     for d in dims.to_dict("records"):
-        last = d["rank"] == d["n_units"]
+        last = d["rank"] == d["n_areas"]
         worse = d["verdict"] == "worsening" and bool(d["significant"])
         if last or worse:
             assert d["tone"] != "good", d["code"]
@@ -202,7 +206,9 @@ def test_pm25_breaches_pp_22_2021(city_card):
 def test_indicator_without_target_has_no_grade(city_card, scored_results):
     rows = city_card.indicators
     tg = scored_results.targets
-    with_target = set(tg.loc[(tg["unit"] == scored_results.city) & (tg["year"] == 2025), "code"])
+    with_target = set(
+        tg.loc[(tg["area_code"] == scored_results.city) & (tg["year"] == 2025), "code"]
+    )
     no_target = rows[
         ~rows["code"].isin(with_target) & ~rows["code"].isin(default_standards().by_code)
     ]
@@ -230,11 +236,24 @@ def test_lowest_grades_are_in_needs_attention(city_card):
 
 def test_sukarami_mobility_is_not_excellent(scored_results):
     reg = scored_results.regions
-    unit = reg.loc[reg["name"] == "Sukarami", "unit"].iloc[0]
-    card = scorecard(scored_results, year=2025, unit=unit, lang="en")
+    area_code = reg.loc[reg["name"] == "Sukarami", "area_code"].iloc[0]
+    card = scorecard(scored_results, year=2025, area_code=area_code, lang="en")
     mob = card.dimensions.set_index("code").loc["mobility"]
-    assert card.comparison == "kecamatan" and mob["n_units"] == 18
+    assert card.comparison == "kecamatan" and mob["n_areas"] == 18
     assert mob["tone"] != "good"
     if mob["rank"] > 9:  # lower half of 18 kecamatan
         assert mob["grade"] not in GOOD_GRADES or mob["contrast"]
     assert mob["grade"] == NO_GRADE or mob["n_graded"] >= mob["n_valued"] / 2
+
+
+def test_status_model_is_computed_once_per_results_and_callers_get_copies():
+    results = make_results()
+    first = indicator_status(results, year=2023)
+    assert len(results.memo) == 1
+    first["value"] = -1.0  # a caller changing its copy does not change the memo
+    again = indicator_status(results, year=2023)
+    assert len(results.memo) == 1 and not again["value"].eq(-1.0).any()
+    scorecard(results, year=2023, lang="en")  # the other language reuses the same frame
+    assert len(results.memo) == 1
+    indicator_status(results, year=2023, area_code=KEC[0])
+    assert len(results.memo) == 2

@@ -77,7 +77,7 @@ def test_projection_status_thresholds():
 
 def test_target_status_on_and_off_track(results, meta):
     st = target_status(
-        results.indicator_values, results.targets, meta, year=2023, units=["1671"]
+        results.indicator_values, results.targets, meta, year=2023, area_codes=["1671"]
     ).set_index("code")
     pov = st.loc["LIV_POVERTY"]
     assert pov["target"] == 11.0 and pov["target_year"] == 2025
@@ -96,10 +96,17 @@ def test_target_status_on_and_off_track(results, meta):
 def test_target_status_fit_anchor_and_missing_value(results, meta):
     fit = AnalysisSettings(projection_anchor="fit")
     st = target_status(
-        results.indicator_values, results.targets, meta, year=2023, units=["1671"], settings=fit
+        results.indicator_values,
+        results.targets,
+        meta,
+        year=2023,
+        area_codes=["1671"],
+        settings=fit,
     ).set_index("code")
     assert st.loc["ECO_UNEMPLOYMENT", "projected"] == pytest.approx(5.0)
     values = results.indicator_values
     values = values[~((values["code"] == "GOV_SPBE") & (values["year"] == 2023))]
-    st = target_status(values, results.targets, meta, year=2023, units=["1671"]).set_index("code")
+    st = target_status(values, results.targets, meta, year=2023, area_codes=["1671"]).set_index(
+        "code"
+    )
     assert math.isnan(st.loc["GOV_SPBE", "value"]) and pd.isna(st.loc["GOV_SPBE", "band"])

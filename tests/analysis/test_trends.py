@@ -61,7 +61,7 @@ def test_verdict_is_direction_aware():
 
 def test_year_on_year_change():
     f = pd.DataFrame(
-        {"unit": "a", "code": "X", "year": [2020, 2021, 2022], "value": [100.0, 110.0, 99.0]}
+        {"area_code": "a", "code": "X", "year": [2020, 2021, 2022], "value": [100.0, 110.0, 99.0]}
     )
     out = year_on_year(f)
     assert out["change"].tolist()[1:] == pytest.approx([10.0, -11.0])
@@ -72,7 +72,7 @@ def test_year_on_year_change():
 def test_trend_table_worsening_pollution_is_significant():
     f = pd.DataFrame(
         {
-            "unit": "1671",
+            "area_code": "1671",
             "code": "ENV_PM25",
             "year": range(2019, 2024),
             "value": [20, 22, 25, 28, 31.0],
@@ -89,7 +89,7 @@ def test_trend_table_worsening_pollution_is_significant():
 def test_trend_table_insufficient_and_until():
     f = pd.DataFrame(
         {
-            "unit": "u",
+            "area_code": "u",
             "code": "X",
             "year": [2020, 2021, 2022, 2023],
             "value": [1.0, np.nan, 2.0, 3.0],

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -177,6 +178,37 @@ def test_every_page_renders_offline_in_both_languages(scored_warehouse):
         if urlparse(u).hostname not in ("127.0.0.1", None) and not u.startswith(("data:", "blob:"))
     }
     assert not outside, sorted(outside)[:5]
+
+
+def test_an_export_opens_with_the_tables_rows_and_print_shows_only_the_page(scored_warehouse):
+    """Click the peers table's CSV button in the browser: the downloaded file opens and holds
+    the library's peer statistics of the year shown; print media hides sidebar and buttons."""
+    from playwright.sync_api import sync_playwright
+
+    from smartindex.analysis.scorecard import peer_table
+    from smartindex.scoring.results import load_results
+
+    res = load_results(scored_warehouse)
+    expected = peer_table(res, year=res.latest_year)
+    with serve(scored_warehouse) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        page.goto(f"{url}/peers?lang=en", wait_until="domcontentloaded")
+        page.locator(CHART).first.wait_for(timeout=60000)
+        page.wait_for_function(IDLE, timeout=120000)
+        with page.expect_download(timeout=60000) as download:
+            page.get_by_role("button", name="Peer comparison · CSV").click()
+        got = pd.read_csv(download.value.path(), dtype={"code": str})
+        assert download.value.suggested_filename.endswith("-en.csv")
+        assert len(got) == len(expected[expected["code"].isin(got["code"])]) > 0
+        merged = got.merge(expected, on="code", suffixes=("", "_lib"))
+        assert (merged["peer_median"] - merged["peer_median_lib"]).abs().max() < 1e-9
+        page.emulate_media(media="print")
+        assert not page.locator("[data-testid='stSidebar']").is_visible()
+        assert not page.get_by_role("button", name="Peer comparison · CSV").is_visible()
+        assert page.locator("[data-testid='stHeading'] h1").first.is_visible()
+        assert page.pdf().startswith(b"%PDF")
+        browser.close()
 
 
 if __name__ == "__main__":

@@ -131,7 +131,7 @@ def _first_rec(res: Results, lang: str) -> str:
 
 
 def _sizes(res: Results, lang: str) -> str:
-    """What the scores download holds: the selected year, plus unit and element names."""
+    """What the scores download holds: the selected year, plus area_code and element names."""
     shown = res.scores[res.scores["year"] == res.latest_year]
     return t(
         "downloads.size", lang, rows=format_number(len(shown), lang, 0), cols=len(shown.columns) + 2
@@ -171,7 +171,9 @@ KEY_NUMBER = {
     "downloads": lambda at, res, lang: (_sizes(res, lang), texts(at)),
     "change": lambda at, res, lang: (
         format_number(
-            explain_change(res, unit=res.city, year_a=res.years[-2], year_b=res.years[-1]).score_b,
+            explain_change(
+                res, area_code=res.city, year_a=res.years[-2], year_b=res.years[-1]
+            ).score_b,
             lang,
         ),
         [m.value for m in at.metric],
@@ -224,7 +226,7 @@ def test_tables_show_the_language_number_format_and_stay_numeric(app, lang, scor
     assert ("," in text) == (lang == "id") and ("." in text) == (lang == "en")
     assert table.value.iloc[:, 1].dtype.kind == "f", "numbers stay numbers (sortable)"
     pop = shown(app.dataframe[-1])
-    assert pop.shape[0] == res.scores.query("comparison == 'cities'")["unit"].nunique()
+    assert pop.shape[0] == res.scores.query("comparison == 'cities'")["area_code"].nunique()
 
 
 def test_missing_warehouse_gives_a_friendly_message(tmp_path, monkeypatch):

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from smartindex.analysis.recommend import recommend
-from smartindex.analysis.scorecard import peer_units
+from smartindex.analysis.scorecard import peer_areas
 from smartindex.scoring.results import Results, load_results
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -32,7 +32,7 @@ CONTROLS = {
     "trends": lambda res: {
         "trend_level": "dimension",
         "trend_code_dimension": "living",
-        "trend_peers": list(peer_units(res)[:2]),
+        "trend_peers": list(peer_areas(res)[:2]),
     },
     "change": lambda res: {"chg_code": "economy", "chg_a": res.years[0], "chg_b": res.years[-2]},
     "recommendations": lambda res: {"rec_dims": _rec_dims(res)},
@@ -85,7 +85,7 @@ def test_a_link_opens_the_same_view_and_survives_language_and_year(
 def test_sidebar_controls_round_trip(scored_warehouse, monkeypatch):
     monkeypatch.setenv("SMARTINDEX_DB", str(scored_warehouse))
     res = load_results(scored_warehouse)
-    kec = sorted(res.regions.query("level == 'kecamatan' and parent == @res.city")["unit"])[0]
+    kec = sorted(res.regions.query("level == 'kecamatan' and parent == @res.city")["area_code"])[0]
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params.update({"lang": "en", "year": str(res.years[0]), "city": res.city, "kec": kec})
     at.run()

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from smartindex.analysis import whatif
 from smartindex.analysis.recommend import recommend
-from smartindex.analysis.scorecard import peer_units, scorecard
+from smartindex.analysis.scorecard import peer_areas, scorecard
 from smartindex.display.i18n import format_number, t
 from smartindex.display.markdown import escape_markdown
 from smartindex.display.status import rec_view
@@ -52,12 +52,14 @@ def test_url_selection_is_restored(scored_warehouse, monkeypatch):
 def test_kecamatan_selector_switches_the_scorecard(app, scored_warehouse):
     res = load_results(scored_warehouse)
     kec = app.sidebar.selectbox(key="kec")
-    unit = next(o for o in kec.options if o != t("sidebar.all_kecamatan", "id"))
-    kec.select(unit).run()
+    area_code = next(o for o in kec.options if o != t("sidebar.all_kecamatan", "id"))
+    kec.select(area_code).run()
     assert not app.exception and not app.error
-    assert app.title[0].value.startswith(unit)
+    assert app.title[0].value.startswith(area_code)
     kec_param = app.query_params["kec"]
-    assert (kec_param if isinstance(kec_param, str) else kec_param[0]) in set(res.regions["unit"])
+    assert (kec_param if isinstance(kec_param, str) else kec_param[0]) in set(
+        res.regions["area_code"]
+    )
 
 
 def test_dimension_page_widgets_change_what_is_shown(app, scored_warehouse):
@@ -77,14 +79,14 @@ def test_dimension_page_widgets_change_what_is_shown(app, scored_warehouse):
 
 def test_trends_page_compares_peers(app, scored_warehouse):
     res = load_results(scored_warehouse)
-    peer = peer_units(res)[0]
+    peer = peer_areas(res)[0]
     app.switch_page("app_pages/trends.py").run()
     app.radio(key="trend_level").set_value("dimension").run()
     app.multiselect(key="trend_peers").set_value([peer]).run()
     assert not app.exception and not app.error
     stats = app.dataframe[-1].value
-    assert res.unit_name(peer) in set(stats.iloc[:, 0])
-    assert res.unit_name(res.city) in set(stats.iloc[:, 0])
+    assert res.area_name(peer) in set(stats.iloc[:, 0])
+    assert res.area_name(res.city) in set(stats.iloc[:, 0])
 
 
 def test_method_choices_move_the_scores(app):
@@ -148,15 +150,15 @@ def test_a_library_error_is_one_translated_sentence(app, monkeypatch):
 def test_recommendations_follow_the_selected_unit_and_say_so(app, scored_warehouse):
     """Defect 2: the overview's recommendations are the selected kecamatan's, labelled."""
     res = load_results(scored_warehouse)
-    kec = res.regions.query("level == 'kecamatan' and parent == @res.city")["unit"]
-    for unit in kec:
-        recs = recommend(res, year=res.latest_year, lang="id", unit=unit)
+    kec = res.regions.query("level == 'kecamatan' and parent == @res.city")["area_code"]
+    for area_code in kec:
+        recs = recommend(res, year=res.latest_year, lang="id", area_code=area_code)
         if recs:
             break
     else:
         pytest.skip("no recommendation fires for any kecamatan")
-    app.sidebar.selectbox(key="kec").select(unit).run()
-    heading = t("page.top_recs", "id", unit=res.unit_name(unit))
+    app.sidebar.selectbox(key="kec").select(area_code).run()
+    heading = t("page.top_recs", "id", area=res.area_name(area_code))
     assert heading in [h.value for h in app.subheader]
     first = escape_markdown(rec_view(recs[0], "id").text)
     assert any(first in m.value for m in app.markdown)
@@ -180,3 +182,16 @@ def test_quality_page_is_per_selected_year(app, scored_warehouse):
     assert set(years) == {year}
     names = list(table[t("col.name", "id")])
     assert names == sorted(names) and len(names) == len(set(names))
+
+
+def test_agency_filter_survives_language_year_and_page_changes(app):
+    app.switch_page("app_pages/recommendations.py").run()
+    pick = next(m for m in app.multiselect if m.key == "rec_agencies")
+    chosen = pick.options[0]
+    pick.select(chosen).run()
+    app.sidebar.radio[0].set_value("en").run()
+    app.switch_page("app_pages/overview.py").run()
+    app.switch_page("app_pages/recommendations.py").run()
+    kept = next(m for m in app.multiselect if m.key == "rec_agencies")
+    assert kept.value == [chosen]
+    assert app.title[0].value.startswith("Recommendations")

@@ -20,7 +20,7 @@ TREND = pd.DataFrame(
 )
 REGIONS = pd.DataFrame(
     {
-        "unit": ["a", "b"],
+        "area_code": ["a", "b"],
         "name": ["Ilir Barat I", "Kemuning"],
         "lat": [-2.97, -2.95],
         "lon": [104.73, 104.75],
@@ -118,13 +118,32 @@ def test_highlight_and_home_have_a_shape_or_mark():
     assert "diamond" in peer and "This city" in peer
 
 
+def test_ranked_bars_run_best_first_and_the_two_ends_differ_in_colour_and_mark():
+    frame = pd.DataFrame(
+        {
+            "label": ["Gandus", "Bukit Kecil", "Sako", "Alang-Alang Lebar"],
+            "value": [53.5, 87.4, 59.7, 53.0],
+            "tone": ["", "best", "", "worst"],
+        }
+    )
+    spec = charts.ranked_bars(frame, "en").to_dict()
+    bars = spec["layer"][0]["encoding"]
+    assert bars["y"]["sort"] == ["▲ Bukit Kecil", "Sako", "Gandus", "▼ Alang-Alang Lebar"]
+    scale = dict(
+        zip(bars["color"]["scale"]["domain"], bars["color"]["scale"]["range"], strict=True)
+    )
+    assert scale["best"] != scale["worst"] and scale["best"] != scale[""]
+    svg = vlc.vegalite_to_svg(spec)
+    assert svg.index("Bukit Kecil") < svg.index("Sako") < svg.index("Alang-Alang Lebar")
+
+
 def test_missing_columns_raise():
     with pytest.raises(ValueError, match="lacks column"):
         charts.trend_chart(pd.DataFrame({"year": [2020]}), "id")
 
 
 def test_label_units_and_long_measures():
-    table = pd.DataFrame({"unit": ["b", "a", "zz"], "share": [0.5, 0.25, 0.1]})
+    table = pd.DataFrame({"area_code": ["b", "a", "zz"], "share": [0.5, 0.25, 0.1]})
     out = charts.label_units(table, REGIONS, value="share", scale=100, home="a")
     assert list(out["label"]) == ["Kemuning", "Ilir Barat I", "zz"]
     assert list(out["value"]) == [50.0, 25.0, 10.0]
@@ -137,7 +156,7 @@ def test_label_units_and_long_measures():
 def test_peer_frame_orders_by_names_and_marks_home():
     scores = pd.DataFrame(
         {
-            "unit": ["a", "b", "a", "b"],
+            "area_code": ["a", "b", "a", "b"],
             "year": 2024,
             "code": ["x", "x", "y", "y"],
             "score": [1.0, 2.0, 3.0, 4.0],

@@ -14,9 +14,9 @@ from smartindex.indicators.catalogue import load_catalogue
 def test_inequality_history_is_one_row_per_year_up_to_until(scored_results):
     res = scored_results
     kec = res.regions.loc[
-        (res.regions["level"] == "kecamatan") & (res.regions["parent"] == res.city), "unit"
+        (res.regions["level"] == "kecamatan") & (res.regions["parent"] == res.city), "area_code"
     ]
-    iv = res.indicator_values[res.indicator_values["unit"].isin(kec)].dropna(subset=["value"])
+    iv = res.indicator_values[res.indicator_values["area_code"].isin(kec)].dropna(subset=["value"])
     code = iv["code"].value_counts().index[0]
     years = sorted(iv.loc[iv["code"] == code, "year"].unique())
     until = int(years[-2])
@@ -65,3 +65,14 @@ def test_evidence_lines_format_numbers_and_label_keys():
     assert lines == [
         "**Kode:** X · **Nilai:** 1.234,57 · **Tahun:** 2025 · **Peringkat:** 7 · **Satuan:** %"
     ]
+
+
+def test_quarantine_check_names_are_words_in_both_languages_and_unknown_codes_stay():
+    frame = pd.DataFrame(
+        {"expectation": ["expect_column_values_to_be_between", "primary_key", "my_check", None]}
+    )
+    en = views.coded(frame, "expectation", "quality.check", "en")["expectation"].tolist()
+    idn = views.coded(frame, "expectation", "quality.check", "id")["expectation"].tolist()
+    assert en[:3] == ["Value outside the valid range", "Duplicate key (repeated row)", "my_check"]
+    assert idn[:2] == ["Nilai di luar rentang yang sah", "Kunci ganda (baris duplikat)"]
+    assert pd.isna(en[3]) and pd.isna(idn[3])

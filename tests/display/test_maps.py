@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smartindex.config import DEFAULT_BOUNDARIES
 from smartindex.display import maps
 from smartindex.etl.boundaries import read_boundaries
 from smartindex.etl.registry import load_registry
@@ -21,12 +20,14 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 NO_VALUE = ("1671011", "1671022", "1671041", "1671061", "1671071", "1671081")
 HIGHLIGHT = "1671040"  # Ilir Barat I: 6 kelurahan
 
+SHIPPED_BOUNDARIES = Path("data/boundaries/palembang/kelurahan.geojson")  # the bundled city's
+
 
 @pytest.fixture(scope="module")
 def shapes() -> pd.DataFrame:
     """The shipped boundaries as ``Results.shapes`` holds them."""
-    raw = read_boundaries(ROOT / DEFAULT_BOUNDARIES, load_registry().bbox)
-    return raw.rename(columns={"kode_wilayah": "unit", "parent_kode": "parent"})
+    raw = read_boundaries(ROOT / SHIPPED_BOUNDARIES, load_registry().bbox)
+    return raw.rename(columns={"kode_wilayah": "area_code", "parent_kode": "parent"})
 
 
 @pytest.fixture(scope="module")
@@ -35,12 +36,12 @@ def values() -> pd.DataFrame:
     kec = facts.KECAMATAN
     frame = pd.DataFrame(
         {
-            "unit": [k.code for k in kec],
+            "area_code": [k.code for k in kec],
             "name": [k.name for k in kec],
             "value": np.linspace(12.34, 80.0, len(kec)),
         }
     )
-    frame.loc[frame["unit"].isin(NO_VALUE), "value"] = np.nan
+    frame.loc[frame["area_code"].isin(NO_VALUE), "value"] = np.nan
     return frame.assign(direction=-1, measure_unit="µg/m³")
 
 
@@ -114,7 +115,7 @@ def test_values_formatted_per_language_and_direction_stated(
         ("en", "12.3 µg/m³", "lower is better"),
     ):
         spec = spec_of(shapes, values, lang)
-        own = [f for f in filled(spec) if f["properties"]["kecamatan"] == first["unit"]]
+        own = [f for f in filled(spec) if f["properties"]["kecamatan"] == first["area_code"]]
         assert {f["properties"]["value_text"] for f in own} == {text}
         legend = next(
             la
@@ -161,10 +162,10 @@ def square(x: float, y: float) -> str:
 
 
 def test_borders_drop_lines_inside_a_kecamatan() -> None:
-    # three unit squares in a row: A and B in kecamatan K1, C in K2
+    # three area_code squares in a row: A and B in kecamatan K1, C in K2
     shapes = pd.DataFrame(
         {
-            "unit": ["A", "B", "C"],
+            "area_code": ["A", "B", "C"],
             "level": "kelurahan",
             "name": ["A", "B", "C"],
             "parent": ["K1", "K1", "K2"],
@@ -187,7 +188,7 @@ def test_unshared_edge_inside_a_kecamatan_is_not_a_border() -> None:
     )
     shapes = pd.DataFrame(
         {
-            "unit": ["A", "B"],
+            "area_code": ["A", "B"],
             "level": "kelurahan",
             "name": ["A", "B"],
             "parent": ["K1", "K1"],

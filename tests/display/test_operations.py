@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 import pandas as pd
 
+from smartindex.display.i18n import t
 from smartindex.display.operations import (
     backlog_chart,
     compliance_table,
+    labelled_stages,
     source_lines,
     stage_label,
     ticket_map,
@@ -16,6 +21,24 @@ def test_stage_labels_in_both_languages_and_unknown_keys_kept():
     assert stage_label("lapor_followup", "id").startswith("LAPOR!: tindak lanjut")
     assert stage_label("lapor_followup", "en").startswith("LAPOR!: agency follow-up")
     assert stage_label("my_stage", "en") == "my_stage"
+
+
+def test_every_canonical_status_and_category_has_a_word_in_both_languages():
+    registry = tomllib.loads(Path("smartindex/etl/sources.toml").read_text())
+    complaints = next(s for s in registry["source"] if s["name"] == "complaints")
+    allowed = complaints["expect"]["in_set"]
+    frame = pd.DataFrame({"status": allowed["status"]})
+    for lang in ("id", "en"):
+        words = labelled_stages(frame, lang)["status"].tolist()
+        assert not set(words) & set(allowed["status"]), lang  # no code shown as a code
+    for column in ("status", "category"):
+        for code in allowed[column]:
+            for lang in ("id", "en"):
+                assert t(f"ops.{column}.{code}", lang) != f"ops.{column}.{code}", (code, lang)
+    out = labelled_stages(pd.DataFrame({"status": ["returned", "new_code"]}), "id")
+    assert out["status"].tolist() == ["Dikembalikan (bukan wewenang)", "new_code"]
+    out = labelled_stages(pd.DataFrame({"category": ["banjir_drainase"]}), "en")
+    assert out["category"].tolist() == ["Flooding and drainage"]
 
 
 def test_compliance_table_one_row_per_stage_share_and_count_per_period():

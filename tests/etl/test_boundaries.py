@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from smartindex.config import DEFAULT_BOUNDARIES, Settings
+from smartindex.config import Settings
 from smartindex.errors import DataFileError
 from smartindex.etl import run_etl
 from smartindex.etl.boundaries import check_codes, read_boundaries
@@ -19,7 +19,7 @@ from smartindex.etl.registry import load_registry
 from smartindex.sample import facts
 
 ROOT = Path(__file__).resolve().parents[2]
-SHIPPED = ROOT / DEFAULT_BOUNDARIES
+SHIPPED = ROOT / "data/boundaries/palembang/kelurahan.geojson"  # the bundled city's polygons
 NOTICE = SHIPPED.parent / "NOTICE.md"
 REGISTRY = load_registry()
 BBOX = REGISTRY.bbox

@@ -16,7 +16,7 @@ from conftest import (
 )
 
 from smartindex.config import Settings
-from smartindex.etl import EtlReport, run_etl
+from smartindex.etl import EtlReport, load, run_etl, validate
 
 FORMULA = '=HYPERLINK("http://evil.example/x","klik")'
 LONG = "x" * 100_000
@@ -240,3 +240,105 @@ def test_region_bbox_only_for_home_city(loaded: tuple[EtlReport, Path]) -> None:
     assert report_for(rep, "region.csv").rows_quarantined == 0
     assert query(db, "SELECT count(*) FROM kecamatan") == [(2,)]
     assert query(db, "SELECT count(*) FROM kelurahan") == [(1,)]
+
+
+def _batch_raw(d: Path) -> Path:
+    """Three complaint files and two survey files with defects of every kind, some of them
+    across files (a key loaded from an earlier file, a type failure forcing the slow path)."""
+    d.mkdir()
+    write_csv(d / "region.csv", "region", region_rows())
+    write_csv(
+        d / "complaints_2022.csv",
+        "complaints",
+        [
+            complaint(1),
+            complaint(2, channel="telegram"),
+            complaint(3, lat="-1.5"),
+            complaint(4, kelurahan_code="1671010001", kecamatan_code="1671020"),
+        ],
+    )
+    write_csv(
+        d / "complaints_2023.csv",
+        "complaints",
+        [
+            complaint(1),  # key loaded from complaints_2022.csv
+            complaint(5, rating="9"),
+            complaint(6, reopen_count="abc"),
+            complaint(7, created_at="2099-01-01 00:00:00"),
+            complaint(7),
+        ],
+    )
+    write_csv(d / "complaints_2024.csv", "complaints", [complaint(8), complaint(9, lon="")])
+    write_csv(d / "survey_responses_2023.csv", "survey_responses", [survey(0), survey(1)])
+    write_csv(
+        d / "survey_responses_2024.csv",
+        "survey_responses",
+        [survey(2, sex="X"), survey(3, kecamatan_code="1671999")],
+    )
+    return d
+
+
+def _contents(db: Path) -> dict[str, list[tuple]]:
+    """Every table's rows and the quarantine, without the (random) load ids."""
+    return {
+        t: query(db, f'SELECT * EXCLUDE (_load_id) FROM "{t}" ORDER BY ALL')
+        for t in ("region", "complaints", "survey_responses")
+    } | {
+        "quarantine": query(db, "SELECT * EXCLUDE (load_id) FROM quarantine ORDER BY ALL"),
+        "manifest": query(
+            db,
+            "SELECT source_file, rows_read, rows_loaded, rows_quarantined, status, error, "
+            "extracted_at FROM load_manifest ORDER BY ALL",
+        ),
+    }
+
+
+def test_batched_validation_equals_file_by_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15: files of one source are validated as one batch and same-parameter checks as
+    one stacked expectation; the warehouse is exactly what file-by-file validation gives."""
+    raw = _batch_raw(tmp_path / "raw")
+
+    def run(name: str) -> dict[str, list[tuple]]:
+        db = tmp_path / name / "w.duckdb"
+        rep = run_etl(
+            Settings(db_path=db, raw_dir=raw, pseudonym_key=PSEUDONYM_KEY), progress=False
+        )
+        assert rep.ok
+        return _contents(db)
+
+    batched = run("batched")
+    monkeypatch.setattr(load, "BATCH_ROWS", 0)  # every file a batch of its own
+    monkeypatch.setattr(validate, "_STACKABLE", set())  # one GX expectation per check
+    alone = run("alone")
+    assert batched == alone
+    reasons = {(r[0], r[4]) for r in batched["quarantine"]}
+    assert ("complaints_2023.csv", "primary_key") in reasons  # key from the earlier file
+    assert ("complaints_2023.csv", "type") in reasons
+    assert ("complaints_2022.csv", "expect_column_pair_values_to_be_in_set") in reasons
+    assert ("survey_responses_2024.csv", "expect_column_values_to_be_in_set") in reasons
+
+
+def test_crash_in_a_batch_fails_only_its_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A GX metric that crashes on one file's values fails that file only, as when every
+    file was validated alone (the batch is then validated file by file)."""
+    raw = _batch_raw(tmp_path / "raw")
+    write_csv(raw / "complaints_2023.csv", "complaints", [complaint(11, category="CRASH")])
+    real = validate.GxSession._failures
+
+    def crashing(self, frame, checks):  # type: ignore[no-untyped-def]
+        if any((frame[c].astype(object) == "CRASH").any() for c in frame.columns):
+            raise validate.ValidationCrashError("validation of category crashed: boom")
+        return real(self, frame, checks)
+
+    monkeypatch.setattr(validate.GxSession, "_failures", crashing)
+    db = tmp_path / "w.duckdb"
+    rep = run_etl(Settings(db_path=db, raw_dir=raw, pseudonym_key=PSEUDONYM_KEY), progress=False)
+    status = {f.path.name: f.status for f in rep.files}
+    assert status["complaints_2023.csv"] == "failed"
+    assert "crashed" in (report_for(rep, "complaints_2023.csv").error or "")
+    assert status["complaints_2022.csv"] == status["complaints_2024.csv"] == "loaded"
+    assert query(db, "SELECT count(DISTINCT _source_file) FROM complaints") == [(2,)]

@@ -45,3 +45,44 @@ def test_crashed_metric_raises_instead_of_failing() -> None:
     frame = pd.DataFrame({"x": ["a", "b"]})
     with pytest.raises(ValidationCrashError, match="crashed"):
         GxSession().failures(frame, [Check("between", ("x",), {"min": 1, "max": 5})])
+
+
+def test_stacked_checks_map_back_to_their_columns() -> None:
+    """Same-kind, same-parameter checks run as one stacked expectation; every failing
+    position still maps to its own check and row (here a frame with 3 not_null, 2 equal
+    betweens, one other between and two order checks)."""
+    frame = pd.DataFrame(
+        {
+            "a": [1.0, None, 3.0, 4.0],
+            "b": [None, 2.0, 9.0, None],
+            "c": [1.0, 2.0, 3.0, 0.0],
+            "d": ["x", None, "y", "z"],
+        }
+    )
+    checks = [
+        Check("not_null", ("a",)),
+        Check("not_null", ("b",)),
+        Check("not_null", ("d",)),  # object dtype: a stack of its own (of one)
+        Check("between", ("a",), {"min": 1, "max": 3}),
+        Check("between", ("c",), {"min": 1, "max": 3}),
+        Check("between", ("b",), {"min": 0, "max": 5}),
+        Check("order", ("a", "c")),
+        Check("order", ("b", "c")),  # stacked with the order check above (pairs stack too)
+    ]
+    got = {
+        (c.kind, c.columns, tuple(c.params.items())): pos
+        for c, pos in GxSession().failures(frame, checks)
+    }
+    alone = {
+        (c.kind, c.columns, tuple(c.params.items())): pos
+        for check in checks
+        for c, pos in GxSession().failures(frame, [check])
+    }
+    assert got == alone
+    assert got[("not_null", ("a",), ())] == [1]
+    assert got[("not_null", ("b",), ())] == [0, 3]
+    assert got[("between", ("a",), (("min", 1), ("max", 3)))] == [3]
+    assert got[("between", ("c",), (("min", 1), ("max", 3)))] == [3]
+    assert got[("between", ("b",), (("min", 0), ("max", 5)))] == [2]
+    assert got[("order", ("a", "c"), ())] == [3]
+    assert got[("order", ("b", "c"), ())] == [2]

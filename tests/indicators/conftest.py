@@ -135,9 +135,9 @@ def _geography(con: duckdb.DuckDBPyConnection) -> None:
         con,
         "population",
         [
-            {"kode_wilayah": unit, "year": year, "population": pop, "households": pop // 4}
+            {"kode_wilayah": area_code, "year": year, "population": pop, "households": pop // 4}
             for year in (2023, 2024)
-            for unit, pop in ((CITY, 100000), (KEC_A, 60000), (KEC_B, 40000), (PEER, 2000000))
+            for area_code, pop in ((CITY, 100000), (KEC_A, 60000), (KEC_B, 40000), (PEER, 2000000))
         ],
     )
 
@@ -147,12 +147,12 @@ def _official(con: duckdb.DuckDBPyConnection) -> None:
     skip = {"voter_turnout_pct", "women_council_seats_pct", "households_internet_pct"}
     rows = [
         {
-            "kode_wilayah": unit,
+            "kode_wilayah": area_code,
             "year": year,
             "stat_code": code,
             "value": STAT_VALUES.get(code, 10.0),
         }
-        for unit in (CITY, PEER)
+        for area_code in (CITY, PEER)
         for year in (2023, 2024)
         for code in codes
         if code not in skip

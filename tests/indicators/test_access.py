@@ -36,7 +36,7 @@ def test_active_in_year_end_rule():
 def _geometry():
     regions = pd.DataFrame(
         {
-            "unit": ["1671", "1671010", "1671020", "1671010001", "1671010002", "1671020001"],
+            "area_code": ["1671", "1671010", "1671020", "1671010001", "1671010002", "1671020001"],
             "level": ["kota", "kecamatan", "kecamatan", "kelurahan", "kelurahan", "kelurahan"],
             "name": ["Palembang", "A", "B", "a1", "a2", "b1"],
             "parent": [None, "1671", "1671", "1671010", "1671010", "1671020"],
@@ -50,7 +50,7 @@ def _geometry():
     )
     population = pd.DataFrame(
         {
-            "unit": ["1671010001", "1671010002", "1671020001"],
+            "area_code": ["1671010001", "1671010002", "1671020001"],
             "year": 2023,
             "population": [1000, 3000, 500],
         }
@@ -79,24 +79,26 @@ def test_access_shares_hand_checked_geometry():
         years=[2023],
         radius_m=500,
     )
-    w = out[out["asset"] == "wifi_hotspots"].set_index("unit")
+    w = out[out["asset"] == "wifi_hotspots"].set_index("area_code")
     assert w.loc["1671010", "population_within"] == 1000
     assert w.loc["1671010", "share"] == pytest.approx(0.25)
     assert w.loc["1671020", "share"] == 0  # no coordinates: counted, never within
-    t = out[out["asset"] == "transit_stops"].set_index("unit")
+    t = out[out["asset"] == "transit_stops"].set_index("area_code")
     assert t.loc["1671010", "share"] == pytest.approx(0.75)
     wide = access_shares_frame(
         regions, population, {"wifi_hotspots": wifi}, years=[2023], radius_m=700
-    ).set_index("unit")
+    ).set_index("area_code")
     assert wide.loc["1671010", "share"] == 1.0
 
 
 def test_access_shares_from_duckdb():
     regions, population, wifi, stops = _geometry()
     con = duckdb.connect(":memory:")
-    con.register("r", regions.rename(columns={"unit": "kode_wilayah", "parent": "parent_kode"}))
+    con.register(
+        "r", regions.rename(columns={"area_code": "kode_wilayah", "parent": "parent_kode"})
+    )
     con.execute("create table region as select * from r")
-    con.register("p", population.rename(columns={"unit": "kode_wilayah"}))
+    con.register("p", population.rename(columns={"area_code": "kode_wilayah"}))
     con.execute("create table population as select * from p")
     for name, frame in (("wifi_hotspots", wifi), ("transit_stops", stops)):
         con.register("t", frame)
@@ -104,11 +106,11 @@ def test_access_shares_from_duckdb():
         con.unregister("t")
     out = access_shares(con, year=2023, radius_m=500.0)
     assert list(out.columns) == [
-        "unit",
+        "area_code",
         "asset",
         "year",
         "population_within",
         "population",
         "share",
     ]
-    assert out.set_index(["asset", "unit"]).loc[("wifi_hotspots", "1671010"), "share"] == 0.25
+    assert out.set_index(["asset", "area_code"]).loc[("wifi_hotspots", "1671010"), "share"] == 0.25

@@ -15,7 +15,7 @@ CITY = "1671"
 
 @pytest.fixture()
 def stages(fixture_con, catalogue) -> pd.DataFrame:
-    return stage_stats(fixture_con, catalogue).set_index(["unit", "year", "stage"])
+    return stage_stats(fixture_con, catalogue).set_index(["area_code", "year", "stage"])
 
 
 def test_every_stage_has_median_p90_and_share(stages):
@@ -46,7 +46,7 @@ def test_completion_quantiles_treat_open_tickets_as_longest(stages):
 
 
 def test_outcomes_are_first_class_and_add_up(fixture_con, catalogue):
-    out = outcomes(fixture_con, catalogue).set_index(["unit", "year"])
+    out = outcomes(fixture_con, catalogue).set_index(["area_code", "year"])
     city = out.loc[(CITY, 2024)]
     assert city["received"] == 7
     assert (
@@ -78,7 +78,7 @@ def test_duplicates_leave_the_rates(make_row_db, catalogue):
         ]
     )
     prepare_connection(con, catalogue)
-    rate = run_indicator(con, catalogue.indicator("GOV_RESOLVED_30D")).set_index("unit")
+    rate = run_indicator(con, catalogue.indicator("GOV_RESOLVED_30D")).set_index("area_code")
     assert rate.loc[CITY, "value"] == 100.0  # B is not an unresolved ticket
-    dup = outcomes(con, catalogue).set_index("unit").loc[CITY]
+    dup = outcomes(con, catalogue).set_index("area_code").loc[CITY]
     assert (dup["received"], dup["duplicate"], dup["resolved"]) == (3, 1, 1)

@@ -44,7 +44,7 @@ def test_dimension_measure_equals_the_engine_restricted_to_it(scored_warehouse: 
     same = everything[
         everything["code"].isin(set(env["code"])) & everything["year"].isin([2024, 2025])
     ]
-    key = ["code", "unit", "year"]
+    key = ["code", "area_code", "year"]
     pd.testing.assert_frame_equal(
         env.sort_values(key).reset_index(drop=True)[[*key, "value"]],
         same.sort_values(key).reset_index(drop=True)[[*key, "value"]],

@@ -53,7 +53,9 @@ def values(warehouse: Path) -> pd.DataFrame:
 
 
 def _city(values: pd.DataFrame, code: str, year: int) -> float:
-    row = values[(values["code"] == code) & (values["unit"] == CITY) & (values["year"] == year)]
+    row = values[
+        (values["code"] == code) & (values["area_code"] == CITY) & (values["year"] == year)
+    ]
     return float(row["value"].iloc[0])
 
 
@@ -80,7 +82,7 @@ def test_resolved_30d_is_censored_per_extract(warehouse: Path, values: pd.DataFr
     with duckdb.connect(str(warehouse), read_only=True) as con:
         prepare_connection(con, cat)
         old = con.execute(
-            f"select value from ({sql}) where unit = '{CITY}' and year = 2024"
+            f"select value from ({sql}) where area_code = '{CITY}' and year = 2024"
         ).fetchone()
     assert old is not None and old[0] == pytest.approx(88.75, abs=0.005)
 
@@ -90,7 +92,7 @@ def test_lapor_three_days_means_verified_and_forwarded(
 ) -> None:
     assert _city(values, "GOV_VERIFIED_3WD", 2025) == pytest.approx(98.26, abs=0.005)
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        stages = stage_stats(con, load_catalogue()).set_index(["unit", "year", "stage"])
+        stages = stage_stats(con, load_catalogue()).set_index(["area_code", "year", "stage"])
     # verification alone (the old definition) is laxer than the LAPOR! rule
     verification = stages.loc[(CITY, 2025, "verification"), "share_within_limit"]
     assert verification == pytest.approx(99.63, abs=0.01)
@@ -102,15 +104,15 @@ def test_kecamatan_reporters_add_up_to_the_city(values: pd.DataFrame) -> None:
     rep = values[values["code"] == "PEO_CIVIC_REPORTERS"]
     for year in (2024, 2025):
         rows = rep[rep["year"] == year]
-        city = rows.loc[rows["unit"] == CITY, "numerator"].iloc[0]
-        assert rows.loc[rows["unit_level"] == "kecamatan", "numerator"].sum() == city
+        city = rows.loc[rows["area_code"] == CITY, "numerator"].iloc[0]
+        assert rows.loc[rows["area_level"] == "kecamatan", "numerator"].sum() == city
     city_2025 = _city(values, "PEO_CIVIC_REPORTERS", 2025)
-    kec = rep[(rep["year"] == 2025) & (rep["unit_level"] == "kecamatan")]
+    kec = rep[(rep["year"] == 2025) & (rep["area_level"] == "kecamatan")]
     assert (kec["value"] < city_2025).any()  # no longer every kecamatan above the city
 
 
 def test_pm25_completeness_and_low_cost_correction(values: pd.DataFrame) -> None:
-    pm = values[values["code"] == "ENV_PM25"].set_index(["unit", "year"])
+    pm = values[values["code"] == "ENV_PM25"].set_index(["area_code", "year"])
     # reference-grade first: the low-cost sensors (~20 % high) no longer lift the city value
     assert pm.loc[(CITY, 2025), "value"] == pytest.approx(25.03, abs=0.005)
     # Gandus 2019 (Sep-Dec haze only) and Alang-Alang Lebar 2024 (Jan-Mar only): no annual mean

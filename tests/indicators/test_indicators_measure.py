@@ -35,7 +35,7 @@ def test_every_query_runs_and_returns_the_contract(fixture_con, catalogue):
         assert names[:5] == list(CONTRACT), ind.code
         frame = run_indicator(fixture_con, ind)
         assert len(frame) > 0, ind.code
-        assert CITY in set(frame["unit"]), ind.code
+        assert CITY in set(frame["area_code"]), ind.code
     validate_queries(fixture_con, catalogue)
 
 
@@ -49,8 +49,8 @@ def test_measure_long_table(fixture_con, catalogue):
     frame = measure(fixture_con, catalogue)
     assert list(frame.columns) == list(COLUMNS)
     assert set(frame["code"]) == set(catalogue.codes)
-    assert not frame.duplicated(["code", "unit", "year"]).any()
-    assert set(frame["unit_level"]) == {"kota", "kecamatan"}
+    assert not frame.duplicated(["code", "area_code", "year"]).any()
+    assert set(frame["area_level"]) == {"kota", "kecamatan"}
     assert np.isfinite(frame["value"]).all()
     assert frame["coverage"].dropna().between(0, 1).all()
     ratio = frame.dropna(subset=["numerator", "denominator"])
@@ -62,7 +62,7 @@ def test_measure_long_table(fixture_con, catalogue):
 
 def test_kecamatan_values_where_inputs_have_a_breakdown(fixture_con, catalogue):
     frame = measure(fixture_con, catalogue)
-    kec = set(frame.loc[frame["unit_level"] == "kecamatan", "code"])
+    kec = set(frame.loc[frame["area_level"] == "kecamatan", "code"])
     assert {
         "GOV_VERIFIED_3WD",
         "ENV_PM25",
@@ -76,7 +76,7 @@ def test_kecamatan_values_where_inputs_have_a_breakdown(fixture_con, catalogue):
 
 
 def test_peer_values_fill_only_missing_computed_values(fixture_con, catalogue):
-    frame = measure(fixture_con, catalogue).set_index(["code", "unit", "year"])
+    frame = measure(fixture_con, catalogue).set_index(["code", "area_code", "year"])
     peer_ikm = frame.loc[("GOV_IKM", "3578", 2024)]
     assert peer_ikm["is_reported"] and peer_ikm["value"] == 80.0
     assert peer_ikm["inputs"] == "peer_indicator_values"
@@ -109,7 +109,7 @@ def test_write_indicator_values_and_read_back(fixture_db, catalogue, tmp_path):
     path.write_bytes(fixture_db.read_bytes())
     with duckdb.connect(str(path)) as con:
         frame = measure_indicator_values(con, catalogue, codes=["GOV_IKM", "MOB_WIFI_DENSITY"])
-        stored = con.execute("select * from indicator_values order by code, unit, year").df()
+        stored = con.execute("select * from indicator_values order by code, area_code, year").df()
         assert list(stored.columns) == list(COLUMNS)
         assert len(stored) == len(frame)
         assert stored["value"].tolist() == pytest.approx(frame["value"].tolist())
@@ -122,9 +122,9 @@ def test_write_indicator_values_and_read_back(fixture_db, catalogue, tmp_path):
 def test_targets_frame(fixture_con, catalogue, empty_con):
     targets = targets_frame(fixture_con, catalogue)
     assert targets.to_dict("records") == [
-        {"unit": CITY, "year": 2024, "code": "GOV_IKM", "target": 85.0}
+        {"area_code": CITY, "year": 2024, "code": "GOV_IKM", "target": 85.0}
     ]
-    assert list(targets_frame(duckdb.connect()).columns) == ["unit", "year", "code", "target"]
+    assert list(targets_frame(duckdb.connect()).columns) == ["area_code", "year", "code", "target"]
 
 
 def test_failing_query_names_the_indicator(fixture_con, catalogue):
@@ -132,14 +132,15 @@ def test_failing_query_names_the_indicator(fixture_con, catalogue):
     with pytest.raises(CatalogueError, match="indicator ENV_PM25: query failed"):
         run_indicator(fixture_con, broken)
     wrong = dataclasses.replace(
-        catalogue.indicator("ENV_PM25"), sql="select '1671' as unit, 2024 as year, 1.0 as value"
+        catalogue.indicator("ENV_PM25"),
+        sql="select '1671' as area_code, 2024 as year, 1.0 as value",
     )
     with pytest.raises(CatalogueError, match=r"ENV_PM25: query must return .*numerator"):
         run_indicator(fixture_con, wrong)
     dup = dataclasses.replace(
         catalogue.indicator("ENV_PM25"),
         sql="""
-        select '1671' as unit, 2024 as year, 1.0 as value, null as numerator,
+        select '1671' as area_code, 2024 as year, 1.0 as value, null as numerator,
                null as denominator from range(2)""",
     )
     with pytest.raises(CatalogueError, match="ENV_PM25: several rows"):
@@ -161,12 +162,12 @@ def test_unknown_code_and_min_n(fixture_con, catalogue):
         measure(fixture_con, catalogue, codes=["NOPE_X"])
     prepare_connection(fixture_con, catalogue)
     strict = dataclasses.replace(catalogue.indicator("LIV_SAFE_NIGHT"), min_n=41)
-    assert set(run_indicator(fixture_con, strict)["unit"]) == {CITY}  # 80 city, 40 per kec
+    assert set(run_indicator(fixture_con, strict)["area_code"]) == {CITY}  # 80 city, 40 per kec
 
 
 def test_excluded_complaints_are_reported_apart(fixture_con, catalogue):
     out = excluded_complaints(fixture_con, catalogue)
-    city = out[out["unit"] == CITY].set_index("status")["tickets"].to_dict()
+    city = out[out["area_code"] == CITY].set_index("status")["tickets"].to_dict()
     assert city == {"rejected": 1, "returned": 1}
 
 

@@ -47,7 +47,7 @@ SURVEY = {
 
 
 def _check_city_years(values: pd.DataFrame, catalogue: Catalogue) -> None:
-    city = values[(values["unit"] == "1671") & values["year"].isin(YEARS)]
+    city = values[(values["area_code"] == "1671") & values["year"].isin(YEARS)]
     years = city.groupby("code")["year"].nunique()
     thin = {
         code: int(years.get(code, 0))
@@ -59,8 +59,8 @@ def _check_city_years(values: pd.DataFrame, catalogue: Catalogue) -> None:
 
 
 def _check_kecamatan(values: pd.DataFrame) -> None:
-    units = values[values["unit_level"] == "kecamatan"].groupby("code")["unit"].nunique()
-    missing = {code for code in KECAMATAN_LEVEL if units.get(code, 0) < 10}
+    area_codes = values[values["area_level"] == "kecamatan"].groupby("code")["area_code"].nunique()
+    missing = {code for code in KECAMATAN_LEVEL if area_codes.get(code, 0) < 10}
     assert not missing, f"too few kecamatan values: {sorted(missing)}"
 
 
@@ -68,7 +68,7 @@ def _check_survey_breakdown(con: duckdb.DuckDBPyConnection, catalogue: Catalogue
     prepare_connection(con, catalogue)
     for code in SURVEY:
         ind = dataclasses.replace(catalogue.indicator(code), min_n=None)
-        assert run_indicator(con, ind)["unit"].str.len().eq(7).sum() >= 10, code
+        assert run_indicator(con, ind)["area_code"].str.len().eq(7).sum() >= 10, code
 
 
 def test_sample_warehouse_end_to_end(sample_warehouse, catalogue):

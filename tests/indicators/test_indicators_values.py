@@ -19,7 +19,7 @@ CITY, KEC_A, KEC_B = "1671", "1671010", "1671020"
 def values(fixture_db, catalogue) -> pd.Series:
     with duckdb.connect(str(fixture_db), read_only=True) as con:
         frame = measure(con, catalogue)
-    return frame.set_index(["code", "unit", "year"])["value"]
+    return frame.set_index(["code", "area_code", "year"])["value"]
 
 
 def test_first_response_median_in_working_hours(values):
@@ -119,7 +119,7 @@ def test_weighted_survey_share_and_ikm(make_row_db, catalogue):
 
     def run(code: str) -> pd.Series:
         ind = dataclasses.replace(catalogue.indicator(code), min_n=None)
-        return run_indicator(con, ind).set_index("unit")["value"]
+        return run_indicator(con, ind).set_index("area_code")["value"]
 
     safe = run("LIV_SAFE_NIGHT")
     assert safe[CITY] == pytest.approx(100 * 3 / 6)  # d did not answer
@@ -171,7 +171,7 @@ def test_pm25_completeness_needs_75_percent_of_days_in_every_quarter(make_row_db
     rows += _quarter_rows("B", {1: 67, 2: 91, 3: 92, 4: 92})
     con = make_row_db(aq_sensors=sensors, aq_readings=rows)
     prepare_connection(con, catalogue)
-    out = run_indicator(con, catalogue.indicator("ENV_PM25")).set_index("unit")
+    out = run_indicator(con, catalogue.indicator("ENV_PM25")).set_index("area_code")
     assert KEC_A in out.index and KEC_B not in out.index
     assert out.loc[KEC_A, "n_valid"] / out.loc[KEC_A, "n_obs"] == pytest.approx(343 / 365)
     assert out.loc[CITY, "value"] == pytest.approx(10.0)
@@ -223,6 +223,6 @@ def test_pm25_excludes_suspect_and_short_days(make_row_db, catalogue):
         row["pm25"] = 20.0
     con = make_row_db(aq_sensors=sensors, aq_readings=rows)
     prepare_connection(con, catalogue)
-    out = run_indicator(con, catalogue.indicator("ENV_PM25")).set_index("unit")
+    out = run_indicator(con, catalogue.indicator("ENV_PM25")).set_index("area_code")
     assert out.loc[CITY, "value"] == pytest.approx(20.0)  # (10 + 30 + 361 x 20) / 363
     assert out.loc[CITY, "n_valid"] / out.loc[CITY, "n_obs"] == pytest.approx(363 / 365)

@@ -21,7 +21,7 @@ def _values(db: Path, catalogue) -> pd.DataFrame:
         frame = measure(con, catalogue)
     finally:
         con.close()
-    return frame[(frame["unit"] == KEC_B) & (frame["year"] == YEAR)]
+    return frame[(frame["area_code"] == KEC_B) & (frame["year"] == YEAR)]
 
 
 def test_zero_population_drops_only_per_resident_indicators(

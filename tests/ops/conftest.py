@@ -6,13 +6,27 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from smartindex.ops.ingest import ingest_records
+from smartindex.ops.live import OpsSnapshot
 from smartindex.ops.store import Store, open_store
 
 KEY = "test-key"
 LATEST = datetime(2030, 1, 1)
+# The computed figures of a snapshot (the sources and the quarantine are read as they are).
+VIEW_FRAMES = (
+    "backlog_agency",
+    "backlog_kecamatan",
+    "oldest_open",
+    "overdue",
+    "at_risk",
+    "compliance",
+    "open_points",
+    "league",
+    "sla_defaults",
+)
 
 
 def request(
@@ -72,3 +86,19 @@ def req():
 def put_fixture():
     """The ``put`` helper."""
     return put
+
+
+def same_view(got: OpsSnapshot, want: OpsSnapshot) -> None:
+    """Assert that two snapshots show the same figures."""
+    assert got.totals == want.totals
+    for name in VIEW_FRAMES:
+        a, b = getattr(got, name), getattr(want, name)
+        if name == "open_points":  # a set: no order
+            a, b = (f.sort_values("ticket_id").reset_index(drop=True) for f in (a, b))
+        pd.testing.assert_frame_equal(a, b, obj=name)
+
+
+@pytest.fixture(name="same_view", scope="session")
+def same_view_fixture():
+    """The ``same_view`` assertion."""
+    return same_view

@@ -15,8 +15,10 @@ import pytest
 
 from smartindex.ops.client import Client, SourceState
 from smartindex.ops.ingest import pull
+from smartindex.ops.live import snapshot
 from smartindex.ops.simulator import SimClock, Simulator, Tickets, serving
-from smartindex.ops.store import compact, connect, open_store
+from smartindex.ops.sla import load_sla
+from smartindex.ops.store import compact, connect, open_store, pin
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "raw" / "complaints_2024.csv.gz"
 KEY = "test-key"
@@ -127,6 +129,26 @@ def test_kill_during_compaction_then_restart(tmp_path, sim, reference, step, nth
     compact(store)
     assert store.batch_files() == [] and len(store.state_files()) == 1
     same(frames(store), reference)
+
+
+def test_kill_between_the_refresh_files_and_the_state_keeps_the_view(
+    tmp_path, sim, put, req, same_view
+):
+    root = tmp_path / "ops"
+    store = open_store(root)
+    pull(store, Client(sim, page_size=50), feed="sim", pseudonym_key=KEY)
+    compact(store)
+    put(store, req("LATE1", requested="2024-01-19T10:00:00+07:00"))
+    now = datetime(2024, 1, 20)
+    before = snapshot(store, now=now)
+    # killed once the events, the light state and the outcomes are in, the state not yet
+    done = child(tmp_path, root, "-", "after-publish", 3)
+    assert done.returncode == -9, done.stderr
+    assert len(store.state_files()) == 1 and pin(store, load_sla()).stages is not None
+    same_view(snapshot(store, now=now), before)  # the old state with its own outcomes
+    compact(store)
+    assert len(list(store.compacted.glob("*.parquet"))) == 4 and not store.batch_files()
+    same_view(snapshot(store, now=now), before)
 
 
 def test_a_second_ingester_refuses_with_one_line(tmp_path, sim):

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from smartindex.ops.ingest import ingest_folder
-from smartindex.ops.store import connect, quarantine_frame
+from smartindex.config import Settings
+from smartindex.ops.ingest import ingest_folder, ingest_records
+from smartindex.ops.model import local_zone
+from smartindex.ops.store import connect, open_store, quarantine_frame
+
+LATEST = datetime(2030, 1, 1)
 
 KEY = "test-key"
 COMPLAINT_CSV = (
@@ -60,3 +64,16 @@ def test_an_unreadable_file_is_quarantined_and_the_rest_loads(store, tmp_path, r
     reasons = " | ".join(r["reason"] for r in quarantine_frame(store))
     assert "bad.json: cannot read" in reasons and "odd.csv: neither" in reasons
     assert done.rejected == 2
+
+
+def test_the_configured_zone_shifts_the_stored_naive_times(tmp_path, req):
+    """A record at 10:00 WIB (+07:00) is stored as 11:00 in a WITA store (Asia/Makassar)."""
+    record = req("Z1", notes=[("dispatched", "2024-05-03T03:30:00Z")])
+    for name, hours in (("Asia/Jakarta", 0), ("Asia/Makassar", 1)):
+        store = open_store(tmp_path / name.replace("/", "-"))
+        tz = local_zone(Settings(timezone=name))
+        ingest_records(store, [record], feed="t", pseudonym_key="k", latest=LATEST, tz=tz)
+        with connect(store) as con:
+            row = con.execute("select created_at, dispatched_at from complaints").fetchone()
+        shift = timedelta(hours=hours)
+        assert row == (datetime(2024, 5, 3, 10) + shift, datetime(2024, 5, 3, 10, 30) + shift)

@@ -76,8 +76,8 @@ def test_live_kpis_equal_the_annual_catalogue_values(annual, live):
     got = measure_live(live, annual, catalogue)
     keep = [
         "code",
-        "unit",
-        "unit_level",
+        "area_code",
+        "area_level",
         "year",
         "value",
         "numerator",

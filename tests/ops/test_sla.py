@@ -78,7 +78,7 @@ def _instances(received: datetime, now: datetime, category: str = "sampah") -> p
         '1671040' as kecamatan_code, 'received' as status, ?::timestamp as created_at,
         null::timestamp as verified_at, null::timestamp as dispatched_at,
         null::timestamp as first_response_at, null::timestamp as resolved_at,
-        null::timestamp as closed_at""",
+        null::timestamp as closed_at, timestamp '9999-12-31' as sort_at""",
         [category, received],
     )
     install_stages(con, load_sla(), tickets="t", now=now)

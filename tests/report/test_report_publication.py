@@ -150,7 +150,7 @@ def test_cover_states_the_synthetic_share_in_words(models, scored_results, lang)
     basis = models[lang]["meta"]["basis"]
     assert basis, "the sample warehouse is synthetic: the cover must say so"
     iv = scored_results.indicator_values
-    own = iv[(iv["unit"] == scored_results.city) & (iv["year"] == scored_results.latest_year)]
+    own = iv[(iv["area_code"] == scored_results.city) & (iv["year"] == scored_results.latest_year)]
     synthetic = 100 * (1 - own["official_share"].fillna(0).mean())
     assert f"{format_number(synthetic, lang, 0)}%" in basis
 
@@ -204,7 +204,7 @@ def test_scorecard_numbers_equal_the_library(models, scored_results, lang):
     s = scored_results.scores
     prev = s[
         (s["comparison"] == "cities")
-        & (s["unit"] == scored_results.city)
+        & (s["area_code"] == scored_results.city)
         & (s["year"] == year - 1)
         & (s["code"] == "INDEX")
     ]["score"].iloc[0]
@@ -329,7 +329,9 @@ def test_why_the_index_changed_sums_to_the_change(models, scored_results):
     total = rows[-1][-1]["t"]
     s = scored_results.scores
     own = s[
-        (s["comparison"] == "cities") & (s["unit"] == scored_results.city) & (s["code"] == "INDEX")
+        (s["comparison"] == "cities")
+        & (s["area_code"] == scored_results.city)
+        & (s["code"] == "INDEX")
     ].set_index("year")["score"]
     year = scored_results.latest_year
     assert total == format_signed(own[year] - own[year - 1], "en", 2)

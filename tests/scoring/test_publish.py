@@ -26,7 +26,7 @@ def test_index_published_for_city_and_every_peer_year(scored_warehouse: Path) ->
         scored_warehouse, "select * from scores where code = 'INDEX' and comparison = 'cities'"
     )
     years = set(range(2019, 2026))
-    assert set(top.loc[top["unit"] == "1671", "year"]) == years
+    assert set(top.loc[top["area_code"] == "1671", "year"]) == years
     assert top["score"].between(0, 100).all()
     ranks = top.groupby("year")["rank"].apply(lambda r: sorted(r.dropna().astype(int)))
     assert all(r == list(range(1, len(r) + 1)) for r in ranks)
@@ -60,7 +60,7 @@ def test_manifest_records_method_catalogue_and_every_input_checksum(scored_wareh
     checksums = json.loads(manifest["input_checksums_json"])
     assert checksums == dict(zip(loads["source_file"], loads["sha256"], strict=True))
     method = json.loads(manifest["method_json"])
-    assert method["normalise"]["method"] == "minmax" and method["name"] == "palembang-default"
+    assert method["normalise"]["method"] == "minmax" and method["name"] == "default"
     assert len(manifest["catalogue_digest"]) == 64 and manifest["package_version"]
     weights = frame(scored_warehouse, "select * from score_weights where comparison='cities'")
     assert weights.groupby("parent")["weight"].sum().round(9).eq(1).all()
@@ -107,7 +107,7 @@ def test_prune_framework_keeps_only_branches_with_data() -> None:
 
 
 def test_areas_are_not_scored_or_imputed_before_they_existed() -> None:
-    # issue 10: the engine's full unit x year grid scored Jakabaring and Ilir Timur III
+    # issue 10: the engine's full area_code x year grid scored Jakabaring and Ilir Timur III
     # (created 2018) for 2016-17 with values copied back from 2018
     elements = pd.DataFrame(
         {
@@ -129,33 +129,34 @@ def test_areas_are_not_scored_or_imputed_before_they_existed() -> None:
             for c in ("i1", "i2")
         ]
         + [(new, 2018, c, 9.0) for c in ("i1", "i2")],
-        columns=["unit", "year", "code", "value"],
+        columns=["area_code", "year", "code", "value"],
     ).assign(official_share=0.0)
     setup = load_setup()
     tables = score_comparison(
         values, elements, setup, pd.DataFrame(), runs=0, seed=1, progress=False
     )
-    ghost = tables["scores"].query("unit == @new and year < 2018")
+    ghost = tables["scores"].query("area_code == @new and year < 2018")
     assert not ghost.empty  # the defect, engine-side
     years = pd.DataFrame(
-        {"unit": [*old, new], "first": [None, None, None, 2018], "last": [None] * 4}
+        {"area_code": [*old, new], "first": [None, None, None, 2018], "last": [None] * 4}
     )
     kept = existing_only(tables, years)
-    assert kept["scores"].query("unit == @new and year < 2018").empty
-    assert kept["score_imputation"].query("unit == @new and year < 2018").empty
+    assert kept["scores"].query("area_code == @new and year < 2018").empty
+    assert kept["score_imputation"].query("area_code == @new and year < 2018").empty
     ranks = kept["scores"].query("year == 2016 and code == 'INDEX'")["rank"]
     assert sorted(ranks.astype(int)) == [1, 2, 3]  # ranked among A, B, C
-    assert not kept["scores"].query("unit == @new and year == 2018").empty
+    assert not kept["scores"].query("area_code == @new and year == 2018").empty
 
 
 def test_published_scores_respect_valid_from(scored_warehouse: Path) -> None:
     late = frame(
         scored_warehouse,
         """
-        select s.unit, s.year from scores s join region r on r.kode_wilayah = s.unit
+        select s.area_code, s.year from scores s join region r on r.kode_wilayah = s.area_code
         where r.valid_from is not null and s.year < year(r.valid_from)
         union all
-        select s.unit, s.year from score_imputation s join region r on r.kode_wilayah = s.unit
+        select s.area_code, s.year
+        from score_imputation s join region r on r.kode_wilayah = s.area_code
         where r.valid_from is not null and s.year < year(r.valid_from)""",
     )
     assert late.empty
@@ -166,7 +167,7 @@ def test_synthetic_share_per_element() -> None:
         {"code": ["INDEX", "d", "f", "i1", "i2"], "parent": [None, "INDEX", "d", "f", "f"]}
     )
     values = pd.DataFrame(
-        {"unit": "A", "year": 2024, "code": ["i1", "i2"], "official_share": [1.0, 0.5]}
+        {"area_code": "A", "year": 2024, "code": ["i1", "i2"], "official_share": [1.0, 0.5]}
     )
     shares = synthetic_shares(values, elements).set_index("code")["synthetic_share"]
     assert shares.to_dict() == {"i1": 0.0, "i2": 0.5, "f": 0.25, "d": 0.25, "INDEX": 0.25}

@@ -16,8 +16,8 @@ def test_results_hold_the_published_run(scored_results) -> None:
     r = scored_results
     assert r.city == "1671" and r.latest_year == 2025 and r.years[0] == 2019
     assert {"cities", "kecamatan"} <= set(r.scores["comparison"])
-    assert r.manifest["method"]["name"] == "palembang-default"
-    assert r.unit_name("1671") == "Kota Palembang"
+    assert r.manifest["method"]["name"] == "default"
+    assert r.area_name("1671") == "Kota Palembang"
     assert (
         r.load_manifest["rows_read"]
         == r.load_manifest["rows_loaded"] + r.load_manifest["rows_quarantined"]

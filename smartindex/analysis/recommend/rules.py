@@ -2,7 +2,7 @@
 
 An *action* (one ``[[action]]`` table) names a lead agency (OPD) and supporting agencies, the
 indicators it moves and the *triggers* (:mod:`smartindex.analysis.recommend.conditions`) that
-make it necessary, read from the status model (:mod:`smartindex.analysis.status`) of the unit
+make it necessary, read from the status model (:mod:`smartindex.analysis.status`) of the area_code
 the user chose: the home city, a peer city or a kecamatan.  Every triggered action becomes one
 :class:`Recommendation` — findings on several indicators merge into the action that moves them —
 with a numeric target and year (:func:`target_of`) and its evidence as sentences (locale keys
@@ -86,7 +86,7 @@ class RuleSet:
 
 @dataclass(frozen=True)
 class Recommendation:
-    """One action for one unit and year, with its target, evidence and rank.
+    """One action for one area and year, with its target, evidence and rank.
 
     ``action`` and ``sentences`` are locale keys with parameters (the faces translate them);
     ``evidence`` holds the findings' numbers; ``target`` is a plain dict (``code, value, op,
@@ -99,8 +99,8 @@ class Recommendation:
     headline: bool
     priority: int
     tier: str
-    unit: str
-    unit_name: str
+    area_code: str
+    area_name: str
     group: str
     year: int
     lead_agency: str
@@ -200,7 +200,7 @@ def _plan_target(
     """The next planned target after ``ctx.year`` (else this year's, carried to next year):
     ``(value, year, source, document)``; source ``document`` or ``synthetic``."""
     t = (
-        targets[(targets["unit"] == ctx.unit) & (targets["code"] == code)]
+        targets[(targets["area_code"] == ctx.area_code) & (targets["code"] == code)]
         if len(targets)
         else targets
     )
@@ -229,7 +229,7 @@ def _plan_target(
 def _indicator_target(
     ctx: Context, targets: pd.DataFrame, lead: Finding, horizon: int
 ) -> dict[str, object]:
-    row = ctx.rows.set_index("code").loc[lead["code"]]
+    row = ctx.records[str(lead["code"])]
     base: dict[str, object] = {
         "code": lead["code"],
         "op": _op(row["direction"]),
@@ -346,7 +346,7 @@ def _findings(action: Action, ctx: Context) -> list[Finding]:
 
 
 def _action_phrase(action: Action, ctx: Context, findings: Sequence[Finding]) -> Phrase:
-    params: dict[str, object] = {"unit_name": ctx.names.get(ctx.unit, ctx.unit)}
+    params: dict[str, object] = {"area_name": ctx.names.get(ctx.area_code, ctx.area_code)}
     if action.id == "peer_learning":
         best = Counter(str(f.get("best")) for f in findings).most_common(1)[0][0]
         params |= {
@@ -376,8 +376,8 @@ def _recommendation(
         headline=False,
         priority=PRIORITY.get(tier, 3),
         tier=tier,
-        unit=ctx.unit,
-        unit_name=ctx.names.get(ctx.unit, ctx.unit),
+        area_code=ctx.area_code,
+        area_name=ctx.names.get(ctx.area_code, ctx.area_code),
         group=ctx.group,
         year=ctx.year,
         lead_agency=action.lead,
@@ -430,16 +430,16 @@ def recommend(
     year: int,
     lang: str = "id",
     rules: RuleSet | Path | str | None = None,
-    unit: str | None = None,
+    area_code: str | None = None,
     city: str | None = None,
     settings: AnalysisSettings = DEFAULT_SETTINGS,
 ) -> list[Recommendation]:
-    """Ranked recommendations for ``unit`` (a city — the home city by default — or a kecamatan)
-    in ``year``; ``city`` is an alias of ``unit``.  ``rules``: a RuleSet, a TOML path, or None
+    """Ranked recommendations for ``area_code`` (a city — the home city by default — or a kecamatan)
+    in ``year``; ``city`` is an alias of ``area_code``.  ``rules``: a RuleSet, a TOML path, or None
     for the packaged rules.  ``lang`` picks the language of indicator names and measure units
     inside the evidence; every sentence is a locale key (see smartindex.display.status)."""
     if not isinstance(rules, RuleSet):
         rules = load_rules(rules or DEFAULT_RULES, set(results.catalogue.codes))
-    chosen = unit or city or results.city
-    ctx = build_context(results, year=year, unit=chosen, lang=lang, settings=settings)
+    chosen = area_code or city or results.city
+    ctx = build_context(results, year=year, area_code=chosen, lang=lang, settings=settings)
     return evaluate(rules, ctx, results.targets, lang)

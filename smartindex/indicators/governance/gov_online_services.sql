@@ -1,16 +1,16 @@
 -- GOV_ONLINE_SERVICES: see catalogue.toml for its definition, unit and standard.
 with years as (
-    select h.unit, h.year
-    from home_units() h
+    select h.area_code, h.year
+    from home_areas() h
     where h.level = 'kota'
 ), services as (
-    select y.unit, y.year,
+    select y.area_code, y.year,
            coalesce(s.online_since <= make_date(y.year, 12, 31), false) as is_online
     from years y
     join egov_services s on s.launched_on <= make_date(y.year, 12, 31)
 )
-select unit, year, 100.0 * count_if(is_online) / count(*) as value,
+select area_code, year, 100.0 * count_if(is_online) / count(*) as value,
        count_if(is_online)::double as numerator, count(*)::double as denominator,
        count(*) as n_obs
 from services
-group by unit, year
+group by area_code, year

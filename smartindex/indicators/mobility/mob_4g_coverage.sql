@@ -13,14 +13,14 @@ with sites as (
            ) as is_covered
     from kelurahan_population() k
 ), totals as (
-    select u.unit, c.year,
+    select u.area_code, c.year,
            coalesce(sum(c.population) filter (where c.is_covered), 0) as covered_population,
            sum(c.population) as population, count(*) as kelurahan
     from covered c
-    join kecamatan_units() u on u.kecamatan_code = c.kecamatan_code
-    group by u.unit, c.year
+    join kecamatan_areas() u on u.kecamatan_code = c.kecamatan_code
+    group by u.area_code, c.year
 )
-select unit, year, 100 * covered_population / population as value,
+select area_code, year, 100 * covered_population / population as value,
        covered_population as numerator, population as denominator, kelurahan as n_obs
 from totals
 where population > 0

@@ -4,9 +4,9 @@ with rides as (
     from transit_ridership r
     group by r.year
 )
-select h.unit, h.year, rides.boardings / h.population as value,
+select h.area_code, h.year, rides.boardings / h.population as value,
        rides.boardings::double as numerator, h.population::double as denominator,
        12 as n_obs, rides.months as n_valid
-from home_units() h
+from home_areas() h
 join rides on rides.year = h.year
 where h.level = 'kota'

@@ -15,14 +15,14 @@ with stops as (
            ) as is_served
     from kelurahan_population() k
 ), totals as (
-    select u.unit, s.year,
+    select u.area_code, s.year,
            coalesce(sum(s.population) filter (where s.is_served), 0) as served_population,
            sum(s.population) as population, count(*) as kelurahan
     from served s
-    join kecamatan_units() u on u.kecamatan_code = s.kecamatan_code
-    group by u.unit, s.year
+    join kecamatan_areas() u on u.kecamatan_code = s.kecamatan_code
+    group by u.area_code, s.year
 )
-select unit, year, 100 * served_population / population as value,
+select area_code, year, 100 * served_population / population as value,
        served_population as numerator, population as denominator, kelurahan as n_obs
 from totals
 where population > 0

@@ -1,17 +1,17 @@
 -- MOB_WIFI_DENSITY: see catalogue.toml for its definition, unit and standard.
 with hotspots as (
-    select u.unit, w.installed_on, w.decommissioned_on
+    select u.area_code, w.installed_on, w.decommissioned_on
     from wifi_hotspots w
-    join kecamatan_units() u on u.kecamatan_code = w.kecamatan_code
+    join kecamatan_areas() u on u.kecamatan_code = w.kecamatan_code
 ), inventory as (
-    select h.unit, h.year, h.population, count(w.unit) as hotspots
-    from home_units() h
+    select h.area_code, h.year, h.population, count(w.area_code) as hotspots
+    from home_areas() h
     left join hotspots w
-        on w.unit = h.unit
+        on w.area_code = h.area_code
        and active_at(w.installed_on, w.decommissioned_on, make_date(h.year, 12, 31))
-    group by h.unit, h.year, h.population
+    group by h.area_code, h.year, h.population
 ), computed as (
-    select unit, year, 100000.0 * hotspots / population as value, hotspots::double as numerator,
+    select area_code, year, 100000.0 * hotspots / population as value, hotspots::double as numerator,
            population::double as denominator, hotspots as n_obs, null::double as official_share,
            null::varchar as sources
     from inventory
@@ -20,4 +20,4 @@ select * from computed
 union all
 select s.*
 from stat_per_capita('public_wifi_points', 100000) s
-where not exists (select 1 from computed c where c.unit = s.unit and c.year = s.year)
+where not exists (select 1 from computed c where c.area_code = s.area_code and c.year = s.year)
