@@ -139,3 +139,13 @@ def test_app_overview_names_the_city(city, monkeypatch: pytest.MonkeyPatch) -> N
     assert [t.value for t in at.title] == ["Kota Bukittinggi · 2024"]
     shown = " ".join(str(m.value) for m in [*at.markdown, *at.caption, *at.subheader])
     assert "Palembang" not in shown
+
+
+def test_hand_written_data_is_never_named_as_an_official_source(city) -> None:
+    from smartindex.report.provenance import source_list
+
+    _, results, _ = city
+    listed = source_list(results, "en")
+    assert not [s for s in listed["official"] if "hand-written" in s.lower()], listed
+    texts = " ".join(results.indicator_values["sources"].dropna())
+    assert "synthetic: hand-written illustrative data" in texts

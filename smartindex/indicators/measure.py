@@ -272,14 +272,18 @@ def source_text(sources: list[str]) -> str | None:
 
 
 def table_provenance(con: duckdb.DuckDBPyConnection, table: str) -> tuple[float | None, str | None]:
-    """(share of official rows, distinct ``source`` texts) of a raw table; None when unknown."""
+    """(share of official rows, distinct ``source`` texts) of a raw table; None when unknown.
+    The text of a row flagged ``is_synthetic`` is marked ``synthetic: …`` (unless it already
+    is), so no face can list a non-official text among official sources."""
     if not (_has_column(con, table, "is_synthetic") and _has_column(con, table, "source")):
         return None, None
     share = con.execute(
         f'select avg(case when is_synthetic then 0.0 else 1.0 end) from "{table}"'
     ).fetchone()
     names = con.execute(
-        f'select distinct source from "{table}" where source is not null order by 1'
+        f"""select distinct case when is_synthetic and not lower(source) like 'synthetic:%'
+                                 then 'synthetic: ' || source else source end
+            from "{table}" where source is not null order by 1"""
     ).fetchall()
     return (share[0] if share else None), source_text([str(r[0]) for r in names])
 

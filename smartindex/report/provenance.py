@@ -172,6 +172,31 @@ def data_basis(results: Results, *, year: int, lang: str) -> str | None:
     return text
 
 
+def _plain(text: str) -> str:
+    """A synthetic source text without its ``synthetic:`` mark."""
+    return text[len(SYNTHETIC_PREFIX) :].strip() if is_synthetic_text(text) else text
+
+
+def _frame_texts(frame: pd.DataFrame) -> set[str]:
+    """The ``source`` texts of a frame; a text of a row flagged ``is_synthetic`` is marked
+    synthetic whatever it says, so it is never listed as an official source."""
+    if "source" not in frame.columns:
+        return set()
+    flags = (
+        frame["is_synthetic"].fillna(False).astype(bool)
+        if "is_synthetic" in frame.columns
+        else pd.Series(False, index=frame.index)
+    )
+    out: set[str] = set()
+    for text, synthetic in zip(frame["source"], flags, strict=True):
+        if pd.isna(text):
+            continue
+        part = _official_part(str(text))
+        marked = synthetic and not is_synthetic_text(part)
+        out.add(f"{SYNTHETIC_PREFIX} {part}" if marked else part)
+    return out
+
+
 def source_list(results: Results, lang: str) -> dict[str, list[str]]:
     """The annex's sources: official documents, secondary reports (marked) and one line each
     for synthetic inputs and synthetic target paths."""
@@ -179,13 +204,14 @@ def source_list(results: Results, lang: str) -> dict[str, list[str]]:
     for cell in results.indicator_values.get("sources", pd.Series(dtype=object)).dropna():
         texts |= set(split_sources(cell))
     for frame in (results.regions, results.population):
-        if "source" in frame.columns:
-            texts |= {_official_part(str(s)) for s in frame["source"].dropna()}
+        texts |= _frame_texts(frame)
     official = sorted(s for s in texts if not is_synthetic_text(s) and not is_secondary(s))
     secondary = sorted(s for s in texts if not is_synthetic_text(s) and is_secondary(s))
+    synthetic = sorted(s for s in texts if is_synthetic_text(s))
     notes: list[str] = []
-    if any(is_synthetic_text(s) for s in texts):
+    if any("generator" in s.lower() for s in synthetic):
         notes.append(t("report.src.generator", lang))
+    notes += [_plain(s) for s in synthetic if "generator" not in s.lower()]
     tg = results.targets
     if len(tg) and bool(tg["is_synthetic"].fillna(True).any()):
         notes.append(t("report.src.targets_synthetic", lang))

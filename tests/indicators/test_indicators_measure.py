@@ -23,6 +23,7 @@ from smartindex.indicators.measure import (
     missing_inputs,
     prepare_connection,
     run_indicator,
+    table_provenance,
 )
 
 CITY = "1671"
@@ -216,3 +217,21 @@ def test_record_based_values_carry_their_tables_provenance(fixture_con, catalogu
     assert frame["is_synthetic"].all()  # the fixture is synthetic
     assert (frame["official_share"] == 0).all()
     assert not frame["sources"].str.contains("_").any()  # no table names
+
+
+def test_texts_of_synthetic_rows_are_never_named_as_official_sources():
+    con = duckdb.connect()
+    con.execute(
+        "create table t as select * from (values "
+        "('BPS Kota X, Dalam Angka 2024', false), "
+        "('hand-written illustrative data (not official)', true), "
+        "('synthetic: smartindex sample generator v1', true)) v(source, is_synthetic)"
+    )
+    share, texts = table_provenance(con, "t")
+    assert share == pytest.approx(1 / 3)
+    assert texts is not None
+    assert texts.split(" | ") == [
+        "BPS Kota X, Dalam Angka 2024",
+        "synthetic: hand-written illustrative data (not official)",
+        "synthetic: smartindex sample generator v1",
+    ]
