@@ -4,32 +4,43 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha256sum | cut -c1-12)
+HASH   := $(shell cat pyproject.toml requirements.lock | sha256sum | cut -c1-12)
+STAMP  := $(VENV)/.installed-run-$(HASH)
+DEV    := $(VENV)/.installed-dev-$(HASH)
 PORT   ?= 8501
 
-.PHONY: demo test install lint bench clean
+.PHONY: demo test install install-dev lint bench clean
 
-$(STAMP): pyproject.toml requirements.lock
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# the demo needs the runtime only; the tests add the dev extras (pytest, ruff, mypy, playwright)
+$(STAMP): pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e .
+	rm -f $(VENV)/.installed-run-* && touch $@
+
+$(DEV): pyproject.toml requirements.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
-	rm -f $(VENV)/.installed-* && touch $@
+	rm -f $(VENV)/.installed-dev-* && touch $(STAMP) $@
 
 install: $(STAMP)
+
+install-dev: $(DEV)
 
 demo: install
 	$(BIN)/smartindex demo --port $(PORT)
 
-test: install
+test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m mypy --strict smartindex
 	$(BIN)/python -m pytest -q -n 2
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/python -m mypy --strict smartindex
 
-bench: install
+bench: install-dev
 	for b in benchmarks/*.py; do $(BIN)/python $$b; done
 
 clean:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import common
+from app_pages import background, common
 from smartindex.display.i18n import t
 
 PAGES = (  # (file, title key); no icons: Streamlit fetches material icons from the web
@@ -44,12 +44,14 @@ SCREEN_CSS = """<style>
 
 st.set_page_config(page_title=t("app.name"), layout="wide")  # default favicon: no fetch
 st.html(SCREEN_CSS)
-lang = common.language()
-results = common.results_or_stop(lang)
-common.sidebar(results, lang)
-st.sidebar.caption(t("app.subtitle", lang))
-pages = [
-    st.Page(f"app_pages/{name}.py", title=t(key, lang), url_path=name, default=(i == 0))
-    for i, (name, key) in enumerate(PAGES)
-]
-st.navigation(pages).run()
+with background.script_running():  # the warm-up below never competes with a page
+    lang = common.language()
+    results = common.results_or_stop(lang)
+    shown = common.sidebar(results, lang)
+    st.sidebar.caption(t("app.subtitle", lang))
+    pages = [
+        st.Page(f"app_pages/{name}.py", title=t(key, lang), url_path=name, default=(i == 0))
+        for i, (name, key) in enumerate(PAGES)
+    ]
+    st.navigation(pages).run()
+background.warm(results, lang, shown.year)  # next years, other language: after drawing

@@ -7,8 +7,6 @@ is picked up on the next rerun.  The warehouse path comes from ``Settings.from_e
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -19,12 +17,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages import state
-from smartindex.analysis import change, districts, whatif
+from app_pages import background, state
+from smartindex.analysis import districts
 from smartindex.analysis import recommend as analysis_recommend
 from smartindex.analysis import scorecard as analysis_scorecard
 from smartindex.analysis.scorecard import Scorecard
-from smartindex.analysis.status import indicator_status
 from smartindex.config import Settings
 from smartindex.display import export, i18n
 from smartindex.display import labels as views
@@ -69,12 +66,9 @@ def warehouse(path: str, mtime: float) -> Path:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _results(path: str, mtime: float) -> Results:
-    """One shared read-only Results per warehouse version; once the first page had 5 s to
-    draw, a thread fills its memo with every year's status model so a year change finds it."""
-    res = load_results(warehouse(path, mtime))
-    warm = [partial(time.sleep, 5.0), *(partial(indicator_status, res, year=y) for y in res.years)]
-    threading.Thread(target=lambda: [compute() for compute in warm], daemon=True).start()
-    return res
+    """One shared read-only Results per warehouse version (app.py warms its memo once the
+    first screen is drawn: :func:`app_pages.background.warm`)."""
+    return load_results(warehouse(path, mtime))
 
 
 def results() -> Results:
@@ -142,11 +136,11 @@ def recommend(*, year: int, lang: str, area_code: str | None = None) -> list[Rec
     )
 
 
-rescore = on_results(whatif.rescore)
-headline = on_results(change.headline)
-explain_change = on_results(change.explain_change)
-catalogue_table = on_results(whatif.catalogue_table)
-element_names = on_results(whatif.element_names)
+rescore = on_results(background.rescore)  # the engine loads with the page that uses it
+headline = on_results(analysis_scorecard.headline)
+explain_change = on_results(background.explain_change)
+catalogue_table = on_results(analysis_scorecard.catalogue_table)
+element_names = on_results(analysis_scorecard.element_names)
 inequality_history = on_results(views.inequality_history)
 access = on_results(districts.access_table)
 district_map_frame = on_results(districts.district_map_values)

@@ -21,6 +21,12 @@ DEFAULT_RAW = Path("data/raw")
 DEFAULT_REPORTS = Path("reports")
 DEFAULT_CITIES = Path("data/cities")  # one folder per city: <slug>/profile.toml
 DEFAULT_TIMEZONE = "Asia/Jakarta"  # WIB; a profile's [city] timezone replaces it
+WorkWeek = tuple[tuple[tuple[int, int], ...], ...]
+"""A working week as plain data: seven entries, Monday to Sunday, each the day's working
+intervals ``(start, end)`` in minutes after local midnight, without breaks (``()`` = not a
+working day). A city's comes from its profile's ``[working_time]``
+(``smartindex.cities.work_week``); ``smartindex.indicators.calendar.NATIONAL_WEEK`` is the
+national default (Perpres 21/2023)."""
 # Used only when no key is configured; documented as unsafe for production in the README.
 DEMO_PSEUDONYM_KEY = "smartindex-demo-key-change-me"
 
@@ -50,6 +56,9 @@ class Settings:
     timezone: str = DEFAULT_TIMEZONE
     # kelurahan/kecamatan polygons for maps (GeoJSON with licence members); missing = a warning
     boundaries_path: Path | None = None
+    # the city's working week (profile [working_time]) for working hours and days of the
+    # complaint indicators; None = the national week (indicators.calendar.NATIONAL_WEEK)
+    work_week: WorkWeek | None = None
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from smartindex.analysis.scorecard import Headline, headline  # noqa: F401 - re-exported: the first screen's numbers
 from smartindex.engine import MethodSpec
 from smartindex.engine.aggregate import needs_positive
 from smartindex.errors import MethodError
@@ -394,67 +395,4 @@ def explain_change(
         frame,
         peers,
         residual,
-    )
-
-
-@dataclass(frozen=True)
-class Headline:
-    """The first screen's numbers for ``area_code`` in ``year``: the index, its change and rank
-    change since the previous year with data, the Monte Carlo rank interval (5-95 %) and the
-    share of the index resting on synthetic (sample) data."""
-
-    area_code: str
-    year: int
-    previous_year: int | None
-    score: float
-    change: float
-    rank: float
-    rank_change: float
-    rank_low: float
-    rank_high: float
-    n_areas: int
-    synthetic_share: float
-
-
-def _one(frame: pd.DataFrame, column: str) -> float:
-    return float(frame[column].iloc[0]) if len(frame) and column in frame else float("nan")
-
-
-def headline(results: Results, *, area_code: str, year: int, code: str = INDEX_CODE) -> Headline:
-    """The index of ``area_code`` in ``year`` with its change since the previous year (NaN in the
-    first year), rank change (positive = moved up) and rank interval."""
-    comparison = comparison_of(results, area_code)
-    s = results.scores
-    mine = s[
-        (s["comparison"] == comparison)
-        & (s["code"] == code)
-        & (s["area_code"] == area_code)
-        & s["score"].notna()
-    ]
-    earlier = sorted(int(y) for y in mine["year"] if int(y) < year)
-    now = mine[mine["year"] == year]
-    before = mine[mine["year"] == earlier[-1]] if earlier else mine.iloc[:0]
-    unc = results.uncertainty
-    band = (
-        unc[
-            (unc["comparison"] == comparison)
-            & (unc["area_code"] == area_code)
-            & (unc["year"] == year)
-        ]
-        if len(unc)
-        else unc
-    )
-    peers = s[(s["comparison"] == comparison) & (s["code"] == code) & (s["year"] == year)]
-    return Headline(
-        area_code,
-        year,
-        earlier[-1] if earlier else None,
-        _one(now, "score"),
-        _one(now, "score") - _one(before, "score"),
-        _one(now, "rank"),
-        _one(before, "rank") - _one(now, "rank"),
-        _one(band, "q05"),
-        _one(band, "q95"),
-        int(peers["rank"].notna().sum()),
-        _one(now, "synthetic_share"),
     )

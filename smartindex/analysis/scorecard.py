@@ -115,7 +115,15 @@ def score_block(
     level: int,
     settings: AnalysisSettings = DEFAULT_SETTINGS,
 ) -> pd.DataFrame:
-    """Score, rank, n compared, coverage and score trend per element of one level."""
+    """Score, rank, n compared, coverage and score trend per element of one level (once per
+    results, area, year, level and settings: the scorecard and the recommendations share it)."""
+    key = ("score_block", area_code, year, level, settings)
+    return results.memoised(key, lambda: _score_block(results, area_code, year, level, settings))
+
+
+def _score_block(
+    results: Results, area_code: str, year: int, level: int, settings: AnalysisSettings
+) -> pd.DataFrame:
     comp = comparison_of(results, area_code)
     s = _scores(results, comp, level)
     now = s[s["year"] == year]
@@ -140,7 +148,16 @@ def indicator_rows(
     settings: AnalysisSettings = DEFAULT_SETTINGS,
 ) -> pd.DataFrame:
     """Per-indicator rows of an area: value, target, achievement, grade (``band``), legal
-    standard and compliance, position, trend, sparkline, name and measure unit in ``lang``."""
+    standard and compliance, position, trend, sparkline, name and measure unit in ``lang``
+    (once per results, year, area, language and settings: the scorecard and the
+    recommendations share them)."""
+    key = ("indicator_rows", year, area_code, lang, settings)
+    return results.memoised(key, lambda: _indicator_rows(results, year, area_code, lang, settings))
+
+
+def _indicator_rows(
+    results: Results, year: int, area_code: str, lang: str, settings: AnalysisSettings
+) -> pd.DataFrame:
     rows = status.indicator_status(results, year=year, area_code=area_code, settings=settings)
     meta = localised_meta(results.catalogue, lang)[["code", "unit"]]
     rows = rows.drop(columns=["area_code"]).merge(meta, on="code", how="left")
@@ -168,8 +185,16 @@ def scorecard(
     lang: str = "id",
     settings: AnalysisSettings = DEFAULT_SETTINGS,
 ) -> Scorecard:
-    """Build the scorecard of ``area_code`` (default: the home city) for ``year``."""
-    area_code = area_code or results.city
+    """Build the scorecard of ``area_code`` (default: the home city) for ``year`` (once per
+    results, year, area, language and settings; callers get a copy)."""
+    area = area_code or results.city
+    key = ("scorecard", year, area, lang, settings)
+    return results.memoised(key, lambda: _scorecard(results, year, area, lang, settings))
+
+
+def _scorecard(
+    results: Results, year: int, area_code: str, lang: str, settings: AnalysisSettings
+) -> Scorecard:
     rows = indicator_rows(results, year=year, area_code=area_code, lang=lang, settings=settings)
     group = comparison_of(results, area_code)
     order = [d.key for d in results.catalogue.dimensions] or list(rows["dimension"])
@@ -199,7 +224,94 @@ def scorecard(
     )
 
 
+@dataclass(frozen=True)
+class Headline:
+    """The first screen's numbers for ``area_code`` in ``year``: the index, its change and rank
+    change since the previous year with data, the Monte Carlo rank interval (5-95 %) and the
+    share of the index resting on synthetic (sample) data."""
+
+    area_code: str
+    year: int
+    previous_year: int | None
+    score: float
+    change: float
+    rank: float
+    rank_change: float
+    rank_low: float
+    rank_high: float
+    n_areas: int
+    synthetic_share: float
+
+
+def _one(frame: pd.DataFrame, column: str) -> float:
+    return float(frame[column].iloc[0]) if len(frame) and column in frame else float("nan")
+
+
+def headline(results: Results, *, area_code: str, year: int, code: str = INDEX_CODE) -> Headline:
+    """The index of ``area_code`` in ``year`` with its change since the previous year (NaN in the
+    first year), rank change (positive = moved up) and rank interval. It lives here, not in
+    ``smartindex.analysis.change`` (which re-exports it), so the first screen does not import
+    the change decomposition's engine and scipy."""
+    level = results.regions.loc[results.regions["area_code"] == area_code, "level"]
+    comparison = "kecamatan" if len(level) and level.iloc[0] == "kecamatan" else "cities"
+    s = results.scores
+    s = s[(s["comparison"] == comparison) & (s["code"] == code)]
+    mine = s[(s["area_code"] == area_code) & s["score"].notna()]
+    earlier = sorted(int(y) for y in mine["year"] if int(y) < year)
+    now = mine[mine["year"] == year]
+    before = mine[mine["year"] == earlier[-1]] if earlier else mine.iloc[:0]
+    unc = results.uncertainty
+    band = (
+        unc[
+            (unc["comparison"] == comparison)
+            & (unc["area_code"] == area_code)
+            & (unc["year"] == year)
+        ]
+        if len(unc)
+        else unc
+    )
+    return Headline(
+        area_code,
+        year,
+        earlier[-1] if earlier else None,
+        _one(now, "score"),
+        _one(now, "score") - _one(before, "score"),
+        _one(now, "rank"),
+        _one(before, "rank") - _one(now, "rank"),
+        _one(band, "q05"),
+        _one(band, "q95"),
+        int(s.loc[s["year"] == year, "rank"].notna().sum()),
+        _one(now, "synthetic_share"),
+    )
+
+
 # --- tables for charts -------------------------------------------------------------------
+
+
+def catalogue_table(results: Results, *, lang: str = "id") -> pd.DataFrame:
+    """The catalogue in plain words, in ``lang``: code, name, dimension, factor, unit,
+    direction, weight (also ``smartindex.analysis.whatif.catalogue_table``)."""
+    cat = results.catalogue
+    names = element_names(results, lang=lang)
+    rows = [
+        {
+            "code": i.code,
+            "name": cat.name(i.code, lang),
+            "dimension": cat.name(i.dimension, lang),
+            "factor": names.get(i.factor, i.factor),
+            "unit": i.unit_label(lang),
+            "direction": "↑" if int(i.direction) > 0 else "↓",
+            "weight": i.weight,
+        }
+        for i in cat.indicators
+    ]
+    return pd.DataFrame(rows)
+
+
+def element_names(results: Results, *, lang: str = "id") -> dict[str, str]:
+    """Display name of every framework element (index, dimensions, factors, indicators)."""
+    cat = results.catalogue
+    return {code: cat.name(code, lang) for code in cat.to_framework_frame()["code"]}
 
 
 def district_table(results: Results, *, year: int, code: str | None = None) -> pd.DataFrame:

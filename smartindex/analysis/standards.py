@@ -101,9 +101,21 @@ _NOT_LEGAL = ("ISO", "U4SSC", "SDG", "ITU", "WHO")
 
 
 def citation_of(text: str) -> str:
-    """The legal part of a catalogue ``standard`` text (drops ISO/U4SSC/SDG analogues)."""
+    """The legal part of a catalogue ``standard`` text: the regulations and clauses, without
+    ISO/U4SSC/SDG analogues and without the explanation after ``": "`` (the catalogue writes
+    it in English; the rule itself is carried as data, e.g. ``standard_value``), so the
+    citation reads the same in every language.
+
+    >>> citation_of("PP 22/2021 Lampiran VII, baku mutu udara ambien: annual mean 15 µg/m³; "
+    ...             "ISO 37120:2018 8.1")
+    'PP 22/2021 Lampiran VII, baku mutu udara ambien'
+    """
     parts = [p.strip() for p in text.split("; ")]
-    legal = [p for p in parts if p and not p.startswith(_NOT_LEGAL)]
+    legal = [
+        p.split(": ")[0].strip()
+        for p in parts
+        if p and p[:1].isupper() and not p.startswith(_NOT_LEGAL)
+    ]
     return "; ".join(legal) or text
 
 

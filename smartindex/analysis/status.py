@@ -75,7 +75,13 @@ class Phrase(NamedTuple):
 
 def comparison_group(results: Results, area_code: str) -> tuple[str, list[str]]:
     """``('kecamatan', districts)`` for a kecamatan of the home city, else ``('cities',
-    home city + peers)``; the list includes ``area_code``."""
+    home city + peers)``; the list includes ``area_code`` (once per results and area)."""
+    return results.memoised(
+        ("comparison_group", area_code), lambda: _comparison_group(results, area_code)
+    )
+
+
+def _comparison_group(results: Results, area_code: str) -> tuple[str, list[str]]:
     kec = (
         kecamatan_areas(results.regions, results.city)["area_code"]
         if len(results.regions)

@@ -138,29 +138,3 @@ def compare_index(
 
 
 DIMENSIONS = ("economy", "people", "governance", "mobility", "environment", "living")
-
-
-def catalogue_table(results: Results, *, lang: str = "id") -> pd.DataFrame:
-    """The catalogue in plain words, in ``lang``: code, name, dimension, factor, unit,
-    direction, weight."""
-    cat = results.catalogue
-    names = element_names(results, lang=lang)
-    rows = [
-        {
-            "code": i.code,
-            "name": cat.name(i.code, lang),
-            "dimension": cat.name(i.dimension, lang),
-            "factor": names.get(i.factor, i.factor),
-            "unit": i.unit_label(lang),
-            "direction": "↑" if int(i.direction) > 0 else "↓",
-            "weight": i.weight,
-        }
-        for i in cat.indicators
-    ]
-    return pd.DataFrame(rows)
-
-
-def element_names(results: Results, *, lang: str = "id") -> dict[str, str]:
-    """Display name of every framework element (index, dimensions, factors, indicators)."""
-    cat = results.catalogue
-    return {code: cat.name(code, lang) for code in cat.to_framework_frame()["code"]}

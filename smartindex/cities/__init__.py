@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from smartindex.cities.profile import (
+    NATIONAL_WORKING_TIME,
     REGION_COLUMNS,
     TIMEZONES,
     Agency,
@@ -17,6 +18,8 @@ from smartindex.cities.profile import (
     load_profile,
     region_rows,
     timezone_for_code,
+    week_hours_of,
+    work_week,
 )
 from smartindex.cities.settings import (
     CityNotFoundError,
@@ -28,6 +31,7 @@ from smartindex.cities.settings import (
 )
 
 __all__ = [
+    "NATIONAL_WORKING_TIME",
     "REGION_COLUMNS",
     "TIMEZONES",
     "Agency",
@@ -48,4 +52,6 @@ __all__ = [
     "region_rows",
     "settings_for",
     "timezone_for_code",
+    "week_hours_of",
+    "work_week",
 ]

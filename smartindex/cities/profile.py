@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from smartindex.cities.toml import TomlFile, Where, read_toml
+from smartindex.config import WorkWeek
 
 PROFILE_VERSION = 1
 TIMEZONES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
@@ -75,6 +76,8 @@ _WORK = {
     "friday_end",
     "break_minutes",
     "friday_break_minutes",
+    "break_start",
+    "friday_break_start",
     "holidays",
 }
 _AREA = {
@@ -150,7 +153,11 @@ class Agency:
 
 @dataclass(frozen=True)
 class WorkingTime:
-    """Civil-service working time (Perpres 21/2023 for ASN: 37.5 h over five days)."""
+    """Civil-service working time of the city, validated (national default: Perpres 21/2023,
+    37.5 h over five days). Every working day runs ``day_start``-``day_end`` less a break of
+    ``break_minutes`` from ``break_start``; Friday ends at ``friday_end`` and breaks
+    ``friday_break_minutes`` from ``friday_break_start``. :func:`work_week` turns it into the
+    :data:`~smartindex.config.WorkWeek` the calendar uses; ``week_hours`` equals its total."""
 
     regulation: str
     week_hours: float
@@ -161,6 +168,8 @@ class WorkingTime:
     break_minutes: int
     friday_break_minutes: int
     holidays: str
+    break_start: dt.time = dt.time(12, 0)
+    friday_break_start: dt.time = dt.time(11, 30)  # before the Friday prayer
 
 
 @dataclass(frozen=True)
@@ -308,11 +317,17 @@ def _name(f: TomlFile, t: Mapping[str, Any], where: Where, key: str) -> str:
 
 def _clock(f: TomlFile, t: Mapping[str, Any], where: Where, key: str) -> dt.time:
     value = t.get(key)
-    if isinstance(value, dt.time):
+    if isinstance(value, dt.time) and not (value.second or value.microsecond or value.tzinfo):
         return value
     if not isinstance(value, str) or not CLOCK.match(value):
         raise f.error((*where, key), f"must be a time of day HH:MM, got {value!r}")
     return dt.time.fromisoformat(value)
+
+
+def _clock_or(
+    f: TomlFile, t: Mapping[str, Any], where: Where, key: str, default: dt.time
+) -> dt.time:
+    return _clock(f, t, where, key) if key in t else default
 
 
 def _list(f: TomlFile, t: Mapping[str, Any], where: Where, key: str) -> tuple[str, ...]:
@@ -409,8 +424,89 @@ NATIONAL_WORKING_TIME = WorkingTime(
     break_minutes=60,
     friday_break_minutes=90,
     holidays="SKB Menag, Menaker, MenPANRB: Hari Libur Nasional dan Cuti Bersama",
+    break_start=dt.time(12, 0),
+    friday_break_start=dt.time(11, 30),
 )
-"""The national civil-service default used when a profile has no [working_time] table."""
+"""The national civil-service default used when a profile has no [working_time] table:
+Monday-Thursday 07:30-12:00 and 13:00-16:00, Friday 07:30-11:30 and 13:00-16:30."""
+_FRIDAY_KEYS = ("friday_end", "friday_break_minutes", "friday_break_start")
+
+
+def _minutes_of(clock: dt.time) -> int:
+    return 60 * clock.hour + clock.minute
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def day_intervals(
+    start: dt.time, end: dt.time, break_start: dt.time, break_minutes: int
+) -> tuple[tuple[int, int], ...]:
+    """A working day ``start``-``end`` less ``break_minutes`` from ``break_start``, as
+    intervals in minutes after midnight."""
+    a, b, pause = _minutes_of(start), _minutes_of(end), _minutes_of(break_start)
+    if not break_minutes:
+        return ((a, b),)
+    return ((a, pause), (pause + break_minutes, b))
+
+
+def work_week(work: WorkingTime) -> WorkWeek:
+    """The working intervals of each weekday, Monday to Sunday (``()`` = not a working day)."""
+    return tuple(
+        ()
+        if day not in work.days
+        else day_intervals(
+            work.day_start, work.friday_end, work.friday_break_start, work.friday_break_minutes
+        )
+        if day == "fri"
+        else day_intervals(work.day_start, work.day_end, work.break_start, work.break_minutes)
+        for day in _DAYS
+    )
+
+
+def week_hours_of(work: WorkingTime) -> float:
+    """Working hours a week that the days, hours and breaks of ``work`` give."""
+    return sum(b - a for day in work_week(work) for a, b in day) / 60
+
+
+def _whole_minutes(f: TomlFile, t: Mapping[str, Any], where: Where, key: str, default: int) -> int:
+    value = _num(f, t, where, key, (0, 240))
+    if value is None:
+        return default
+    if value != int(value):
+        raise f.error((*where, key), f"must be a whole number of minutes, got {value:g}")
+    return int(value)
+
+
+def _work_days(f: TomlFile, t: Mapping[str, Any], where: Where) -> tuple[str, ...]:
+    if "days" not in t:
+        return _DAYS[:5]
+    days = _list(f, t, where, "days")
+    if not days or not set(days) <= set(_DAYS) or len(set(days)) != len(days):
+        raise f.error(
+            (*where, "days"), f"must list distinct days among {', '.join(_DAYS)}, got {list(days)}"
+        )
+    return tuple(d for d in _DAYS if d in days)
+
+
+def _check_day(f: TomlFile, where: Where, work: WorkingTime, friday: bool) -> None:
+    """The day ends after it starts and its break lies inside it."""
+    end_key, pause_key, start_key = (
+        ("friday_end", "friday_break_minutes", "friday_break_start")
+        if friday
+        else ("day_end", "break_minutes", "break_start")
+    )
+    start, end = _minutes_of(work.day_start), _minutes_of(getattr(work, end_key))
+    minutes, pause = getattr(work, pause_key), _minutes_of(getattr(work, start_key))
+    if end <= start:
+        raise f.error((*where, end_key), f"must be later than day_start {_hhmm(start)}")
+    if minutes and not start < pause < pause + minutes < end:
+        raise f.error(
+            (*where, start_key),
+            f"the {minutes}-minute break from {_hhmm(pause)} must lie inside the working day "
+            f"{_hhmm(start)}-{_hhmm(end)}",
+        )
 
 
 def _working_time(f: TomlFile) -> WorkingTime:
@@ -418,26 +514,41 @@ def _working_time(f: TomlFile) -> WorkingTime:
     if "working_time" not in f.doc:
         return NATIONAL_WORKING_TIME
     t = _table(f, where, _WORK)
-    days = _list(f, t, where, "days") or _DAYS[:5]
-    if not set(days) <= set(_DAYS):
-        raise f.error((*where, "days"), f"days must be among {', '.join(_DAYS)}")
-    pause = int(_num(f, t, where, "break_minutes", (0, 240)) or 0)
-    friday_pause = _num(f, t, where, "friday_break_minutes", (0, 240))
+    days = _work_days(f, t, where)
+    if "fri" not in days:
+        for key in _FRIDAY_KEYS:
+            if key in t:
+                raise f.error((*where, key), "is given but fri is not among the working days")
+    national = NATIONAL_WORKING_TIME
+    pause = _whole_minutes(f, t, where, "break_minutes", national.break_minutes)
+    day_end = _clock_or(f, t, where, "day_end", national.day_end)
     work = WorkingTime(
         regulation=_str(f, t, where, "regulation"),
         week_hours=_num(f, t, where, "week_hours", (1, 60)) or 0.0,
         days=days,
-        day_start=_clock(f, t, where, "day_start"),
-        day_end=_clock(f, t, where, "day_end"),
-        friday_end=_clock(f, t, where, "friday_end" if "friday_end" in t else "day_end"),
+        day_start=_clock_or(f, t, where, "day_start", national.day_start),
+        day_end=day_end,
+        friday_end=_clock_or(f, t, where, "friday_end", day_end),
         break_minutes=pause,
-        friday_break_minutes=pause if friday_pause is None else int(friday_pause),
+        friday_break_minutes=_whole_minutes(f, t, where, "friday_break_minutes", pause),
         holidays=_str(f, t, where, "holidays", default=""),
+        break_start=_clock_or(f, t, where, "break_start", national.break_start),
+        friday_break_start=_clock_or(
+            f, t, where, "friday_break_start", national.friday_break_start
+        ),
     )
     if not work.week_hours:
         raise f.error((*where, "week_hours"), "is missing")
-    if work.day_end <= work.day_start:
-        raise f.error((*where, "day_end"), "must be later than day_start")
+    _check_day(f, where, work, friday=False)
+    if "fri" in days:
+        _check_day(f, where, work, friday=True)
+    given = week_hours_of(work)
+    if abs(given - work.week_hours) > 1e-9:
+        raise f.error(
+            (*where, "week_hours"),
+            f"is {work.week_hours:g} but days, day_start, day_end, friday_end and the breaks "
+            f"give {given:g} hours a week",
+        )
     return work
 
 
@@ -690,6 +801,7 @@ def timezone_for_code(bps_code: str) -> str:
 
 
 __all__ = [
+    "NATIONAL_WORKING_TIME",
     "REGION_COLUMNS",
     "TIMEZONES",
     "Agency",
@@ -701,8 +813,11 @@ __all__ = [
     "WorkingTime",
     "areas",
     "category_owners",
+    "day_intervals",
     "load_profile",
     "parse_profile",
     "region_rows",
     "timezone_for_code",
+    "week_hours_of",
+    "work_week",
 ]

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from smartindex.cities.profile import CityProfile, load_profile
+from smartindex.cities.profile import CityProfile, load_profile, work_week
 from smartindex.config import DEFAULT_CITIES, Settings
 from smartindex.errors import SmartIndexError
 
@@ -23,7 +23,8 @@ class CityNotFoundError(SmartIndexError):
 
 def settings_for(profile: CityProfile, base: Settings | None = None, **overrides: Any) -> Settings:
     """``base`` (default: ``Settings()``) with the city of ``profile``: code, name, slug,
-    time zone, bounding box, complaint channels, boundary polygons and method file; then
+    time zone, bounding box, complaint channels, boundary polygons, method file and working
+    week (``[working_time]``, see :func:`~smartindex.cities.profile.work_week`); then
     ``overrides`` (``None`` values are ignored)."""
     city = {
         "city_code": profile.bps_code,
@@ -35,6 +36,7 @@ def settings_for(profile: CityProfile, base: Settings | None = None, **overrides
         "complaint_channels": tuple(profile.complaint_channels) or None,
         "boundaries_path": profile.boundaries,
         "method_path": profile.method.file,
+        "work_week": work_week(profile.working_time),
     }
     given = {k: v for k, v in overrides.items() if v is not None}
     return replace(base or Settings(), **{**city, **given})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -210,10 +211,12 @@ def ranked_bars(
     value_title: str = "",
     width: int = WIDTH,
     number: str = NUMBER,
+    domain: tuple[float, float] | None = None,
 ) -> alt.TopLevelMixin:
     """Bars of ``label, value`` sorted best first; optional boolean ``highlight`` gets a ◆ mark,
     an optional ``tone`` column (``best`` / ``worst``) a ▲ / ▼ mark and its own colour, so the
-    two ends never share one (``number``: d3 format of the values, e.g. ``",.0f"``)."""
+    two ends never share one (``number``: d3 format of the values, e.g. ``",.0f"``; ``domain``
+    fixes the value axis, e.g. 0–100 for scores, with five whole-number ticks)."""
     data = _frame(frame, ("label", "value"))
     highlight = data["highlight"] if "highlight" in data else pd.Series(False, index=data.index)
     tones = data["tone"].fillna("") if "tone" in data else pd.Series("", index=data.index)
@@ -228,11 +231,18 @@ def ranked_bars(
     )
     order = list(data.sort_values("value", ascending=False, kind="stable")["caption"])
     y = alt.Y("caption:N", sort=order, title=None)  # explicit: a colour field would stack
+    fixed: dict[str, Any] = {}
+    if domain is not None:
+        step = (domain[1] - domain[0]) / 4
+        fixed = {
+            "scale": alt.Scale(domain=list(domain), nice=False),
+            "axis": alt.Axis(format=",.0f", values=[domain[0] + i * step for i in range(5)]),
+        }
     x = alt.X(
         "value:Q",
         title=value_title or t("col.value", lang),
-        axis=alt.Axis(format=number),
         stack=None,
+        **({"axis": alt.Axis(format=number)} | fixed),
     )
     colour = alt.Color(
         "tone:N",

@@ -135,7 +135,7 @@ def display_table(
             places = decimals.get(col, 0 if kind in "iu" else default_decimals)
             styler = styler.format(_fixed(lang, places), subset=[shown])
         elif kind == "M":
-            styler = styler.format(_timestamp, subset=[shown])
+            styler = styler.format(timestamp_text, subset=[shown])
         else:
             styler = styler.format(_text, subset=[shown])
     return styler.hide(axis="index")
@@ -151,7 +151,7 @@ def _fixed(lang: str, places: int) -> Callable[[object], str]:
     return fmt
 
 
-def _timestamp(x: object) -> str:
+def timestamp_text(x: object) -> str:
     """A timestamp to the second (no microseconds); missing → en dash."""
     return (
         MISSING

@@ -43,7 +43,8 @@ def tone_word(tone: object, lang: str) -> str:
     return t(f"status.tone.{tone}", lang) if isinstance(tone, str) else MISSING
 
 
-def _range(lower: float, upper: float, lang: str) -> str:
+def band_range(lower: float, upper: float, lang: str) -> str:
+    """A grade's bounds as printed in Permendagri 86/2017: ``≥ 91%``, ``76–90%``, ``≤ 50%``."""
     lo = format_number(lower, lang, 0)
     if not np.isfinite(upper):
         return f"≥ {lo}%"
@@ -59,7 +60,7 @@ def scale_text(bands: pd.DataFrame, lang: str) -> str:
             "status.scale_item",
             lang,
             grade=grade_word(r["key"], lang),
-            range=_range(float(r["lower"]), float(r["upper"]), lang),
+            range=band_range(float(r["lower"]), float(r["upper"]), lang),
         )
         for r in bands.to_dict("records")
     )

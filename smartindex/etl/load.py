@@ -23,16 +23,17 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from smartindex.errors import CatalogueError, SmartIndexError
 from smartindex.etl import quarantine as qr
+from smartindex.etl.catalog import has_table
 from smartindex.etl.progress import FileReport
 from smartindex.etl.readers import stage
 from smartindex.etl.registry import Source
 from smartindex.etl.validate import Check, GxSession
-from smartindex.warehouse.connection import table_exists
 
 SHA_BLOCK = 1 << 25
 BATCH_ROWS = 2_000_000  # staged rows of one source validated together (see load_files)
@@ -85,7 +86,10 @@ class RawFile:
 def sha256_file(path: Path) -> str:
     """Hex sha256 of a file. Large blocks: reading and hashing release the GIL, but every
     block has to take it back, which is slow while another thread (GX's import) holds it."""
-    h, buf = hashlib.sha256(), bytearray(SHA_BLOCK)
+    # a block no larger than the file (+1 to see its end in one read): zeroing 32 MB per
+    # small file costs more than hashing it
+    size = path.stat().st_size
+    h, buf = hashlib.sha256(), bytearray(max(1, min(SHA_BLOCK, size + 1)))
     view = memoryview(buf)
     with open(path, "rb", buffering=0) as fh:
         while n := fh.readinto(buf):
@@ -118,7 +122,7 @@ def extract_time(con: duckdb.DuckDBPyConnection, f: RawFile) -> dt.datetime | No
 def ensure_table(con: duckdb.DuckDBPyConnection, source: Source) -> None:
     """Create the target table; refuse one whose columns differ from the registry."""
     want = {**source.all_columns, **LINEAGE}
-    if table_exists(con, source.name):
+    if has_table(con, source.name):
         have = dict(
             con.execute(
                 "SELECT column_name, data_type FROM information_schema.columns "
@@ -137,32 +141,43 @@ def ensure_table(con: duckdb.DuckDBPyConnection, source: Source) -> None:
     con.execute(f'CREATE TABLE "{source.name}" ({cols})')
 
 
+def _manifest_rows(con: duckdb.DuckDBPyConnection, sql: str, rel: str) -> list[tuple[Any, ...]]:
+    """Rows of ``sql`` (a query on load_manifest for file ``rel``); none when the warehouse has
+    no manifest yet. Asked once per file: the query itself finds out whether the table exists
+    (a catalog look-up first would double the queries). Not for use inside a transaction (an
+    error aborts it)."""
+    try:
+        return con.execute(sql, [rel]).fetchall()
+    except duckdb.CatalogException:
+        if has_table(con, "load_manifest"):
+            raise
+        return []
+
+
 def previous_sha(con: duckdb.DuckDBPyConnection, rel: str) -> str | None:
     """Checksum of the file's last successful load, if any."""
-    if not table_exists(con, "load_manifest"):
-        return None
-    row = con.execute(
+    row = _manifest_rows(
+        con,
         "SELECT sha256 FROM load_manifest WHERE source_file = ? AND status IN "
         "('loaded', 'replaced') ORDER BY finished_at DESC LIMIT 1",
-        [rel],
-    ).fetchall()
+        rel,
+    )
     return row[0][0] if row else None
 
 
 def current_sha(con: duckdb.DuckDBPyConnection, rel: str) -> str | None:
     """Checksum of the file's latest load if that load succeeded (None after a failure)."""
-    if not table_exists(con, "load_manifest"):
-        return None
-    row = con.execute(
+    row = _manifest_rows(
+        con,
         "SELECT sha256, status FROM load_manifest WHERE source_file = ? "
         "ORDER BY finished_at DESC LIMIT 1",
-        [rel],
-    ).fetchall()
+        rel,
+    )
     return row[0][0] if row and row[0][1] in {"loaded", "replaced"} else None
 
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
-    if table_exists(con, "region"):
+    if has_table(con, "region"):
         for name, sql in VIEWS.items():
             con.execute(f'CREATE OR REPLACE VIEW "{name}" AS {sql}')
     con.execute(f"CREATE OR REPLACE VIEW load_current AS {LOAD_CURRENT}")

@@ -23,10 +23,10 @@ import numpy as np
 import pyarrow as pa
 
 from smartindex.etl.casts import strict_cast
+from smartindex.etl.catalog import has_table
 from smartindex.etl.registry import NUMERIC, TEMPORAL, Source
 from smartindex.etl.validate import Check, GxSession, expectation_name
 from smartindex.etl.within import resolve_within, within_failures
-from smartindex.warehouse.connection import table_exists
 
 CHUNK_ROWS = 1_000_000  # rows per GX frame; 2 M cost ~200 MB more peak RSS at 10 M rows
 MAX_VALUE_CHARS = 500
@@ -142,7 +142,7 @@ def pk_failures(con: duckdb.DuckDBPyConnection, source: Source, source_file: str
               WINDOW w AS (PARTITION BY {keys} ORDER BY _row_number))
         WHERE _row_number <> first_row""",
     )
-    if table_exists(con, source.name):
+    if has_table(con, source.name):
         _insert_bad(
             con,
             f"""
@@ -171,7 +171,7 @@ def resolve_references(
             continue
         table, col = c.params["table"], c.params["column"]
         values: set[object] = set()
-        if table_exists(con, table):
+        if has_table(con, table):
             rows = con.execute(
                 f"SELECT DISTINCT {_q(col)} FROM main.{_q(table)} "
                 f"WHERE {_q(col)} IS NOT NULL AND _source_file <> ?",
@@ -261,7 +261,8 @@ def _run_rows(
 def _distinct_frame(
     con: duckdb.DuckDBPyConnection, source: Source, cols: list[str], where: str | None
 ) -> tuple[object, dict[str, int]]:
-    """One frame holding each column's distinct values (``_grp_<i>`` keeps value -> position).
+    """One frame holding each column's distinct values; ``_grp_<i>`` (an Arrow table registered
+    on ``con``; ``_drop_groups`` unregisters them) keeps position ``_g`` -> value ``v``.
 
     Shorter columns are padded by repeating their first value; positions past a column's own
     length are ignored, so the padding never causes or hides a failure.
@@ -269,16 +270,13 @@ def _distinct_frame(
     cond = f"WHERE {_q(where)}" if where else ""
     arrays, lengths = {}, {}
     for i, c in enumerate(cols):
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE _grp_{i} AS SELECT row_number() OVER () - 1 "
-            f"AS _g, v FROM (SELECT DISTINCT {_q(c)} AS v FROM _typed {cond})"
-        )
-        arr = (
-            con.sql(f"SELECT {_frame_col('v', source.all_columns[c])} FROM _grp_{i} ORDER BY _g")
-            .to_arrow_table()
-            .column(0)
-            .combine_chunks()
-        )
+        groups = con.sql(  # one query per column: the values, and what GX gets of them
+            f"SELECT _g, v, {_frame_col('v', source.all_columns[c], name='_f')} FROM "
+            f"(SELECT row_number() OVER () - 1 AS _g, v FROM "
+            f"(SELECT DISTINCT {_q(c)} AS v FROM _typed {cond})) ORDER BY _g"
+        ).to_arrow_table()
+        con.register(f"_grp_{i}", groups.select(["_g", "v"]))
+        arr = groups.column("_f").combine_chunks()
         if len(arr):
             arrays[c], lengths[c] = arr, len(arr)
     n = max(lengths.values(), default=0)
@@ -287,6 +285,11 @@ def _distinct_frame(
         for c, a in arrays.items()
     }
     return pa.table(padded).to_pandas(), lengths
+
+
+def _drop_groups(con: duckdb.DuckDBPyConnection, n: int) -> None:
+    for i in range(n):
+        con.unregister(f"_grp_{i}")
 
 
 def _run_distinct(
@@ -298,21 +301,25 @@ def _run_distinct(
 ) -> None:
     """Single-column checks on the columns' distinct values, mapped back to rows."""
     cols = list(dict.fromkeys(c.columns[0] for c in checks))
-    frame, lengths = _distinct_frame(con, source, cols, where)
-    live = [c for c in checks if c.columns[0] in lengths]
-    for check, pos in gx.failures(frame, live) if live else []:
-        col = check.columns[0]
-        mine = [p for p in pos if p < lengths[col]]
-        con.register("_failg", pa.table({"_g": pa.array(mine, pa.int64())}))
-        try:
-            rows = con.execute(
-                f"SELECT t._row_number FROM _typed t JOIN (SELECT v FROM _grp_{cols.index(col)} "
-                f"SEMI JOIN _failg USING (_g)) x ON t.{_q(col)} IS NOT DISTINCT FROM x.v "
-                f"{'WHERE t.' + _q(where) if where else ''}"
-            ).fetchnumpy()["_row_number"]
-        finally:
-            con.unregister("_failg")
-        _record(con, source, check, np.asarray(rows, dtype=np.int64))
+    try:
+        frame, lengths = _distinct_frame(con, source, cols, where)
+        live = [c for c in checks if c.columns[0] in lengths]
+        for check, pos in gx.failures(frame, live) if live else []:
+            col = check.columns[0]
+            mine = [p for p in pos if p < lengths[col]]
+            con.register("_failg", pa.table({"_g": pa.array(mine, pa.int64())}))
+            try:
+                rows = con.execute(
+                    f"SELECT t._row_number FROM _typed t JOIN (SELECT v FROM "
+                    f"_grp_{cols.index(col)} SEMI JOIN _failg USING (_g)) x "
+                    f"ON t.{_q(col)} IS NOT DISTINCT FROM x.v "
+                    f"{'WHERE t.' + _q(where) if where else ''}"
+                ).fetchnumpy()["_row_number"]
+            finally:
+                con.unregister("_failg")
+            _record(con, source, check, np.asarray(rows, dtype=np.int64))
+    finally:
+        _drop_groups(con, len(cols))
 
 
 def _high_cardinality(con: duckdb.DuckDBPyConnection, cols: list[str], n_rows: int) -> set[str]:

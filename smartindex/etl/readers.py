@@ -135,12 +135,12 @@ def _create_stage(
     con.execute("DROP VIEW IF EXISTS temp._typed")
     con.execute("DROP TABLE IF EXISTS temp._typed_t")
     raw_sql = f"SELECT {', '.join(exprs)} FROM {from_sql}"
-    con.execute(
+    rows = con.execute(  # CREATE TABLE AS answers with its row count
         f"CREATE TEMP TABLE _typed_t AS {staging_select(source, raw_sql)}",
         {"key": key} if source.pseudonymise else None,
-    )
+    ).fetchall()[0][0]
     con.execute("CREATE TEMP VIEW _typed AS SELECT rowid + 2 AS _row_number, * FROM temp._typed_t")
-    return int(con.execute("SELECT count(*) FROM temp._typed_t").fetchall()[0][0])
+    return int(rows)
 
 
 def _drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
@@ -173,16 +173,17 @@ def _create_stage_typed(
     NULL because no value failed to cast). Not used with ``decimal = ","``.
     """
     exprs = [_fast_expr(c, typ, header, source) for c, typ in source.all_columns.items()]
-    _drop_rejects(con)
+    # no rejects tables to drop first: every call drops them when it is done (finally below)
     con.execute("DROP VIEW IF EXISTS temp._typed")
     con.execute("DROP TABLE IF EXISTS temp._typed_t")
+    rows = 0
     try:
-        con.execute(
+        rows = con.execute(  # CREATE TABLE AS answers with its row count
             f"CREATE TEMP TABLE _typed_t AS SELECT {', '.join(exprs)}, "
             f"CAST(NULL AS VARCHAR) AS _raw_json "
             f"FROM {_csv_from(path, header, source, typed=True)}",
             {"key": key} if source.pseudonymise else None,
-        )
+        ).fetchall()[0][0]
         rejected = con.execute("SELECT count(*) FROM temp._csv_rejects").fetchall()[0][0]
     except duckdb.Error:
         rejected = None
@@ -192,7 +193,7 @@ def _create_stage_typed(
         con.execute("DROP TABLE IF EXISTS temp._typed_t")
         return None
     con.execute("CREATE TEMP VIEW _typed AS SELECT rowid + 2 AS _row_number, * FROM temp._typed_t")
-    return int(con.execute("SELECT count(*) FROM temp._typed_t").fetchall()[0][0])
+    return int(rows)
 
 
 def _stage_csv_from(

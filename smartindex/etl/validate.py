@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import importlib
+import importlib.util
+import sys
 import threading
+import types
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from smartindex.config import DEFAULT_TIMEZONE
@@ -186,6 +190,8 @@ def expectation_name(check: Check) -> str:
 
 STACK_ROWS = 1_000_000  # rows of a stacked frame at most; see GxSession.failures
 PREPASS_MAX_ROWS = 200_000  # larger frames skip the BOOLEAN_ONLY pass (GxSession._failures)
+WARM_UP_SWITCH_INTERVAL = 0.0005  # seconds; see GxSession.warm_up
+JOIN_MAX_ROWS = 100_000  # stacked frames up to this join the unstacked checks (failures)
 # checks whose outcome for a row depends on that row's values only (not on other rows)
 _STACKABLE = {
     "not_null",
@@ -222,6 +228,17 @@ def _stacked(
     return pd.DataFrame(cols), scheck
 
 
+def _with_repeated(stacked: Any, frame: Any, columns: Sequence[str]) -> Any:
+    """``stacked`` plus ``columns`` of ``frame`` with its rows repeated end to end up to the
+    stacked length (a multiple of the frame's; see ``_stacked``)."""
+    import numpy as np  # noqa: PLC0415 - pandas is imported with GX, lazily
+    import pandas as pd  # noqa: PLC0415
+
+    take = np.arange(len(stacked)) % len(frame)
+    extra = {c: frame[c].iloc[take].reset_index(drop=True) for c in dict.fromkeys(columns)}
+    return pd.concat([stacked, pd.DataFrame(extra)], axis=1)
+
+
 def _crash(r: Any) -> str | None:
     info = r.exception_info or {}
     infos = [info] if "raised_exception" in info else list(info.values())
@@ -229,6 +246,99 @@ def _crash(r: Any) -> str | None:
         if isinstance(i, Mapping) and i.get("raised_exception"):
             return str(i.get("exception_message") or "unknown error").splitlines()[0]
     return None
+
+
+# Imported by GX's package import for expectations and metrics smartindex never runs (KL
+# divergence, KS tests): about a third of GX's import time. They are imported when first used
+# instead (see ``Deferred``), so anything that does use them still works.
+DEFERRED_IMPORTS = ("scipy.stats", "altair")
+
+
+class Deferred(types.ModuleType):
+    """Stands in ``sys.modules`` for a module not imported yet: the first use of an attribute
+    (anything but its name and spec) imports the real module, which then replaces it there;
+    from then on every attribute is read, set and listed on the real module."""
+
+    def __init__(self, name: str, spec: Any = None) -> None:
+        super().__init__(name)
+        self.__spec__ = spec  # importlib.util.find_spec answers as for the real module
+        self._deferred_lock = threading.Lock()
+        self._deferred_real: types.ModuleType | None = None
+
+    def _deferred_load(self) -> types.ModuleType:
+        with self._deferred_lock:
+            if self._deferred_real is None:
+                if sys.modules.get(self.__name__) is self:
+                    del sys.modules[self.__name__]
+                self._deferred_real = importlib.import_module(self.__name__)
+            return self._deferred_real
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("_deferred_"):
+            raise AttributeError(attr)
+        return getattr(self._deferred_load(), attr)
+
+    def __setattr__(self, attr: str, value: Any) -> None:
+        if attr.startswith("_deferred_") or "_deferred_real" not in self.__dict__:
+            super().__setattr__(attr, value)  # while constructing
+        else:
+            setattr(self._deferred_load(), attr, value)
+
+    def __dir__(self) -> list[str]:
+        return dir(self._deferred_load())
+
+
+def defer_imports(names: Sequence[str] = DEFERRED_IMPORTS) -> list[str]:
+    """Put a ``Deferred`` stand-in for each of ``names`` that is installed but not imported
+    yet; the names deferred."""
+    deferred = []
+    for name in names:
+        if name in sys.modules:
+            continue
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            continue
+        if spec is not None:
+            sys.modules[name] = Deferred(name, spec)
+            deferred.append(name)
+    return deferred
+
+
+@contextlib.contextmanager
+def memoised_configuration(cls: Any) -> Iterator[None]:
+    """Within the block, ``cls.configuration`` (GX's ``Expectation.configuration``) is computed
+    once per expectation object and field values.
+
+    GX rebuilds that property (a pydantic ``dict()`` of every field, value sets included) about
+    90 times per expectation while validating: 60 % of a validation's time, and more the larger
+    the value set. The property is a pure function of the object's fields, so a result is
+    reused only for the same object whose field values are the same objects (both are kept
+    alive by the cache, so their ids cannot be reused); the property is restored on exit."""
+    prop = cls.__dict__.get("configuration")
+    if not isinstance(prop, property) or prop.fget is None:  # another GX: leave it alone
+        yield
+        return
+    fget = prop.fget
+    cache: dict[int, tuple[Any, tuple[Any, ...], Any]] = {}
+
+    def configuration(self: Any) -> Any:
+        values = tuple(self.__dict__.values())
+        hit = cache.get(id(self))
+        if (
+            hit is None
+            or hit[0] is not self
+            or len(hit[1]) != len(values)
+            or any(a is not b for a, b in zip(hit[1], values, strict=True))
+        ):
+            hit = cache[id(self)] = (self, values, fget(self))
+        return hit[2]
+
+    cls.configuration = property(configuration)
+    try:
+        yield
+    finally:
+        cls.configuration = prop
 
 
 class GxSession:
@@ -249,12 +359,22 @@ class GxSession:
         call starts a thread. An error there is ignored: the first ``failures`` call then
         repeats the work and raises it."""
 
-        def work() -> None:
-            with contextlib.suppress(Exception):  # the first real use raises it again
-                self._definition()
+        def work(interval: float) -> None:
+            try:
+                with contextlib.suppress(Exception):  # the first real use raises it again
+                    self._definition()
+            finally:
+                sys.setswitchinterval(interval)
 
         if self._warming is None:
-            self._warming = threading.Thread(target=work, name="smartindex-gx-warm-up")
+            # The import holds the GIL almost throughout; every time a DuckDB call returns,
+            # the loading thread waits for it up to the switch interval (5 ms by default,
+            # hundreds of times per run): shorter while the import lasts.
+            interval = sys.getswitchinterval()
+            sys.setswitchinterval(min(interval, WARM_UP_SWITCH_INTERVAL))
+            self._warming = threading.Thread(
+                target=work, args=(interval,), name="smartindex-gx-warm-up"
+            )
             self._warming.start()
 
     @property
@@ -266,6 +386,7 @@ class GxSession:
         with self._lock:
             if self._batch_def is None:
                 # GX takes seconds to import: only when a file is validated (see warm_up)
+                defer_imports()
                 import great_expectations as gx  # noqa: PLC0415
                 from great_expectations.data_context.types.base import (  # noqa: PLC0415
                     ProgressBarsConfig,
@@ -301,17 +422,31 @@ class GxSession:
         stacked, scheck = _stacked(frame, checks, stacks)
         in_stack = {i for ix in stacks for i in ix}
         rest = [c for i, c in enumerate(checks) if i not in in_stack]
+        # on small frames the other checks join the same GX run on the frame's rows repeated
+        # to the stacked length (one run instead of two: there GX costs per run, not per
+        # row); not unique checks, which the repeated rows would fail
+        small = len(frame) * max(map(len, stacks)) <= JOIN_MAX_ROWS
+        joined = rest if small and all(c.kind != "unique" for c in rest) else []
+        if joined:
+            stacked = _with_repeated(stacked, frame, [c for r in joined for c in r.columns])
         try:
-            found = self._failures(stacked, scheck)
+            found = self._failures(stacked, [*scheck, *joined])
         except ValidationCrashError:
             return self._failures(frame, checks)
         n, pos = len(frame), dict[int, list[int]]()
+        owner = {id(c): k for k, c in enumerate(scheck)}
+        rest_found = []
         for check, where in found:
-            ix = stacks[scheck.index(check)]
+            if id(check) not in owner:  # a joined check: rows past n repeat rows 0..n-1
+                rest_found.append((check, [p for p in where if p < n]))
+                continue
+            ix = stacks[owner[id(check)]]
             for p in where:
                 if p // n < len(ix):
                     pos.setdefault(ix[p // n], []).append(p % n)
         out = [(checks[i], sorted(pos[i])) for i in sorted(pos)]
+        if joined:
+            return out + rest_found
         return out + (self._failures(frame, rest) if rest else [])
 
     def _failures(self, frame: Any, checks: Sequence[Check]) -> list[tuple[Check, list[int]]]:
@@ -338,24 +473,36 @@ class GxSession:
         ]
 
     def _validate(
-        self, frame: Any, checks: Sequence[Check], result_format: str
+        self,
+        frame: Any,
+        checks: Sequence[Check],
+        result_format: Literal["BOOLEAN_ONLY", "COMPLETE"],
     ) -> list[tuple[int, Any]]:
         """(index in ``checks``, GX result) per check; raises ValidationCrashError when a
         metric crashed."""
+        batch_def = self._definition()
         import great_expectations as gx  # noqa: PLC0415 - see _definition
         import great_expectations.expectations as gxe  # noqa: PLC0415
+        from great_expectations.expectations.expectation import Expectation  # noqa: PLC0415
+        from great_expectations.validator.v1_validator import Validator  # noqa: PLC0415
 
-        batch_def = self._definition()
         self._n += 1
-        suite = gx.ExpectationSuite(name=f"etl_{self._n}")
-        for i, c in enumerate(checks):
-            exp = _BUILDERS[c.kind](gxe, c, self.now_us)
-            exp.meta = {"smartindex_check": i}
-            suite.add_expectation(exp)
-        batch = batch_def.get_batch(batch_parameters={"dataframe": frame})
-        with warnings.catch_warnings():  # GX's pandas regex metric warns about match groups
-            warnings.filterwarnings("ignore", message="This pattern is interpreted")
-            result = batch.validate(suite, result_format=result_format)
+        with memoised_configuration(Expectation):
+            suite = gx.ExpectationSuite(name=f"etl_{self._n}")
+            for i, c in enumerate(checks):
+                exp = _BUILDERS[c.kind](gxe, c, self.now_us)
+                exp.meta = {"smartindex_check": i}
+                suite.add_expectation(exp)
+            # what Batch.validate does, without first building a Batch of its own (each batch
+            # fingerprints the whole frame)
+            validator = Validator(
+                batch_definition=batch_def,
+                batch_parameters={"dataframe": frame},
+                result_format=result_format,
+            )
+            with warnings.catch_warnings():  # GX's pandas regex metric warns about match groups
+                warnings.filterwarnings("ignore", message="This pattern is interpreted")
+                result: Any = validator.validate_expectation_suite(suite)
         out = []
         for r in result.results:
             i = r.expectation_config.meta["smartindex_check"]

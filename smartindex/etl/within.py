@@ -11,8 +11,8 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from smartindex.etl.catalog import has_table
 from smartindex.etl.validate import Check, GxSession
-from smartindex.warehouse.connection import table_exists
 
 
 def _q(c: str) -> str:
@@ -25,7 +25,7 @@ def resolve_within(con: duckdb.DuckDBPyConnection, check: Check) -> Check:
     before its unit's current parent existed (``valid_from``: a split) is exempt (its row
     numbers go to a temp table, see ``_run_pairs``)."""
     table, key, parent = check.params["table"], check.params["key"], check.params["parent"]
-    if not table_exists(con, table):
+    if not has_table(con, table):
         return replace(check, params={**check.params, "pairs": ()})
     t, child, given = f"main.{_q(table)}", _q(check.columns[0]), _q(check.columns[1])
     sql = [

@@ -1,14 +1,18 @@
 """Indonesian working-day calendar and working-time SQL macros for complaint KPIs.
 
-**Working time** follows Perpres 21/2023 (Hari Kerja dan Jam Kerja Instansi Pemerintah dan
-Pegawai ASN): five working days, Monday to Friday, and 37 h 30 min a week excluding breaks,
-starting 07:30 local time (the profile's time zone), with a 60-minute break (90 minutes on Friday).
-The exact daily hours are set by each agency head; smartindex uses one fixed schedule
-(:data:`SCHEDULE`): Monday–Thursday 07:30–12:00 and 13:00–16:00, Friday 07:30–11:30 and
+**Working time** is the city's working week (a :data:`~smartindex.config.WorkWeek`: per weekday,
+the working intervals in minutes after local midnight), read from the ``[working_time]`` table of
+the city profile (``smartindex.cities.work_week``) and passed to :func:`install_calendar`.
+Without one, the national week :data:`NATIONAL_WEEK` applies. It follows Perpres 21/2023 (Hari
+Kerja dan Jam Kerja Instansi Pemerintah dan Pegawai ASN): five working days, Monday to Friday,
+and 37 h 30 min a week excluding breaks, starting 07:30 local time (the profile's time zone),
+with a 60-minute break (90 minutes on Friday); it does not fix when the break starts. The
+national week is :data:`SCHEDULE`, with the customary break times (12:00; Friday 11:30, before
+the Friday prayer): Monday–Thursday 07:30–12:00 and 13:00–16:00, Friday 07:30–11:30 and
 13:00–16:30, i.e. 7.5 working hours every working day. The shorter Ramadan week (32.5 h) is not
-modelled. Working days exclude the national public holidays (hari libur nasional, including
-election days declared holidays by Keppres) and the cuti bersama, which civil servants (ASN) do
-not work.
+modelled. Working days are the days of the week with working
+intervals, except the national public holidays (hari libur nasional, including election days
+declared holidays by Keppres) and the cuti bersama, which civil servants (ASN) do not work.
 
 **Holidays** come from the yearly joint decree (SKB) of the Minister of Religious Affairs, the
 Minister of Manpower and the Minister for Administrative and Bureaucratic Reform on "Hari Libur
@@ -18,8 +22,8 @@ government and national press); a date ending in ``?`` below could not be verifi
 and 2027 lists, 21 Aug 2020) and is reported as uncertain (:func:`holiday_rows`).
 
 Everything is set-based: ``calendar_days`` holds one row per date with the running count of
-working days and of working minutes before the day, so a duration is a difference of two
-look-ups, never a loop over tickets.
+working days and of working minutes before the day (each working day counting its weekday's
+minutes), so a duration is a difference of two look-ups, never a loop over tickets.
 """
 
 from __future__ import annotations
@@ -28,17 +32,23 @@ from datetime import date
 
 import duckdb
 
+from smartindex.config import WorkWeek
+from smartindex.errors import SmartIndexError
+
 START_YEAR, END_YEAR = 2015, 2027
 KINDS = {"L": "libur_nasional", "C": "cuti_bersama"}
 WEEK_HOURS = 37.5
-"""Civil-service working week, hours excluding breaks (Perpres 21/2023)."""
+"""National civil-service working week, hours excluding breaks (Perpres 21/2023)."""
 DAY_MINUTES = 450
-"""Working minutes in every working day (7.5 h; 5 x 7.5 h = :data:`WEEK_HOURS`)."""
+"""Working minutes in every working day of the national week (7.5 h; 5 x 7.5 h =
+:data:`WEEK_HOURS`)."""
 SCHEDULE: dict[str, tuple[tuple[int, int], ...]] = {
     "mon_thu": ((450, 720), (780, 960)),  # 07:30-12:00, 13:00-16:00
     "fri": ((450, 690), (780, 990)),  # 07:30-11:30, 13:00-16:30
 }
-"""Working intervals per day type, in minutes after midnight (local time)."""
+"""Working intervals per day type of the national week, in minutes after midnight (local time)."""
+NATIONAL_WEEK: WorkWeek = (*(SCHEDULE["mon_thu"],) * 4, SCHEDULE["fri"], (), ())
+"""The national working week (Monday to Sunday) used when no city week is given."""
 
 DECREES: dict[int, tuple[str, ...]] = {
     2016: ("SKB Menag 150/2015, Menaker 2/SKB/MEN/VI/2015, MenPANRB 01/2015",),
@@ -220,13 +230,15 @@ with days as (
     from listed group by date
 ), marked as (
     select days.date, holidays.holiday_name, holidays.holiday_kind,
-           isodow(days.date) <= 5 and holidays.date is null as is_working_day
+           holidays.date is null and list_extract(?::integer[], isodow(days.date)) > 0
+               as is_working_day,
+           list_extract(?::integer[], isodow(days.date)) as day_minutes
     from days left join holidays on holidays.date = days.date
 )
 select date, is_working_day, holiday_name, holiday_kind,
        cast(sum(is_working_day::integer) over (order by date) as integer) as working_day_no,
-       cast({day} * (sum(is_working_day::integer) over (order by date)
-                    - is_working_day::integer) as bigint) as work_minutes_before
+       cast(sum(is_working_day::integer * day_minutes) over (order by date)
+            - is_working_day::integer * day_minutes as bigint) as work_minutes_before
 from marked
 order by date
 """
@@ -239,23 +251,58 @@ def _day_minutes_sql(intervals: tuple[tuple[int, int], ...]) -> str:
     )
 
 
-# Friday (isodow 5) has its own schedule.
-_MACROS = (
-    """create or replace temp macro minute_of_day(p_ts) as
+def _weekday_case_sql(week: WorkWeek) -> str:
+    """SQL: working minutes of the day of ``p_ts`` up to ``p_ts``, by weekday (``c.date``)."""
+    whens = " ".join(
+        f"when {day} then {_day_minutes_sql(intervals)}"
+        for day, intervals in enumerate(week, start=1)
+        if intervals
+    )
+    return f"case isodow(c.date) {whens} else 0 end"
+
+
+def macros_sql(week: WorkWeek) -> tuple[str, ...]:
+    """The working-time macros for ``week`` (see :func:`install_calendar`)."""
+    return (
+        """create or replace temp macro minute_of_day(p_ts) as
         60 * hour(p_ts) + minute(p_ts) + second(p_ts) / 60.0""",
-    f"""create or replace temp macro working_minute_of(p_ts) as (
+        f"""create or replace temp macro working_minute_of(p_ts) as (
         select c.work_minutes_before
-               + case when not c.is_working_day then 0
-                      when isodow(c.date) = 5 then {_day_minutes_sql(SCHEDULE["fri"])}
-                      else {_day_minutes_sql(SCHEDULE["mon_thu"])} end
+               + case when not c.is_working_day then 0 else {_weekday_case_sql(week)} end
         from calendar_days c where c.date = cast(p_ts as date))""",
-    """create or replace temp macro working_hours_between(p_start, p_end) as
+        """create or replace temp macro working_hours_between(p_start, p_end) as
         (working_minute_of(p_end) - working_minute_of(p_start)) / 60.0""",
-    """create or replace temp macro working_day_no(p_day) as (
+        """create or replace temp macro working_day_no(p_day) as (
         select c.working_day_no from calendar_days c where c.date = cast(p_day as date))""",
-    """create or replace temp macro working_days_between(p_start, p_end) as
+        """create or replace temp macro working_days_between(p_start, p_end) as
         working_day_no(p_end) - working_day_no(p_start)""",
-)
+    )
+
+
+class WorkWeekError(SmartIndexError):
+    """A working week that is not seven days of ordered working intervals within a day."""
+
+
+def week_problem(week: WorkWeek) -> str | None:
+    """Why ``week`` is not a valid :data:`~smartindex.config.WorkWeek`, or None when it is."""
+    if len(week) != 7:
+        return f"a working week has 7 days (Monday to Sunday), got {len(week)}"
+    for day, intervals in enumerate(week, start=1):
+        ends = [m for interval in intervals for m in interval]
+        if any(not isinstance(m, int) or isinstance(m, bool) for m in ends):
+            return f"weekday {day}: interval bounds must be whole minutes"
+        if any(len(interval) != 2 or interval[0] >= interval[1] for interval in intervals):
+            return f"weekday {day}: every interval must be (start, end) with start < end"
+        if ends != sorted(ends) or any(m < 0 or m > 24 * 60 for m in ends):
+            return f"weekday {day}: intervals must be ordered, disjoint and within 00:00-24:00"
+    if not any(week):
+        return "a working week needs at least one working day"
+    return None
+
+
+def week_minutes(week: WorkWeek) -> tuple[int, ...]:
+    """Working minutes of each weekday, Monday to Sunday."""
+    return tuple(sum(b - a for a, b in intervals) for intervals in week)
 
 
 def holiday_rows() -> list[tuple[date, str, str, bool]]:
@@ -270,24 +317,45 @@ def holiday_rows() -> list[tuple[date, str, str, bool]]:
 
 
 def install_calendar(
-    con: duckdb.DuckDBPyConnection, *, start_year: int = START_YEAR, end_year: int = END_YEAR
+    con: duckdb.DuckDBPyConnection,
+    *,
+    week: WorkWeek | None = None,
+    start_year: int = START_YEAR,
+    end_year: int = END_YEAR,
 ) -> None:
-    """Create the temporary ``calendar_days`` table and the working-time macros.
+    """Create the temporary ``calendar_days`` table and the working-time macros for ``week``
+    (the city's working week, ``Settings.work_week``; None = :data:`NATIONAL_WEEK`).
 
-    Macros: ``working_hours_between(a, b)`` (working hours of :data:`SCHEDULE` on working
-    days, 7.5 per day),
+    Macros: ``working_hours_between(a, b)`` (working hours of ``week`` on working days: the
+    national week gives 7.5 per day),
     ``working_days_between(a, b)`` (working days after the day of ``a`` up to and including the
     day of ``b``: the SLA "within n working days" holds when it is ``<= n``).
-    Timestamps outside the calendar years give NULL.
+    Timestamps outside the calendar years give NULL. An invalid week raises
+    :class:`WorkWeekError`.
     """
+    week = NATIONAL_WEEK if week is None else week
+    problem = week_problem(week)
+    if problem:
+        raise WorkWeekError(f"working week: {problem}")
     rows = holiday_rows()
+    minutes = list(week_minutes(week))
     params = [
         f"{start_year}-01-01",
         f"{end_year}-12-31",
         [r[0] for r in rows],
         [r[1] for r in rows],
         [r[2] + (" (belum terverifikasi)" if r[3] else "") for r in rows],
+        minutes,
+        minutes,
     ]
-    con.execute(_CALENDAR_SQL.format(day=DAY_MINUTES), params)
-    for macro in _MACROS:
+    con.execute(_CALENDAR_SQL, params)
+    for macro in macros_sql(week):
         con.execute(macro)
+
+
+def calendar_installed(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when ``con`` already holds the ``calendar_days`` of :func:`install_calendar`."""
+    rows = con.execute(
+        "select count(*) from duckdb_tables() where temporary and table_name = 'calendar_days'"
+    ).fetchall()
+    return bool(rows and rows[0][0])

@@ -21,6 +21,9 @@ inputs, load_ids.
   on official figures (official_share = 1). Reported peer values carry their own row's.
 * ``inputs`` are the catalogue ``inputs`` (tables read); ``load_ids`` the distinct ``_load_id``
   lineage values (load_manifest ids) found in those tables, comma-joined.
+* Working hours and days (complaint service levels) follow the city's working week
+  (``week``, from ``Settings.work_week``, i.e. the profile's ``[working_time]``; None = the
+  national week of Perpres 21/2023, see :mod:`smartindex.indicators.calendar`).
 * Complaint SLA rates are right-censored per extract: ``extract_times`` (a temporary view of
   ``load_manifest.extracted_at`` per load id) gives each raw file's cut-off.
 """
@@ -32,8 +35,9 @@ from collections.abc import Iterable
 import duckdb
 import pandas as pd
 
+from smartindex.config import WorkWeek
 from smartindex.errors import CatalogueError, WarehouseError
-from smartindex.indicators.calendar import install_calendar
+from smartindex.indicators.calendar import calendar_installed, install_calendar
 from smartindex.indicators.catalogue import CONTRACT, OPTIONAL_COLUMNS, Catalogue, Indicator
 from smartindex.warehouse.connection import table_exists
 
@@ -128,13 +132,19 @@ def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
-def prepare_connection(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
+def prepare_connection(
+    con: duckdb.DuckDBPyConnection, catalogue: Catalogue, *, week: WorkWeek | None = None
+) -> None:
     """Create the working-day calendar and the catalogue's macros (temporary objects).
 
+    ``week`` is the city's working week (``Settings.work_week``). Without one, a calendar
+    already on ``con`` is kept (so the complaint tables published after :func:`measure` count
+    the same working time), else the national week is installed.
     A macro over a table the warehouse lacks is skipped: the indicators reading that table are
     skipped too (see :func:`missing_inputs`).
     """
-    install_calendar(con)
+    if week is not None or not calendar_installed(con):
+        install_calendar(con, week=week)
     con.execute(
         _EXTRACT_TIMES if _has_column(con, "load_manifest", "extracted_at") else _NO_EXTRACT_TIMES
     )
@@ -167,7 +177,9 @@ def missing_inputs(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> dict
     return {code: tables for code, tables in out.items() if tables}
 
 
-def validate_queries(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
+def validate_queries(
+    con: duckdb.DuckDBPyConnection, catalogue: Catalogue, *, week: WorkWeek | None = None
+) -> None:
     """Run every query and check its contract; a missing input table is a WarehouseError."""
     missing = missing_inputs(con, catalogue)
     if missing:
@@ -176,7 +188,7 @@ def validate_queries(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> No
             f"indicator {code}: warehouse lacks table(s) {tables} "
             f"({len(missing)} indicator(s) affected)"
         )
-    prepare_connection(con, catalogue)
+    prepare_connection(con, catalogue, week=week)
     for ind in catalogue.indicators:
         run_indicator(con, ind)
 
@@ -322,16 +334,22 @@ def _choose(catalogue: Catalogue, codes: Iterable[str] | None) -> list[Indicator
 
 
 def measure(
-    con: duckdb.DuckDBPyConnection, catalogue: Catalogue, *, codes: Iterable[str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    catalogue: Catalogue,
+    *,
+    codes: Iterable[str] | None = None,
+    week: WorkWeek | None = None,
 ) -> pd.DataFrame:
     """Measure the catalogue (or ``codes``) on the warehouse behind ``con``: the long table.
 
+    ``week``: the city's working week for working hours and days (``Settings.work_week``;
+    None = see :func:`prepare_connection`).
     Indicators whose input tables are absent give no rows (list them with ``missing_inputs``).
     """
     chosen = _choose(catalogue, codes)
     if not chosen:
         raise CatalogueError("measure: no indicator codes selected")
-    prepare_connection(con, catalogue)
+    prepare_connection(con, catalogue, week=week)
     missing = missing_inputs(con, catalogue)
     computed = pd.concat(
         [run_indicator(con, ind) for ind in chosen if ind.code not in missing]
@@ -374,10 +392,14 @@ def write_indicator_values(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) 
 
 
 def measure_indicator_values(
-    con: duckdb.DuckDBPyConnection, catalogue: Catalogue, *, codes: Iterable[str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    catalogue: Catalogue,
+    *,
+    codes: Iterable[str] | None = None,
+    week: WorkWeek | None = None,
 ) -> pd.DataFrame:
     """Measure and store ``indicator_values``; returns the frame."""
-    frame = measure(con, catalogue, codes=codes)
+    frame = measure(con, catalogue, codes=codes, week=week)
     write_indicator_values(con, frame)
     return frame
 

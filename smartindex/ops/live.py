@@ -4,19 +4,24 @@
 columns as the annual table), evaluates every stage of the SLA table at ``now`` and returns
 the frames the Operations page shows.  ``now`` defaults to the sources' clock (the simulated
 time when the source is the simulator), else the wall clock.
+
+Usually (one compacted state with its refresh files for this SLA table, see ``store``) it
+reads the compacted tickets of the window, their stage instances not ended and the hourly
+compliance totals, and folds and evaluates again only the tickets the newer batches touch;
+otherwise it folds every event and evaluates every stage.  Both give the same figures.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from smartindex.ops.client import source_states
-from smartindex.ops.model import DEFAULT_ZONE, to_local, wall_clock
+from smartindex.ops.model import DEFAULT_ZONE, OPEN_FOREVER, to_local, wall_clock
 from smartindex.ops.sla import (
     AT_RISK,
     SlaTable,
@@ -27,15 +32,19 @@ from smartindex.ops.sla import (
     timestamp_sql,
 )
 from smartindex.ops.store import (
+    REGULAR,
+    STATE_COLUMNS,
+    Outcomes,
     Pinned,
     Store,
+    cold_columns,
+    delta_sql,
     files_sql,
+    fold_parts_sql,
     fold_sql,
     light_sql,
     pin,
     quarantine_frame,
-    touched_fold_sql,
-    touched_sql,
     with_retry,
 )
 
@@ -83,44 +92,157 @@ _RECENT = f"""
 create or replace temp table recent as
 select * from ({{tickets}}) t where t.sort_at > $now - interval {WINDOW_DAYS} day
 """
-# The fast path: the tickets no new batch touches come from the compacted light tickets and
-# their stage outcomes; only the touched ones are folded and evaluated here.
-_COLD_TICKETS = f"""
-select c.* from read_parquet({{tickets}}) c anti join _touched_rows using (ticket_no)
-where c.sort_at > $now - interval {WINDOW_DAYS} day
-"""
-_RECENT_SPLIT = f"""
-create or replace temp table recent as
-{{cold}}
-union all by name
-select * from _hot h where h.sort_at > $now - interval {WINDOW_DAYS} day
-"""
-_COLD_STAGES = f"""
-select c.* exclude (ticket_no)
-from read_parquet({{stages}}) c anti join _touched_rows using (ticket_no)
-where c.sort_at > {{now}} - interval {WINDOW_DAYS} day and c.created_at <= {{now}}
-"""
 _LIVE = """
 create or replace temp view live as
 select * from recent where created_at is not null and created_at <= {now}
 """
+# Open tickets have the far sort time (the redundant condition lets a scan skip the others).
+_OPEN_LIVE = f"""
+create or replace temp table open_live as
+select ticket_id, ticket_code, category, agency, kelurahan_code, kecamatan_code, lat, lon,
+       status, created_at
+from live where status in {OPEN_STATUSES} and sort_at = timestamp '{OPEN_FOREVER}'
+"""
+_FLAGS = """
+create or replace temp table open_flags as
+select ticket_id, bool_or(is_overdue) as overdue,
+       not bool_or(is_overdue) and bool_or(elapsed_share >= $risk) as at_risk
+from open_instances group by ticket_id
+"""
+# The fast path.  Only the tickets the new batches touch are folded again ("hot"); the others
+# come from the refresh files ("cold"), read from the window on.  A touched ticket's compacted
+# row is taken from the window.  One outside it (closed, every time before the window) is
+# back in the window only when it is open again (then its latest new event is an open one)
+# or a new time is in the window; either way the fold of its new events alone is in the
+# window too.  Only those are looked up by id; the others are in no figure and left out.
+_DELTA = "create or replace temp table _delta as {delta}"
+_BATCH_FOLD = "create or replace temp table _batch_fold as {fold}"
+_OLD = """
+create or replace temp table _old as
+select {columns} from read_parquet({tickets}) c semi join _batch_fold using (ticket_id)
+where c.sort_at > {since}
+"""
+_LOOKUP = """
+create or replace temp table _lookup as
+select b.ticket_id from _batch_fold b anti join _old using (ticket_id) where b.sort_at > {since}
+"""
+# A few ids are listed (a scan then reads only the row groups that can hold them); many are
+# joined (the whole index is read either way).
+LISTED_IDS = 1000
+_OLD_BY_ID = """
+insert into _old by name
+select {columns} from read_parquet({index}) c where c.ticket_id in ({ids})
+"""
+_HOT = """
+create or replace temp table _hot as
+{light}
+"""
+_HOT_PARTS = """
+select * exclude (ticket_no) from _old
+union all by name
+select d.* from _delta d
+where d.ticket_id in (select ticket_id from _old)
+   or d.ticket_id in (select ticket_id from _batch_fold where sort_at > {since})
+"""
+_RECENT_SPLIT = """
+create or replace temp view recent as
+{cold}
+union all by name
+select * from _hot h where h.sort_at > {since}
+"""
+_COLD_TICKETS = """
+select {columns} from read_parquet({tickets}) c anti join _old using (ticket_no)
+where c.sort_at > {since}
+"""
+_HOT_LIVE = """
+create or replace temp table _hot_live as
+select * from _hot where sort_at > {since} and created_at is not null and created_at <= {now}
+"""
+_HOT_OUT = "create or replace temp table _hot_out as {outcomes}"
+_COLD_OPEN = """
+select o.* exclude (ticket_no, sort_at, created_at)
+from read_parquet({open}) o anti join _old using (ticket_no)
+where o.sort_at > {since} and o.created_at <= {now}
+"""
+_HOT_OPEN = """
+select ticket_id, ticket_code, stage, agency, kelurahan_code, kecamatan_code, unit, start_at,
+       due_at, start_wm, due_wm
+from _hot_out where end_at is null
+"""
+# The instances not ended, with what depends on ``now`` (as ``sla.install_at_now``).
+_OPEN_AT_NOW = """
+create or replace temp view open_instances as
+select i.*, i.due_at <= {now} as is_overdue,
+       case when i.due_at <= {now} then epoch({now} - i.due_at) / 3600.0 end as late_hours,
+       case when i.unit = 'working_days'
+            then (n.wm - i.start_wm) / nullif(i.due_wm - i.start_wm, 0)
+            else epoch({now} - i.start_at) / nullif(epoch(i.due_at - i.start_at), 0)
+       end as elapsed_share
+from ({cold} union all by name {hot}) i
+cross join (select working_minute_of({now}) as wm) n
+"""
+# What compliance counts, as signed rows (stage, t, decided, on_time, kind): kind 'hour' are
+# hourly totals, counted for the hours wholly inside a period; 'partial' are regular instances
+# (see ``store.REGULAR``) in an hour a period starts or ends in, counted by their time; 'exact'
+# are instances counted by their time (decided at ``t``).  Slow path: every instance, exact.
+_COMPLIANCE_ALL = """
+create or replace temp view compliance_rows as
+select stage, decided_at as t, 1 as decided, coalesce(on_time, false)::integer as on_time,
+       'exact' as kind
+from stage_instances
+where decided_at > {now} - interval 30 day and decided_at <= {now}
+"""
+_DEFAULTS_ALL = """
+create or replace temp view default_instances as
+select stage, category from stage_instances where is_default
+"""
+# Fast path: the compacted hourly totals of the window, less the touched tickets' compacted
+# regular instances; the compacted regular instances in the boundary hours and the irregular
+# ones, of untouched tickets; and the touched tickets' instances as folded now.
+_COMPLIANCE_SPLIT = """
+create or replace temp view compliance_rows as
+select stage, hour as t, decided, on_time, 'hour' as kind
+from read_parquet({hours})
+where hour >= date_trunc('hour', {since}) and hour < date_trunc('hour', {now})
+union all
+select stage, date_trunc('hour', decision_at), -1, -on_time::integer, 'hour'
+from read_parquet({instances}) i semi join _old using (ticket_no)
+where i.sort_at > {since} and {regular}
+union all
+select stage, decision_at, 1, on_time::integer, 'partial'
+from ({boundary}) d anti join _old using (ticket_no)
+union all
+select stage, case when on_time or decision_at <= {now} then decision_at end, 1,
+       coalesce(on_time, false)::integer, 'exact'
+from read_parquet({decisions}) d anti join _old using (ticket_no)
+where not d.regular and d.sort_at > {since} and d.created_at <= {now}
+union all
+select stage, case when on_time then end_at when due_at <= {now} then due_at end, 1,
+       coalesce(on_time, false)::integer, 'exact'
+from _hot_out
+"""
+_BOUNDARY_HOUR = """
+select stage, decision_at, on_time, ticket_no from read_parquet({decisions})
+where regular and decision_at >= {hour} and decision_at < {hour} + interval 1 hour
+"""
+_DEFAULTS_SPLIT = """
+create or replace temp view default_instances as
+select stage, category from read_parquet({defaults}) d anti join _old using (ticket_no)
+where d.sort_at > {since} and d.created_at <= {now}
+union all
+select stage, category from _hot_out where is_default
+"""
 _BACKLOG = """
-with flags as (
-    select ticket_id, bool_or(is_overdue) as overdue,
-           not bool_or(is_overdue) and bool_or(elapsed_share >= $risk) as at_risk
-    from open_instances group by ticket_id
-)
 select coalesce(l.{column}, '?') as {column}, count(*) as open,
        count_if(coalesce(f.overdue, false))::bigint as overdue,
        count_if(coalesce(f.at_risk, false))::bigint as at_risk
-from live l left join flags f using (ticket_id)
-where l.status in {statuses}
+from open_live l left join open_flags f using (ticket_id)
 group by all order by open desc, {column}
 """
 _OLDEST = f"""
 select ticket_id, ticket_code, category, agency, kelurahan_code, kecamatan_code, status,
        created_at, epoch($now - created_at) / 86400.0 as age_days
-from live where status in {OPEN_STATUSES}
+from open_live
 order by created_at, ticket_id limit {LIST_ROWS}
 """
 _OVERDUE = f"""
@@ -137,22 +259,23 @@ order by hours_left, ticket_id, stage limit {LIST_ROWS}
 """
 # One pass over the instances decided in the longest period, counted per period.
 _COMPLIANCE = """
-with counts as (
-    select stage,
-           count_if(decided_at > date_trunc('day', $now::timestamp)) as today_decided,
-           count_if(on_time and decided_at > date_trunc('day', $now::timestamp)) as today_on_time,
-           count_if(decided_at > $now::timestamp - interval 7 day) as "7d_decided",
-           count_if(on_time and decided_at > $now::timestamp - interval 7 day) as "7d_on_time",
-           count(*) as "30d_decided",
-           count_if(on_time) as "30d_on_time"
-    from stage_instances
-    where decided_at > $now::timestamp - interval 30 day and decided_at <= $now
-    group by stage
+with bounds(period, since) as (
+    values ('today', date_trunc('day', $now::timestamp)),
+           ('7d', $now::timestamp - interval 7 day),
+           ('30d', $now::timestamp - interval 30 day)
 ), periods as (
-    unpivot counts on (today_decided, today_on_time) as today,
-                      ("7d_decided", "7d_on_time") as "7d",
-                      ("30d_decided", "30d_on_time") as "30d"
-    into name period value decided, on_time
+    select r.stage, b.period, sum(r.decided)::bigint as decided,
+           sum(r.on_time)::bigint as on_time
+    from compliance_rows r
+    join bounds b on case r.kind
+        when 'hour' then r.t > date_trunc('hour', b.since)
+                     and r.t < date_trunc('hour', $now::timestamp)
+        when 'partial' then date_trunc('hour', r.t) in (date_trunc('hour', b.since),
+                                                        date_trunc('hour', $now::timestamp))
+                        and r.t > b.since and r.t <= $now
+        else r.t > b.since and r.t <= $now
+    end
+    group by all
 )
 select s.key as stage, w.period, coalesce(p.decided, 0)::bigint as decided,
        case when p.decided > 0 then p.on_time end as on_time,
@@ -161,16 +284,11 @@ from _sla_stage s
 cross join (values ('today'), ('7d'), ('30d')) w(period)
 left join periods p on p.stage = s.key and p.period = w.period
 """
-_POINTS = f"""
-with flags as (
-    select ticket_id, bool_or(is_overdue) as overdue,
-           not bool_or(is_overdue) and bool_or(elapsed_share >= $risk) as at_risk
-    from open_instances group by ticket_id
-)
+_POINTS = """
 select l.ticket_id, l.lat, l.lon, l.agency, l.category, l.kecamatan_code,
        case when f.overdue then 'overdue' when f.at_risk then 'at_risk' else 'open' end as state
-from live l left join flags f using (ticket_id)
-where l.status in {OPEN_STATUSES} and l.lat is not null and l.lon is not null
+from open_live l left join open_flags f using (ticket_id)
+where l.lat is not null and l.lon is not null
 """
 _LEAGUE = f"""
 select kelurahan_code, any_value(kecamatan_code) as kecamatan_code, count(*) as resolved,
@@ -184,26 +302,31 @@ order by median_hours, p90_hours, kelurahan_code
 """
 _DEFAULTS = """
 select stage, coalesce(category, '?') as category, count(*) as tickets
-from stage_instances where is_default
+from default_instances
 group by all order by stage, tickets desc, category
 """
+# (A closed ticket's sort time is at least its receipt and resolution, an open one's or one
+# without receipt is the far one: the conditions on ``sort_at`` only let a scan skip rows.)
 _TOTALS = f"""
 select
-    (select count(*) from live where status in {OPEN_STATUSES}) as open,
-    (select count(distinct ticket_id) from open_instances where is_overdue) as overdue,
-    (select count(*) from (select ticket_id from open_instances group by ticket_id
-     having not bool_or(is_overdue) and bool_or(elapsed_share >= $risk))) as at_risk,
-    (select count(*) from live where created_at >= date_trunc('day', $now::timestamp))
-        as received_today,
+    (select count(*) from open_live) as open,
+    (select count(*) from open_flags where overdue) as overdue,
+    (select count(*) from open_flags where at_risk) as at_risk,
+    (select count(*) from live where created_at >= date_trunc('day', $now::timestamp)
+        and sort_at >= date_trunc('day', $now::timestamp)) as received_today,
     (select count(*) from live where resolved_at >= date_trunc('day', $now::timestamp)
-        and resolved_at <= $now) as resolved_today,
-    (select count(*) from recent where created_at is null) as orphan_tickets
+        and resolved_at <= $now and sort_at >= date_trunc('day', $now::timestamp))
+        as resolved_today,
+    (select count(*) from recent where created_at is null
+        and sort_at = timestamp '{OPEN_FOREVER}') as orphan_tickets
 """
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]) -> pd.DataFrame:
     used = {k: v for k, v in params.items() if f"${k}" in sql}
-    return con.execute(sql, used).df()
+    # through Arrow: the same frame as ``.df()``, with text columns converted far faster
+    frame: pd.DataFrame = con.sql(sql, params=used).to_arrow_table().to_pandas()
+    return frame
 
 
 def _sources(store: Store) -> pd.DataFrame:
@@ -245,46 +368,81 @@ def _quarantine(store: Store) -> pd.DataFrame:
 
 def load_live(con: duckdb.DuckDBPyConnection, store: Store, sla: SlaTable, now: datetime) -> None:
     """Create ``recent`` (tickets a snapshot can show, with those not yet received), ``live``
-    (the received ones, complaint-table columns), ``stage_instances`` and ``open_instances``
-    (see ``sla.install_at_now``) on ``con`` for the store's current files."""
+    (the received ones, complaint-table columns), ``open_live`` (the open ones),
+    ``stage_instances`` and ``open_instances`` (see ``sla.install_at_now``) and ``open_flags``
+    (overdue or at risk, per ticket with an instance not ended) on ``con`` for the store's
+    current files."""
     install_sla(con, sla)
     pinned = pin(store, sla)
-    if pinned.tickets is None or pinned.stages is None:
+    if pinned.outcomes is None:
         con.execute(_RECENT.format(tickets=light_sql(fold_sql(con, store, pinned))), {"now": now})
         con.execute(_LIVE.format(now=timestamp_sql(now)))
         install_at_now(con, outcomes_sql(con, tickets="live", name="_all"), now)
-        return
-    _load_split(con, pinned, pinned.tickets, pinned.stages, now)
+        con.execute(_COMPLIANCE_ALL.format(now=timestamp_sql(now)))
+        con.execute(_DEFAULTS_ALL)
+    else:
+        _load_split(con, pinned, pinned.outcomes, now)
+    con.execute(_OPEN_LIVE)
+    con.execute(_FLAGS, {"risk": AT_RISK})
+
+
+def midnight(ts: datetime) -> datetime:
+    """The start of the day of ``ts``."""
+    return ts.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _load_split(
-    con: duckdb.DuckDBPyConnection, pinned: Pinned, tickets: Path, stages: Path, now: datetime
+    con: duckdb.DuckDBPyConnection, pinned: Pinned, out: Outcomes, now: datetime
 ) -> None:
-    con.execute(f"create or replace temp table _touched as {touched_sql(con, pinned)}")
-    # The one lookup by id in the compacted light state; the rest is keyed by ``ticket_no``.
-    con.execute(
-        "create or replace temp table _touched_rows as select c.* from "
-        f"read_parquet({files_sql([tickets])}) c semi join _touched using (ticket_id)"
+    at = timestamp_sql(now)
+    since = f"({at} - interval {WINDOW_DAYS} day)"
+    tickets = files_sql([out.tickets])
+    con.execute(_DELTA.format(delta=delta_sql(con, pinned)))
+    con.execute(_BATCH_FOLD.format(fold=fold_parts_sql("select * from _delta")))
+    state = ", ".join(f"c.{c}" for c in STATE_COLUMNS)
+    con.execute(_OLD.format(columns=state, tickets=tickets, since=since))
+    con.execute(_LOOKUP.format(since=since))
+    ids = [str(row[0]) for row in con.execute(f"from _lookup limit {LISTED_IDS + 1}").fetchall()]
+    if ids:
+        listed = (
+            ", ".join("'" + i.replace("'", "''") + "'" for i in ids)
+            if len(ids) <= LISTED_IDS
+            else "select ticket_id from _lookup"
+        )
+        con.execute(_OLD_BY_ID.format(columns=state, index=files_sql([out.index]), ids=listed))
+    parts = _HOT_PARTS.format(since=since)
+    con.execute(_HOT.format(light=light_sql(fold_parts_sql(parts))))
+    cold = _COLD_TICKETS.format(columns=cold_columns("c"), tickets=tickets, since=since)
+    con.execute(_RECENT_SPLIT.format(cold=cold, since=since))
+    con.execute(_LIVE.format(now=at))
+    con.execute(_HOT_LIVE.format(since=since, now=at))
+    con.execute(_HOT_OUT.format(outcomes=outcomes_sql(con, tickets="_hot_live", name="_hot")))
+    cold_open = _COLD_OPEN.format(open=files_sql([out.open]), since=since, now=at)
+    con.execute(_OPEN_AT_NOW.format(cold=cold_open, hot=_HOT_OPEN, now=at))
+    hours = sorted({now - timedelta(days=days) for days in (30, 7)} | {now, midnight(now)})
+    boundary = " union all ".join(
+        _BOUNDARY_HOUR.format(decisions=files_sql([out.decisions]), hour=timestamp_sql(hour))
+        for hour in sorted({h.replace(minute=0, second=0, microsecond=0) for h in hours})
     )
-    hot = light_sql(touched_fold_sql(con, pinned, "_touched_rows"))
-    con.execute(f"create or replace temp table _hot as {hot}")
-    cold = light_sql(_COLD_TICKETS.format(tickets=files_sql([tickets])))
-    con.execute(_RECENT_SPLIT.format(cold=cold), {"now": now})
-    con.execute(_LIVE.format(now=timestamp_sql(now)))
     con.execute(
-        "create or replace temp table _hot_live as "
-        "select l.* from live l semi join _touched using (ticket_id)"
+        _COMPLIANCE_SPLIT.format(
+            hours=files_sql([out.hours]),
+            instances=files_sql([out.instances]),
+            decisions=files_sql([out.decisions]),
+            boundary=boundary,
+            regular=REGULAR,
+            since=since,
+            now=at,
+        )
     )
-    hot_outcomes = outcomes_sql(con, tickets="_hot_live", name="_hot")
-    cold = _COLD_STAGES.format(stages=files_sql([stages]), now=timestamp_sql(now))
-    outcomes = f"{cold} union all by name {hot_outcomes}"
-    install_at_now(con, outcomes, now, materialise=False)
+    con.execute(_DEFAULTS_SPLIT.format(defaults=files_sql([out.defaults]), since=since, now=at))
 
 
 def _read(store: Store, sla: SlaTable, now: datetime) -> OpsSnapshot:
     con = duckdb.connect()
     try:
         con.execute("set threads to 2")
+        con.execute("set parquet_metadata_cache = true")  # each file's footer read once
         load_live(con, store, sla, now)
         params: dict[str, object] = {"now": now, "risk": AT_RISK}
         totals = {str(k): int(v) for k, v in _frame(con, _TOTALS, params).iloc[0].items()}

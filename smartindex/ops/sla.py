@@ -19,9 +19,11 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from smartindex.config import WorkWeek
 from smartindex.errors import DataFileError
 from smartindex.indicators.calendar import (
     END_YEAR,
+    NATIONAL_WEEK,
     SCHEDULE,
     START_YEAR,
     holiday_rows,
@@ -131,10 +133,12 @@ def _column(kind: str) -> str:
     return expr if "(" in expr else f"t.{expr}"
 
 
-def fingerprint(sla: SlaTable) -> str:
-    """A short digest of the SLA table and the holiday calendar: stage outcomes computed
-    ahead (at compaction) are used only while both are unchanged."""
-    calendar = (holiday_rows(), SCHEDULE, START_YEAR, END_YEAR)
+def fingerprint(sla: SlaTable, week: WorkWeek | None = None) -> str:
+    """A short digest of the SLA table and the calendar (holidays and the working ``week``,
+    None = the national one): stage outcomes computed ahead (at compaction) are used only
+    while both are unchanged."""
+    schedule = SCHEDULE if week in (None, NATIONAL_WEEK) else week  # national: digest as before
+    calendar = (holiday_rows(), schedule, START_YEAR, END_YEAR)
     text = repr((sla.stages, sorted(sla.limits.items()), calendar))
     return hashlib.blake2b(text.encode("utf-8"), digest_size=6).hexdigest()
 
@@ -220,9 +224,12 @@ from calendar_days where is_working_day group by working_day_no
 """
 
 
-def install_sla(con: duckdb.DuckDBPyConnection, sla: SlaTable) -> None:
-    """Create the calendar and the SLA tables (``_sla_stage``, ``_sla_limit``) on ``con``."""
-    install_calendar(con)
+def install_sla(
+    con: duckdb.DuckDBPyConnection, sla: SlaTable, week: WorkWeek | None = None
+) -> None:
+    """Create the calendar of the working ``week`` (the city's ``Settings.work_week``; None =
+    the national one) and the SLA tables (``_sla_stage``, ``_sla_limit``) on ``con``."""
+    install_calendar(con, week=week)
     con.execute(_FIRST_WORKING_DAY)
     stages = sla.stage_frame()
     limits = pd.DataFrame(

@@ -6,10 +6,21 @@ Layout under the store root::
     compacted/   state-<ns>.parquet     one folded row per ticket
                  events-<ns>.parquet    every event once (the timelines)
                  tickets-<ns>.parquet   the light state: the same tickets with only the
-                                        attributes a refresh reads, numbered (ticket_no)
-                                        and sorted by last activity, uncompressed
-                 stages-<ns>-sla<fp>.parquet  their SLA stage outcomes (due, ended in time,
-                                        ...) for the SLA table and calendar with digest <fp>
+                                        attributes a refresh reads, flat (as ``light_sql``)
+                                        and as fold input (``STATE_COLUMNS``), numbered
+                                        (ticket_no) and sorted by last activity, uncompressed
+                 index-<ns>.parquet     the same light state sorted by ticket id (small row
+                                        groups: a lookup by id reads few of them)
+                 open-<ns>-sla<fp>.parquet  the stage instances not ended (what the lists and
+                                        the risk need), sorted by last activity
+                 instances-<ns>-sla<fp>.parquet  every stage instance, narrow (stage, ended in
+                                        time, decision time), sorted by last activity
+                 defaults-<ns>-sla<fp>.parquet  the instances under a default limit
+                 decisions-<ns>-sla<fp>.parquet  every instance with a decision time, sorted by
+                                        (regular, decision time); see ``write_outcomes``
+                 hours-<ns>-sla<fp>.parquet  per stage and hour, the regular instances decided
+                                        and those in time (compliance totals); all for the
+                                        SLA table and calendar with digest <fp>
     quarantine/  q-<ns>.jsonl           rejected records with their reason
     state/       *.json                 cursors and source state (written atomically)
     alerts/      outbox and delivery receipts (see ``alerts``)
@@ -123,29 +134,64 @@ class Store:
 
     def outcome_files(self) -> list[Path]:
         return sorted(
-            [*self.compacted.glob("tickets-*.parquet"), *self.compacted.glob("stages-*.parquet")]
+            path
+            for kind in (*OUTCOME_KINDS, "stages")  # stages-*: written by earlier versions
+            for path in self.compacted.glob(f"{kind}-*.parquet")
+        )
+
+
+# The files compaction writes beside the state for a refresh (see the module docstring).
+OUTCOME_KINDS = ("tickets", "index", "open", "instances", "defaults", "decisions", "hours")
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """The refresh files computed with one compacted state for one SLA table."""
+
+    tickets: Path
+    index: Path
+    open: Path
+    instances: Path
+    defaults: Path
+    decisions: Path
+    hours: Path
+
+    def paths(self) -> tuple[Path, ...]:
+        return (
+            self.tickets,
+            self.index,
+            self.open,
+            self.instances,
+            self.defaults,
+            self.decisions,
+            self.hours,
         )
 
 
 @dataclass(frozen=True)
 class Pinned:
-    """The files one read uses, listed once: new batches, the compacted state, and the light
-    tickets and stage outcomes computed with it (None when missing or for another SLA)."""
+    """The files one read uses, listed once: new batches, the compacted state, and the refresh
+    files computed with it (None when missing or for another SLA)."""
 
     batches: list[Path]
     states: list[Path]
-    tickets: Path | None = None
-    stages: Path | None = None
+    outcomes: Outcomes | None = None
 
 
 def _stamp_of(state: Path) -> str:
     return state.name.removeprefix("state-").removesuffix(".parquet")
 
 
-def _outcome_paths(store: Store, stamp: str, sla: SlaTable) -> tuple[Path, Path]:
-    return (
-        store.compacted / f"tickets-{stamp}.parquet",
-        store.compacted / f"stages-{stamp}-sla{fingerprint(sla)}.parquet",
+def _outcome_paths(store: Store, stamp: str, sla: SlaTable) -> Outcomes:
+    sla_part = f"{stamp}-sla{fingerprint(sla)}"
+    return Outcomes(
+        tickets=store.compacted / f"tickets-{stamp}.parquet",
+        index=store.compacted / f"index-{stamp}.parquet",
+        open=store.compacted / f"open-{sla_part}.parquet",
+        instances=store.compacted / f"instances-{sla_part}.parquet",
+        defaults=store.compacted / f"defaults-{sla_part}.parquet",
+        decisions=store.compacted / f"decisions-{sla_part}.parquet",
+        hours=store.compacted / f"hours-{sla_part}.parquet",
     )
 
 
@@ -153,9 +199,9 @@ def pin(store: Store, sla: SlaTable) -> Pinned:
     """The store's current files for a read with ``sla``."""
     batches, states = store.batch_files(), store.state_files()
     if len(states) == 1:
-        tickets, stages = _outcome_paths(store, _stamp_of(states[0]), sla)
-        if tickets.exists() and stages.exists():
-            return Pinned(batches, states, tickets, stages)
+        outcomes = _outcome_paths(store, _stamp_of(states[0]), sla)
+        if all(path.exists() for path in outcomes.paths()):
+            return Pinned(batches, states, outcomes)
     return Pinned(batches, states)
 
 
@@ -400,11 +446,6 @@ def _listed(store: Store) -> tuple[list[Path], list[Path]]:
     return store.batch_files(), store.state_files()
 
 
-def touched_sql(con: duckdb.DuckDBPyConnection, pinned: Pinned) -> str:
-    """SQL of the ids of the tickets that the pinned batches touch."""
-    return f"select distinct ticket_id from {_event_source(con, pinned.batches)}"
-
-
 def light_state_sql(state: str) -> str:
     """SQL of the folded tickets in ``state`` with only the light attributes in ``attrs`` (and
     without the reopen and ingest times, which the view does not show)."""
@@ -414,15 +455,17 @@ def light_state_sql(state: str) -> str:
     )
 
 
-def touched_fold_sql(con: duckdb.DuckDBPyConnection, pinned: Pinned, rows: str) -> str:
-    """SQL of the light state of the tickets the pinned batches touch: their compacted light
-    state (relation ``rows``, the touched tickets' rows of the light state file) re-folded
-    with the batches."""
-    light = _attrs_sql(LIGHT_ATTRIBUTES)
-    return _FOLD.format(
-        parts=f"select * from {rows} union all by name "
-        f"{_PARTS.format(source=_event_source(con, pinned.batches), attrs=light)}"
+def delta_sql(con: duckdb.DuckDBPyConnection, pinned: Pinned) -> str:
+    """SQL of the pinned batches' events as fold parts, with the light attributes only."""
+    return _PARTS.format(
+        source=_event_source(con, pinned.batches), attrs=_attrs_sql(LIGHT_ATTRIBUTES)
     )
+
+
+def fold_parts_sql(parts: str) -> str:
+    """SQL of the fold (one row per ticket id) of the fold parts in query ``parts`` (rows of
+    ``delta_sql`` and rows of a light state fold together)."""
+    return _FOLD.format(parts=parts)
 
 
 def events_sql(con: duckdb.DuckDBPyConnection, store: Store) -> str:
@@ -440,6 +483,50 @@ select t.ticket_id, t.attrs.ticket_code as ticket_code, t.attrs.category as cate
        t.first_response_at, t.resolved_at, t.closed_at, t.sort_at{{extra}}
 from ({{tickets}}) t
 """
+
+
+# The columns of ``light_sql`` (the flat columns a refresh reads).
+_LIGHT_COLUMNS = (
+    "ticket_id",
+    "ticket_code",
+    "category",
+    "agency",
+    "kelurahan_code",
+    "kecamatan_code",
+    "lat",
+    "lon",
+    "status",
+    "created_at",
+    "verified_at",
+    "dispatched_at",
+    "first_response_at",
+    "resolved_at",
+    "closed_at",
+    "sort_at",
+)
+# The columns of a light state row that a fold reads again (the refresh's ``tickets`` file has
+# them besides the flat ones).
+STATE_COLUMNS = (
+    "ticket_no",
+    "ticket_id",
+    "created_at",
+    "verified_at",
+    "dispatched_at",
+    "first_response_at",
+    "resolved_at",
+    "closed_at",
+    "status_key",
+    "last_kind",
+    "attr_key",
+    "attrs",
+    "sort_at",
+)
+
+
+def cold_columns(alias: str) -> str:
+    """The flat columns (those of ``light_sql``) of the refresh's ``tickets`` file, as read
+    through ``alias``."""
+    return ", ".join(f"{alias}.{c}" for c in _LIGHT_COLUMNS)
 
 
 def light_sql(tickets: str, extra: str = "") -> str:
@@ -507,39 +594,106 @@ class Compaction:
 
 
 def _copy(
-    con: duckdb.DuckDBPyConnection, sql: str, tmp: Path, order: str = "", compression: str = "zstd"
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    tmp: Path,
+    order: str = "",
+    *,
+    compression: str = "zstd",
+    row_group_size: int = 16384,
 ) -> None:
     con.execute(
         f"copy ({sql} {order}) to {files_sql([tmp])[1:-1]} "
-        f"(format parquet, compression {compression}, row_group_size 16384)"
+        f"(format parquet, compression {compression}, row_group_size {row_group_size})"
     )
 
 
-def write_outcomes(
-    con: duckdb.DuckDBPyConnection, state: Path, tickets: Path, stages: Path, sla: SlaTable
-) -> None:
-    """Write the light state of the folded tickets in ``state`` to ``tickets`` (numbered by
-    last activity: ``ticket_no``) and their stage outcomes for ``sla`` to ``stages``.
+# An instance's decision time does not depend on "now": its end when it ended in time, else
+# its due time (it is decided once that time has passed).  It is *regular* when its ticket's
+# last activity is not before it and its ticket was received by then: a regular instance is
+# counted in a compliance period exactly when its decision time is in the period (the window
+# and receipt conditions of the live view follow), so it can be counted ahead, per hour.
+_DECISION = "case when on_time then end_at else due_at end"
+REGULAR = "(decision_at is not null and sort_at >= decision_at and created_at <= decision_at)"
+_INSTANCES = f"""
+create or replace temp table _compact_instances as
+select ticket_no, stage, category, is_default, on_time, {_DECISION} as decision_at, sort_at,
+       created_at
+from _compact_out
+"""
+_NARROW = """
+select ticket_no, stage, on_time, decision_at, sort_at, created_at from _compact_instances
+"""
+_DEFAULTS = """
+select ticket_no, stage, category, sort_at, created_at from _compact_instances where is_default
+"""
+_DECISIONS = f"""
+select coalesce({REGULAR}, false) as regular, stage, decision_at, on_time, sort_at, created_at,
+       ticket_no
+from _compact_instances where decision_at is not null
+"""
+_HOURS = f"""
+select stage, date_trunc('hour', decision_at) as hour, count(*) as decided,
+       count_if(on_time) as on_time
+from _compact_instances where {REGULAR}
+group by all
+"""
+_OPEN = """
+select ticket_no, ticket_id, ticket_code, stage, agency, kelurahan_code, kecamatan_code, unit,
+       start_at, due_at, start_wm, due_wm, sort_at, created_at
+from _compact_out where end_at is null
+"""
 
-    Both are read at every refresh: they are stored uncompressed (decoding costs more than
-    reading) and sorted by last activity, so a refresh skips the row groups of old tickets.
+
+def write_outcomes(
+    con: duckdb.DuckDBPyConnection, state: Path, out: Outcomes, sla: SlaTable
+) -> None:
+    """Write the light state of the folded tickets in ``state`` to ``out.tickets`` (numbered by
+    last activity: ``ticket_no``) and ``out.index`` (sorted by id), and their stage outcomes
+    for ``sla``: the instances not ended to ``out.open``; every instance, narrow, to
+    ``out.instances`` (``decision_at``: its end when in time, else its due time), those under
+    a default limit to ``out.defaults``, those with a decision time to ``out.decisions``
+    (sorted by ``regular``, see ``REGULAR``, then decision time) and the hourly compliance
+    totals of the regular ones to ``out.hours``.
+
+    They are read at every refresh: stored uncompressed (decoding costs more than reading)
+    and sorted by last activity, so a refresh skips the row groups of old tickets.
     """
     light_state = light_state_sql(f"read_parquet({files_sql([state])})")
     numbered = (
         "select row_number() over (order by sort_at, ticket_id) as ticket_no, * "
         f"from ({light_state})"
     )
-    _copy(con, numbered, tickets, "order by ticket_no", "uncompressed")
+    extra = "".join(f", t.{c}" for c in STATE_COLUMNS if c not in _LIGHT_COLUMNS)
+    flat = light_sql(numbered, extra)
+    _copy(con, flat, out.tickets, "order by ticket_no", compression="uncompressed")
+    rows = f"select {', '.join(STATE_COLUMNS)} from read_parquet({files_sql([out.tickets])})"
+    _copy(
+        con, rows, out.index, "order by ticket_id", compression="uncompressed", row_group_size=2048
+    )
     install_sla(con, sla)
-    light = light_sql(f"select * from read_parquet({files_sql([tickets])})", ", t.ticket_no")
+    tickets = f"read_parquet({files_sql([out.tickets])})"
+    light = f"select {cold_columns('t')}, t.ticket_no from {tickets} t"
     outcomes = outcomes_sql(con, tickets=f"({light})", name="_compact", extra=", t.ticket_no")
-    _copy(con, outcomes, stages, "order by sort_at", "uncompressed")
+    con.execute(f"create or replace temp table _compact_out as {outcomes}")
+    _copy(con, _OPEN, out.open, "order by sort_at, ticket_no", compression="uncompressed")
+    con.execute(_INSTANCES)
+    con.execute("drop table _compact_out")
+    # (large row groups for the long files: a refresh reads their footers every time)
+    for sql, path, order, group in (
+        (_NARROW, out.instances, "order by sort_at, ticket_no", 65536),
+        (_DEFAULTS, out.defaults, "order by sort_at, ticket_no", 16384),
+        (_DECISIONS, out.decisions, "order by regular, decision_at, ticket_no", 65536),
+        (_HOURS, out.hours, "order by hour, stage", 16384),
+    ):
+        _copy(con, sql, path, order, compression="uncompressed", row_group_size=group)
+    con.execute("drop table _compact_instances")
 
 
 def compact(store: Store, sla: SlaTable | None = None) -> Compaction:
     """Fold every batch into one state file and one events file, then delete the inputs.
 
-    With them it writes the light tickets and their stage outcomes for ``sla`` (default: the
+    With them it writes the refresh files (``write_outcomes``) for ``sla`` (default: the
     shipped table), so that a refresh reads those for the tickets no new batch touches.
     Order: write the new files (temporary name, fsync, rename; the state last), then delete
     the old compacted files and the batches folded in.  A crash at any point leaves files
@@ -552,28 +706,28 @@ def compact(store: Store, sla: SlaTable | None = None) -> Compaction:
     table = sla or load_sla()
     batches, states = store.batch_files(), store.state_files()
     old_events, old_outcomes = store.compacted_event_files(), store.outcome_files()
-    current = pin(store, table).stages is not None
+    current = pin(store, table).outcomes is not None
     if not batches and len(states) <= 1 and len(old_events) <= 1 and (current or not states):
         return Compaction(0, 0, 0)
     stamp = _stamp()
     state = store.compacted / f"state-{stamp}.parquet"
     events = store.compacted / f"events-{stamp}.parquet"
-    tickets, stages = _outcome_paths(store, stamp, table)
-    tmp = {path: _tmp(path) for path in (events, tickets, stages, state)}
+    out = _outcome_paths(store, stamp, table)
+    tmp = {path: _tmp(path) for path in (events, *out.paths(), state)}
     con = duckdb.connect()
     try:
         con.execute("set threads to 2")
         _copy(con, events_sql(con, store), tmp[events])
         _copy(con, fold_sql(con, store), tmp[state], "order by sort_at")
-        write_outcomes(con, tmp[state], tmp[tickets], tmp[stages], table)
+        write_outcomes(con, tmp[state], Outcomes(*(tmp[path] for path in out.paths())), table)
         counts = [
             con.execute(f"select count(*) from read_parquet('{tmp[path]}')").fetchone()
             for path in (state, events)
         ]
     finally:
         con.close()
-    for path, written in tmp.items():  # the state last: a reader pins by it
-        publish(written, path)
+    for path, part in tmp.items():  # the state last: a reader pins by it
+        publish(part, path)
     for old in [*states, *old_events, *old_outcomes, *batches]:
         old.unlink(missing_ok=True)
     return Compaction(len(batches), int((counts[0] or (0,))[0]), int((counts[1] or (0,))[0]))

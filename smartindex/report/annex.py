@@ -13,14 +13,14 @@ import pandas as pd
 
 from smartindex.analysis.scorecard import Scorecard
 from smartindex.display.i18n import dimension_name, language_name, t
-from smartindex.display.labels import choice_label
+from smartindex.display.labels import choice_label, timestamp_text
+from smartindex.display.method_text import step_text
 from smartindex.display.numbers import (
     MISSING,
     format_count,
     format_number,
     format_percent,
     is_missing,
-    number_locale,
 )
 from smartindex.report.provenance import (
     basis_word,
@@ -209,23 +209,10 @@ def quality_section(results: Results, card: Scorecard) -> dict[str, Any]:
     }
 
 
-def _spec_text(spec: object, lang: str) -> str:
-    """A method-spec value as ``key = value; …`` with ``lang``'s decimal mark."""
-    if isinstance(spec, dict):
-        return "; ".join(
-            f"{k} = {_spec_text(v, lang)}" for k, v in spec.items() if v not in ({}, [])
-        )
-    if isinstance(spec, list | tuple):
-        return " · ".join(_spec_text(v, lang) for v in spec)
-    if isinstance(spec, float):
-        return f"{spec:g}".replace(".", str(number_locale(lang)["decimal"]))
-    return str(spec)
-
-
 def _method_steps(results: Results, lang: str) -> list[list[str]]:
     method = dict(results.manifest.get("method") or {})
     steps = [
-        [t(f"report.stage.{k}", lang), breakable(_spec_text(method[k], lang), 40)]
+        [t(f"report.stage.{k}", lang), breakable(step_text(k, method[k], lang), 40)]
         for k in STAGES
         if k in method
     ]
@@ -307,10 +294,11 @@ def _manifest_pairs(results: Results, lang: str) -> list[list[str]]:
         "catalogue_digest",
         "framework_digest",
     )
+    shown = {k: timestamp_text(m[k]) + " UTC" if k == "created_at" else m.get(k) for k in keys}
     pairs = [
-        [t(f"report.manifest.{k}", lang), breakable(m[k], 32)]
+        [t(f"report.manifest.{k}", lang), breakable(shown[k], 32)]
         for k in keys
-        if not is_missing(m.get(k))
+        if not is_missing(shown[k])
     ]
     checks = m.get("input_checksums") or {}
     pairs += [
@@ -363,6 +351,7 @@ def cite_section(results: Results, card: Scorecard) -> dict[str, Any]:
     return {
         "intro": t("report.cite_intro", lang),
         "citation": citation,
+        "as_recorded": t("report.src.as_recorded", lang),
         "official_title": t("report.src.official_title", lang),
         "official": listed["official"] or [MISSING],
         "secondary_title": t("report.src.secondary_title", lang),

@@ -7,7 +7,6 @@ published scores and uncertainty ranks; nothing is scored here.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
@@ -15,7 +14,7 @@ import pandas as pd
 from smartindex.analysis.change import explain_change
 from smartindex.analysis.districts import district_map_values
 from smartindex.analysis.scorecard import Scorecard
-from smartindex.display import maps
+from smartindex.display import charts, maps
 from smartindex.display.i18n import t
 from smartindex.display.numbers import (
     MISSING,
@@ -27,12 +26,19 @@ from smartindex.display.numbers import (
     format_signed,
     is_missing,
 )
-from smartindex.display.status import RecView
+from smartindex.display.status import RecView, band_range
 from smartindex.errors import SmartIndexError
 from smartindex.indicators.access import kecamatan_areas
 from smartindex.report.linechart import line_chart
 from smartindex.report.provenance import basis_word, source_line, source_note
-from smartindex.report.sections import band_cell, definition, rec_title, table, trend_word
+from smartindex.report.sections import (
+    band_cell,
+    definition,
+    graded_cells,
+    rec_title,
+    table,
+    trend_word,
+)
 from smartindex.scoring.results import INDEX_CODE, Results
 
 MAP_W, MAP_H = 380, 300
@@ -106,13 +112,7 @@ def _thresholds(card: Scorecard) -> dict[str, Any]:
     lang = card.lang
     rows = []
     for b in card.bands.to_dict("records"):
-        lo, hi = float(b["lower"]), float(b["upper"])
-        if math.isinf(hi):
-            rng = f"≥ {format_number(lo, lang, 0)}%"
-        elif lo <= 0:
-            rng = f"< {format_number(hi, lang, 0)}%"
-        else:
-            rng = f"{format_number(lo, lang, 0)}% – < {format_number(hi, lang, 0)}%"
+        rng = band_range(float(b["lower"]), float(b["upper"]), lang)
         rows.append([band_cell(b[f"label_{lang}"], card), rng])
     header = [t("col.status", lang), t("report.sc.threshold", lang)]
     return table(header, rows, [1.4, 1.6], "ll") | {
@@ -122,16 +122,18 @@ def _thresholds(card: Scorecard) -> dict[str, Any]:
 
 def _attention(results: Results, card: Scorecard) -> dict[str, Any]:
     lang = card.lang
+    shown = card.attention.head(ATTENTION_SHOWN)
+    cells, marks = graded_cells(shown, card)
     rows = [
         [
             str(r["name"]),
             format_measure(r["value"], r.get("unit"), lang, typeset=True),
             format_measure(r["target"], "", lang, typeset=True),
             format_percent(r["achievement"], lang, 0),
-            band_cell(r["band"], card),
+            cell,
             trend_word(r.get("arrow"), r.get("verdict"), lang),
         ]
-        for r in card.attention.head(ATTENTION_SHOWN).to_dict("records")
+        for r, cell in zip(shown.to_dict("records"), cells, strict=True)
     ]
     header = [
         t(k, lang)
@@ -144,7 +146,7 @@ def _attention(results: Results, card: Scorecard) -> dict[str, Any]:
             "col.trend",
         )
     ]
-    return table(header, rows, [4.2, 1.4, 1.1, 1.1, 1.4, 1.5], "lrrrll")
+    return table(header, rows, [4.0, 1.4, 1.0, 1.5, 1.5, 1.4], "lrrrll") | {"marks": marks}
 
 
 def scorecard_section(results: Results, card: Scorecard) -> dict[str, Any]:
@@ -195,7 +197,9 @@ def scorecard_section(results: Results, card: Scorecard) -> dict[str, Any]:
     interval = rank_interval(results, card.year)
     rank_note = (
         t(
-            "report.sc.interval",
+            "report.sc.interval_fixed"
+            if interval and interval[0] == interval[1]
+            else "report.sc.interval",
             lang,
             rank=format_number(card.overall.get("rank"), lang, 0),
             lo=format_number(interval[0], lang, 0),
@@ -216,7 +220,7 @@ def scorecard_section(results: Results, card: Scorecard) -> dict[str, Any]:
         "attention": _attention(results, card)
         | {"source": source_line(results, lang=lang, years=[card.year], targets=True)},
         "attention_note": t(
-            "report.sc.attention_note",
+            "report.sc.attention_note" if len(card.attention) else "report.sc.attention_none",
             lang,
             n=format_count(len(card.attention), lang),
             k=format_count(min(ATTENTION_SHOWN, len(card.attention)), lang),
@@ -238,7 +242,7 @@ def _change_chart(rows: pd.DataFrame, lang: str) -> dict[str, Any]:
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "data": {"values": data},
-        "width": 380,
+        "width": 330,
         "height": {"step": 16},
         "mark": {"type": "bar"},
         "encoding": {
@@ -247,7 +251,7 @@ def _change_chart(rows: pd.DataFrame, lang: str) -> dict[str, Any]:
                 "type": "nominal",
                 "sort": None,
                 "title": None,
-                "axis": {"labelLimit": 260},
+                "axis": {"labelLimit": 330},
             },
             "x": {
                 "field": "value",
@@ -256,8 +260,9 @@ def _change_chart(rows: pd.DataFrame, lang: str) -> dict[str, Any]:
                 "axis": {"format": ",.1f"},
             },
             "color": {
-                "condition": {"test": "datum.value < 0", "value": "#b2182b"},
-                "value": "#1b7837",
+                # blue rise / orange fall, as in the app (safe for every colour-vision type)
+                "condition": {"test": "datum.value < 0", "value": charts.FALL_COLOUR},
+                "value": charts.RISE_COLOUR,
             },
         },
         "config": {"view": {"stroke": None}, "axis": {"labelFontSize": 10, "titleFontSize": 10}},

@@ -22,7 +22,7 @@ from smartindex.display import charts, narrative
 from smartindex.display.i18n import dimension_name, dimension_short, t
 from smartindex.display.numbers import MISSING, format_number, format_percent, format_signed
 from smartindex.report.provenance import source_line, source_note
-from smartindex.report.sections import table
+from smartindex.report.sections import DISTRICT_W, table
 from smartindex.scoring.results import INDEX_CODE, Results
 
 ACCESS_RADIUS_M = 500.0
@@ -58,13 +58,15 @@ def _district_index_table(results: Results, card: Scorecard) -> tuple[dict[str, 
         ]
         for r in idx.to_dict("records")
     ]
-    return table(header, rows, [0.6, 2.0, 0.9, *[1.35] * len(dims)], "rlr" + "r" * len(dims)), idx
+    return table(header, rows, [1.0, 2.0, 0.9, *[1.35] * len(dims)], "rlr" + "r" * len(dims)), idx
 
 
 def _inequality_table(results: Results, card: Scorecard) -> tuple[dict[str, Any], pd.DataFrame]:
     lang = card.lang
     ineq = inequality_table(results, year=card.year)
+    chapter = {c: i for i, c in enumerate(card.dimensions["code"])}
     dim = ineq[ineq["level"] == "dimension"]
+    dim = dim.assign(order=dim["code"].map(chapter)).sort_values(["order", "code"])
     header = [
         t(k, lang)
         for k in ("col.dimension", "ineq.gini", "ineq.theil", "report.cv", "report.score_sd")
@@ -101,6 +103,31 @@ def _access_table(results: Results, card: Scorecard) -> dict[str, Any] | None:
     return table(header, rows, [3, *[1.5] * len(assets)], "l" + "r" * len(assets))
 
 
+def district_basis(results: Results, card: Scorecard) -> str:
+    """How many of each dimension's indicators have kecamatan values in the year: a district
+    dimension score resting on two indicators moves in steps (e.g. a core/periphery split)."""
+    s = results.scores
+    have = set(
+        s.loc[
+            (s["comparison"] == "kecamatan") & (s["level"] == 1) & (s["year"] == card.year), "code"
+        ]
+    )
+    parts = []
+    for code in card.dimensions["code"]:
+        codes = [i.code for i in results.catalogue.indicators if i.dimension == code]
+        n = sum(c in have for c in codes)
+        parts.append(
+            t(
+                "report.district_basis.item",
+                card.lang,
+                name=dimension_name(results.catalogue, code, card.lang),
+                n=n,
+                total=len(codes),
+            )
+        )
+    return t("report.district_basis", card.lang, items=", ".join(parts))
+
+
 def districts_section(results: Results, card: Scorecard, figures: dict[str, Any]) -> dict[str, Any]:
     """District index, best and worst kecamatan, inequality and access."""
     lang = card.lang
@@ -132,18 +159,22 @@ def districts_section(results: Results, card: Scorecard, figures: dict[str, Any]
     kec = list(idx["area_code"])
     scored = source_line(results, lang=lang, years=[card.year], area_codes=kec, scores=True)
     tone = {b[0]: end for b, end in ((best, "best"), (worst, "worst")) if b}
-    figures["districts-index"] = charts.ranked_bars(
-        idx.assign(
-            label=idx["name"], value=idx["score"], tone=[tone.get(n, "") for n in idx["name"]]
-        ),
-        lang,
-        value_title=t("level.index", lang),
-        width=400,
-    )
+    if len(ranked):  # no empty axis when no kecamatan has an index
+        figures["districts-index"] = charts.ranked_bars(
+            idx.assign(
+                label=idx["name"], value=idx["score"], tone=[tone.get(n, "") for n in idx["name"]]
+            ),
+            lang,
+            value_title=t("level.index", lang),
+            width=DISTRICT_W,
+            domain=(0.0, 100.0),
+        )
     return {
-        "narrative": text,
-        "chart": "charts/districts-index.svg",
-        "chart_caption": t("report.district_chart", lang, year=card.year),
+        "narrative": [*text, district_basis(results, card)],
+        "chart": "charts/districts-index.svg" if len(ranked) else None,
+        "chart_caption": t("report.district_chart", lang, year=card.year)
+        if len(ranked)
+        else t("report.no_scores", lang, year=card.year),
         "chart_source": scored,
         "index_table": index_table | {"source": scored},
         "inequality_text": [t("report.inequality_text", lang)],
@@ -216,9 +247,11 @@ def peers_section(results: Results, card: Scorecard, figures: dict[str, Any]) ->
         below=int((ind["gap_median"] < 0).sum()),
     )
     frame = _peer_chart_frame(results, card)
-    spec = charts.peer_chart(frame, lang, width=560).to_dict()
-    spec["height"] = PEER_ROW_PX * frame["label"].nunique()  # a fixed band: one row per label
-    figures["peers"] = spec
+    has_scores = bool(frame["value"].notna().any())
+    if has_scores:  # no empty axes for a city without dimension scores
+        spec = charts.peer_chart(frame, lang, width=560).to_dict()
+        spec["height"] = PEER_ROW_PX * frame["label"].nunique()  # one fixed band per label
+        figures["peers"] = spec
     area_codes = sorted(
         set(results.scores.loc[results.scores["comparison"] == "cities", "area_code"])
     )
@@ -228,8 +261,10 @@ def peers_section(results: Results, card: Scorecard, figures: dict[str, Any]) ->
     return {
         "chart_source": peer_source,
         "narrative": text,
-        "chart": "charts/peers.svg",
-        "chart_caption": t("report.peer_chart", lang, year=card.year, city=card.area_name),
+        "chart": "charts/peers.svg" if has_scores else None,
+        "chart_caption": t("report.peer_chart", lang, year=card.year, city=card.area_name)
+        if has_scores
+        else t("report.no_scores", lang, year=card.year),
         "table": table(header, rows, [2.6, 1, 1, 1.3, 1.3, 2.6], "lrrrrl")
         | {"source": peer_source},
         "note": t("report.peer_note", lang, city=card.area_name),

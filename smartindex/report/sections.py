@@ -40,6 +40,7 @@ from smartindex.scoring.results import INDEX_CODE, Results
 
 Row = dict[Hashable, Any]  # one record of a frame (``frame.to_dict("records")``)
 CHART_W, CHART_H = 300, 210
+DISTRICT_W = 170
 LABEL_KEYS = (
     "contents",
     "page",
@@ -170,6 +171,27 @@ def band_cell(word: object, card: Scorecard) -> dict[str, str]:
     return {"t": text, "band": band_key(word, card)}
 
 
+BASIS_MARK = "†"
+
+
+def graded_cells(rows: pd.DataFrame, card: Scorecard) -> tuple[list[dict[str, str]], str]:
+    """Status cells of indicator rows, those graded against a legal standard marked ``†``,
+    and the line naming those standards (empty when none): a value can meet its target and
+    still be graded low because it breaches the law (PM2.5 at target 25 against ≤ 15)."""
+    cells, items = [], []
+    for r in rows.to_dict("records"):
+        cell = band_cell(r["band"], card)
+        if r.get("grade_basis") == "standard":
+            cell = cell | {"t": f"{cell['t']} {BASIS_MARK}"}
+            limit, unit = r.get("standard_value"), r.get("unit") or ""
+            value = "" if is_missing(limit) else format_value(limit, card.lang)
+            rule = f" {r.get('standard_op')} {value} {unit}" if value else ""
+            items.append(f"{r['name']}{rule.rstrip()} ({r.get('standard_citation')})")
+        cells.append(cell)
+    note = t("report.basis_note", card.lang, mark=BASIS_MARK, items="; ".join(items))
+    return cells, typeset_text(note) if items else ""
+
+
 def trend_word(arrow: object, verdict: object, lang: str) -> str:
     """``↑ Membaik``-style trend cell."""
     if is_missing(verdict):
@@ -290,6 +312,15 @@ def _tile(row: Row, card: Scorecard) -> dict[str, str]:
         "band_word": word,
         "arrow": "" if is_missing(row.get("arrow")) else str(row["arrow"]),
         "trend_word": trend_word("", row.get("verdict"), card.lang),
+        # grade, trend and position side by side: a high grade never hides a last place
+        "position": ""
+        if is_missing(row.get("rank"))
+        else t(
+            "report.tile_rank",
+            card.lang,
+            rank=format_number(row["rank"], card.lang, 0),
+            n=format_number(row.get("n_areas"), card.lang, 0),
+        ),
     }
 
 
@@ -307,6 +338,7 @@ def _indicator_table(rows: pd.DataFrame, card: Scorecard) -> dict[str, Any]:
             "col.trend",
         )
     ]
+    cells, marks = graded_cells(rows, card)
     body = [
         [
             r["name"],
@@ -314,12 +346,12 @@ def _indicator_table(rows: pd.DataFrame, card: Scorecard) -> dict[str, Any]:
             str(r["unit"] or ""),  # the measurement unit (catalogue), not an area code
             format_value(r["target"], lang),
             format_number(r["achievement"], lang, 1),
-            band_cell(r["band"], card),
+            cell,
             trend_word(r["arrow"], r["verdict"], lang),
         ]
-        for r in rows.to_dict("records")
+        for r, cell in zip(rows.to_dict("records"), cells, strict=True)
     ]
-    return table(header, body, [3.6, 1.1, 1.4, 1.1, 1.5, 1.5, 1.6], "lrlrrll")
+    return table(header, body, [3.6, 1.1, 1.4, 1.1, 1.5, 1.6, 1.6], "lrlrrll") | {"marks": marks}
 
 
 def _dimension_text(
@@ -374,12 +406,15 @@ def dimension_section(
         )
         trend = f"charts/trend-{code}.svg"
     kec = district_table(results, year=card.year, code=code)
-    figures[f"districts-{code}"] = charts.ranked_bars(
-        kec.assign(label=kec["name"], value=kec["score"]),
-        lang,
-        value_title=t("report.kec_score", lang),
-        width=CHART_W,
-    )
+    has_kec = bool(kec["score"].notna().any())
+    if has_kec:  # no empty axis drawn for a dimension without kecamatan scores
+        figures[f"districts-{code}"] = charts.ranked_bars(
+            kec.assign(label=kec["name"], value=kec["score"]),
+            lang,
+            value_title=t("report.kec_score", lang),
+            width=DISTRICT_W,  # narrow: the chart is scaled to half a page, its labels stay legible
+            domain=(0.0, 100.0),
+        )
     span = {"first": first or card.year, "last": card.year}
     table_source = source_line(results, lang=lang, codes=codes, years=[card.year], targets=True)
     return {
@@ -394,8 +429,10 @@ def dimension_section(
         if trend
         else t("report.fact.one_year", lang),
         "trend_source": source_line(results, lang=lang, codes=codes, years=years, scores=True),
-        "district_chart": f"charts/districts-{code}.svg",
-        "district_caption": t("report.district_caption", lang, name=dim["name"], year=card.year),
+        "district_chart": f"charts/districts-{code}.svg" if has_kec else None,
+        "district_caption": t("report.district_caption", lang, name=dim["name"], year=card.year)
+        if has_kec
+        else t("report.district_none", lang, name=dim["name"], year=card.year),
         "district_source": source_line(
             results,
             lang=lang,

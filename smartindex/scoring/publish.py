@@ -298,7 +298,7 @@ def compute_scores(
     catalogue = load_catalogue()
     elements = catalogue.to_framework_frame()
     with swap_write(settings.db_path) as con:
-        values = measure(con, catalogue)
+        values = measure(con, catalogue, week=settings.work_week)
         write_indicator_values(con, values)
         publish_complaint_tables(con, catalogue)
         city = settings.city_code or home_city(query_df(con, _HOME_SQL))

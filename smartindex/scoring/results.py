@@ -25,12 +25,14 @@ its peers) or ``kecamatan`` (the home city's districts). ``level`` counts from t
 
 from __future__ import annotations
 
+import copy
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import duckdb
 import pandas as pd
@@ -43,6 +45,9 @@ from smartindex.warehouse.connection import connect, query_df, table_exists
 LEVEL_NAMES = {1: "indicator", 2: "factor", 3: "dimension", 4: "index"}
 INDEX_CODE = "INDEX"
 COMPARISONS = ("cities", "kecamatan")
+T = TypeVar("T")
+_KEY_LOCKS: dict[tuple[int, tuple[object, ...]], threading.Lock] = {}
+_KEY_LOCKS_GUARD = threading.Lock()
 
 _QUERIES: dict[str, str] = {
     "indicator_values": "select * from indicator_values order by code, area_code, year",
@@ -103,19 +108,21 @@ class Results:
     load_current: pd.DataFrame = field(default_factory=pd.DataFrame)
     manifest: dict[str, Any] = field(default_factory=dict)
     shapes: pd.DataFrame = field(default_factory=pd.DataFrame)
-    # derived frames computed once per results (e.g. the status model both languages share);
-    # not part of equality, filled only through :meth:`memoised`
-    memo: dict[tuple[object, ...], pd.DataFrame] = field(
-        default_factory=dict, compare=False, repr=False
-    )
+    # derived values computed once per results (e.g. the status model both languages share,
+    # the indicator rows the scorecard and the recommendations share); not part of equality,
+    # filled only through :meth:`memoised`
+    memo: dict[tuple[object, ...], object] = field(default_factory=dict, compare=False, repr=False)
 
-    def memoised(
-        self, key: tuple[object, ...], compute: Callable[[], pd.DataFrame]
-    ) -> pd.DataFrame:
-        """``compute()`` once per ``key`` for these results; callers get a copy to change."""
+    def memoised(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+        """``compute()`` once per ``key`` for these results; callers get a copy to change
+        (a frame's ``copy()``, else a deep copy).  Thread-safe: a second caller of a key being
+        computed (the app's warm-up thread and a page) waits for it instead of computing it too."""
         if key not in self.memo:
-            self.memo[key] = compute()
-        return self.memo[key].copy()
+            with _key_lock(self, key):
+                if key not in self.memo:
+                    self.memo[key] = compute()
+        kept = cast(T, self.memo[key])
+        return cast(T, kept.copy()) if isinstance(kept, pd.DataFrame) else copy.deepcopy(kept)
 
     @property
     def years(self) -> list[int]:
@@ -139,6 +146,13 @@ class Results:
     def area_name(self, area_code: str) -> str:
         """Display name of an area code (falls back to the code)."""
         return self.area_names.get(area_code, area_code)
+
+
+def _key_lock(results: Results, key: tuple[object, ...]) -> threading.Lock:
+    """The lock of one memo key of one results object (keys computed inside a key's
+    computation are other keys: they never wait on each other in a cycle)."""
+    with _KEY_LOCKS_GUARD:
+        return _KEY_LOCKS.setdefault((id(results), key), threading.Lock())
 
 
 def _read(

@@ -190,3 +190,42 @@ def test_a_peer_city_gets_its_own_recommendations(scored_results, recs_2025):
             if "code" in p.params and p.params["code"] in own.index and "value" in p.params:
                 assert p.params["value"] == pytest.approx(own[p.params["code"]], abs=0.01)
     assert [r.rule_id for r in recs] != [r.rule_id for r in recs_2025]
+
+
+def _plan_by_frame_filters(ctx, targets, code):
+    """The plan lookup written with frame filters (the reference the array version keeps)."""
+    t = targets[(targets["area_code"] == ctx.area_code) & (targets["code"] == code)]
+    if t.empty:
+        return None
+    ahead = t[t["year"] > ctx.year].sort_values("year")
+    now = t[t["year"] == ctx.year]
+    if not len(ahead) and not len(now):
+        return None
+    row = ahead.iloc[0] if len(ahead) else now.iloc[0]
+    synthetic = bool(row.get("is_synthetic", False))
+    return (
+        float(row["target"]),
+        int(row["year"]) if len(ahead) else ctx.year + 1,
+        "synthetic" if synthetic else "document",
+        str(row.get("document", "")),
+    )
+
+
+def test_plan_target_picks_the_next_plan_as_frame_filters_do(scored_results):
+    from types import SimpleNamespace
+
+    from smartindex.analysis.recommend.rules import _plan_target
+
+    t = scored_results.targets
+    assert len(t)
+    areas = sorted(set(t["area_code"]))[:3]
+    years = [min(t["year"]) - 1, *sorted(set(t["year"])), max(t["year"]) + 1]
+    found = 0
+    for area in areas:
+        for year in years:
+            ctx = SimpleNamespace(area_code=area, year=int(year))
+            for code in sorted(set(t["code"])):
+                got = _plan_target(ctx, t, code)
+                assert got == _plan_by_frame_filters(ctx, t, code), (area, year, code)
+                found += got is not None
+    assert found > 0  # plans ahead, this year's carried over, and none

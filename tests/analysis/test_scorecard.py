@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import pytest
 from crafted import CITY, DIMS, KEC, meta_frame
@@ -138,3 +139,74 @@ def test_scorecard_rows_carry_the_unit_in_the_requested_language(results):
         cat.indicator("GOV_SPBE").unit_id,
         cat.indicator("GOV_SPBE").unit_en,
     )
+
+
+# --- the first screen's numbers, computed once ------------------------------------------------
+
+
+def test_headline_numbers_are_the_published_scores(scored_results):
+    """Score, change, rank change and peer count of the headline, recomputed from the
+    published scores for every area and year (the change module re-exports this headline)."""
+    from smartindex.analysis import change
+    from smartindex.analysis.scorecard import headline
+
+    assert change.headline is headline
+    s = scored_results.scores
+    own = s[s["code"] == "INDEX"]
+    checked = 0
+    for (comparison, area), rows in own.groupby(["comparison", "area_code"]):
+        rows = rows.dropna(subset=["score"]).set_index("year").sort_index()
+        for year in rows.index[1:]:
+            h = headline(scored_results, area_code=area, year=int(year))
+            prev = rows.index[rows.index < year].max()
+            assert h.score == rows.at[year, "score"]
+            assert h.previous_year == prev
+            assert math.isclose(h.change, rows.at[year, "score"] - rows.at[prev, "score"])
+            assert h.rank_change == rows.at[prev, "rank"] - rows.at[year, "rank"]
+            ranked = own[(own["comparison"] == comparison) & (own["year"] == year)]
+            assert h.n_areas == int(ranked["rank"].notna().sum())
+            checked += 1
+    assert checked > 20  # cities and kecamatan, every year
+
+
+def _fresh(results):
+    return dataclasses.replace(results, memo={})
+
+
+def test_scorecard_is_computed_once_and_handed_out_as_copies(scored_results):
+    import pandas as pd
+
+    r = _fresh(scored_results)
+    year = r.latest_year
+    first = scorecard(r, year=year, lang="en")
+    kept = len(r.memo)
+    first.dimensions["score"] = -1.0  # a caller changing its copy
+    first.overall["grade"] = "changed"
+    again = scorecard(r, year=year, area_code=r.city, lang="en")  # the same key
+    assert len(r.memo) == kept  # nothing recomputed
+    live = scorecard(_fresh(scored_results), year=year, lang="en")
+    pd.testing.assert_frame_equal(again.dimensions, live.dimensions)
+    pd.testing.assert_frame_equal(again.indicators, live.indicators)
+    assert again.overall["grade"] == live.overall["grade"] != "changed"
+    other = scorecard(r, year=year, lang="id")
+    assert other.dimensions["name"].tolist() != again.dimensions["name"].tolist()
+
+
+def test_recommendations_share_the_scorecards_rows_and_are_kept(scored_results):
+    from smartindex.analysis.recommend import DEFAULT_RULES, load_rules, recommend
+
+    r = _fresh(scored_results)
+    year = r.latest_year
+    scorecard(r, year=year, lang="id")
+    rows = {k for k in r.memo if k[0] == "indicator_rows"}
+    recs = recommend(r, year=year, lang="id")
+    assert {k for k in r.memo if k[0] == "indicator_rows"} == rows  # reused, not recomputed
+    assert recs == recommend(_fresh(scored_results), year=year, lang="id")  # same as live
+    recs[0].target["value"] = "changed"
+    assert recommend(r, year=year, lang="id")[0].target["value"] != "changed"
+    rules = load_rules(DEFAULT_RULES, set(r.catalogue.codes))
+    n = len(r.memo)
+    assert recommend(r, year=year - 1, lang="id", rules=rules) == recommend(
+        _fresh(scored_results), year=year - 1, lang="id"
+    )
+    assert not [k for k in list(r.memo)[n:] if k[0] == "recommend"]  # own rules: not kept

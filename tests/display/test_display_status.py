@@ -101,7 +101,7 @@ def test_synthetic_target_is_labelled_synthetic():
         "reference": "",
     }
     assert target_text(tgt, "en") == (
-        "Target: Dispatch ≥ 85.0% by 2026 (synthetic sample target, not an RPJMD document)"
+        "Target: Dispatch — ≥ 85.0% by 2026 (synthetic sample target, not an RPJMD document)"
     )
 
 

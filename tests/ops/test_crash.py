@@ -18,7 +18,7 @@ from smartindex.ops.ingest import pull
 from smartindex.ops.live import snapshot
 from smartindex.ops.simulator import SimClock, Simulator, Tickets, serving
 from smartindex.ops.sla import load_sla
-from smartindex.ops.store import compact, connect, open_store, pin
+from smartindex.ops.store import OUTCOME_KINDS, compact, connect, open_store, pin
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "raw" / "complaints_2024.csv.gz"
 KEY = "test-key"
@@ -115,9 +115,11 @@ def test_kill_during_ingest_then_restart(tmp_path, sim, reference, step, nth):
     assert not list(store.batches.glob(".tmp-*"))  # a half-written batch is cleaned up
 
 
-# killed after the events file was renamed in (the state file not yet), or after the first
-# of the old files was deleted
-@pytest.mark.parametrize(("step", "nth"), [("after-publish", 1), ("after-unlink", 1)])
+# killed after the events file was renamed in (the state file not yet), halfway through the
+# refresh files, or after the first of the old files was deleted
+@pytest.mark.parametrize(
+    ("step", "nth"), [("after-publish", 1), ("after-publish", 4), ("after-unlink", 1)]
+)
 def test_kill_during_compaction_then_restart(tmp_path, sim, reference, step, nth):
     root = tmp_path / "ops"
     store = open_store(root)
@@ -141,13 +143,14 @@ def test_kill_between_the_refresh_files_and_the_state_keeps_the_view(
     put(store, req("LATE1", requested="2024-01-19T10:00:00+07:00"))
     now = datetime(2024, 1, 20)
     before = snapshot(store, now=now)
-    # killed once the events, the light state and the outcomes are in, the state not yet
-    done = child(tmp_path, root, "-", "after-publish", 3)
+    # killed once the events and the refresh files are in, the state not yet
+    done = child(tmp_path, root, "-", "after-publish", 1 + len(OUTCOME_KINDS))
     assert done.returncode == -9, done.stderr
-    assert len(store.state_files()) == 1 and pin(store, load_sla()).stages is not None
+    assert len(store.state_files()) == 1 and pin(store, load_sla()).outcomes is not None
     same_view(snapshot(store, now=now), before)  # the old state with its own outcomes
     compact(store)
-    assert len(list(store.compacted.glob("*.parquet"))) == 4 and not store.batch_files()
+    assert len(list(store.compacted.glob("*.parquet"))) == 2 + len(OUTCOME_KINDS)
+    assert not store.batch_files()
     same_view(snapshot(store, now=now), before)
 
 

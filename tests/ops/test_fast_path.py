@@ -108,8 +108,8 @@ def stores(tmp_path_factory, put, req):
 
 def test_the_compacted_store_uses_the_fast_path(stores):
     fast, raw = stores
-    assert pin(fast, load_sla()).stages is not None
-    assert pin(raw, load_sla()).stages is None
+    assert pin(fast, load_sla()).outcomes is not None
+    assert pin(raw, load_sla()).outcomes is None
     assert len(fast.batch_files()) == 1
 
 
@@ -137,5 +137,5 @@ def test_another_sla_table_is_evaluated_in_full(stores, same_view):
     fast, raw = stores
     table = load_sla()
     other = replace(table, limits={**table.limits, ("lapor_resolution", "lainnya"): 1.0})
-    assert pin(fast, other).stages is None  # outcomes were computed for the shipped table
+    assert pin(fast, other).outcomes is None  # outcomes were computed for the shipped table
     same_view(snapshot(fast, now=NOWS[1], sla=other), snapshot(raw, now=NOWS[1], sla=other))

@@ -14,18 +14,20 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pytest
 from PIL import Image
 
 from smartindex.analysis.scorecard import scorecard
 from smartindex.display.i18n import t
 from smartindex.display.numbers import format_count, format_number, format_signed
+from smartindex.display.status import localise_scorecard
 from smartindex.report import build_report
 from smartindex.report.annex import quarantined_rows, reason_text
 from smartindex.report.build import ReportError, check_output, tidy_pdf
 from smartindex.report.model import report_model
 from smartindex.report.provenance import data_basis, is_secondary, source_line, source_list
-from smartindex.report.sections import typeset_text
+from smartindex.report.sections import graded_cells, typeset_text
 
 LANGS = ("id", "en")
 # words of the report's own vocabulary that must never appear in the Indonesian edition (raw
@@ -84,6 +86,9 @@ ENGLISH_WORDS = (
     "duplicate",
     "outside",
     "before",
+    "None",
+    "False",
+    "Example",
 )
 MIN_INK = 0.025  # share of non-white pixels a page needs at 70 dpi (no near-empty pages)
 needs_poppler = pytest.mark.skipif(
@@ -336,3 +341,99 @@ def test_why_the_index_changed_sums_to_the_change(models, scored_results):
     year = scored_results.latest_year
     assert total == format_signed(own[year] - own[year - 1], "en", 2)
     assert change["table"]["source"].startswith(t("report.src.label", "en"))
+
+
+# --- read as a reader would (issue 13, after looking at every page) ---------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_method_annex_reads_as_sentences_not_config(models, lang):
+    steps = dict(models[lang]["method"]["steps"])
+    texts = [v for k, v in steps.items() if k != t("report.method", lang)]
+    assert texts, steps
+    for text in texts:
+        plain = text.replace("\u200b", "")
+        assert " = " not in plain and not re.search(r"\b(None|False|True)\b", plain), plain
+    # the default method scores a unit with >= 75 % of its data: the sentence says so
+    screen = steps[t("report.stage.screen", lang)].replace("\u200b", "")
+    assert "75%" in screen
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_run_time_is_printed_to_the_second(models, lang):
+    pairs = dict(models[lang]["method"]["manifest_pairs"])
+    shown = pairs[t("report.manifest.created_at", lang)].replace("\u200b", "")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", shown), shown
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_marked_status_cells_and_their_note_go_together(models, lang):
+    """A † status (graded against a legal standard) always comes with the line naming the
+    standard, and a table without one has no such line."""
+    for table in tables(models[lang]):
+        marked = [c for row in table["rows"] for c in row if isinstance(c, dict) and "†" in c["t"]]
+        note = table.get("marks", "")
+        assert bool(marked) == bool(note), (table["header"], note)
+        if marked:
+            assert note.startswith("†") and note.count("(") >= len(marked)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_tiles_state_rank_next_to_grade(models, scored_results, lang):
+    card = scorecard(scored_results, year=scored_results.latest_year, lang=lang)
+    tiles = {tile["name"]: tile for tile in models[lang]["summary"]["tiles"]}
+    for dim in card.dimensions.to_dict("records"):
+        expected = t(
+            "report.tile_rank",
+            lang,
+            rank=format_number(dim["rank"], lang, 0),
+            n=format_number(dim["n_areas"], lang, 0),
+        )
+        assert tiles[dim["name"]]["position"] == expected
+
+
+def test_district_tables_follow_the_chapter_order(models, scored_results):
+    card = scorecard(scored_results, year=scored_results.latest_year, lang="en")
+    shown = [row[0] for row in models["en"]["districts"]["inequality_table"]["rows"]]
+    assert shown == [n for n in card.dimensions["name"] if n in shown]
+
+
+def test_district_basis_counts_the_kecamatan_indicators(models, scored_results):
+    """The sentence says on how many indicators each district dimension score rests, counted
+    here from the published kecamatan scores."""
+    s = scored_results.scores
+    year = scored_results.latest_year
+    have = set(
+        s.loc[(s["comparison"] == "kecamatan") & (s["level"] == 1) & (s["year"] == year), "code"]
+    )
+    narrative = " ".join(models["en"]["districts"]["narrative"])
+    for dim in scored_results.catalogue.dimensions:
+        codes = [i.code for i in scored_results.catalogue.indicators if i.dimension == dim.key]
+        name = scored_results.catalogue.name(dim.key, "en")
+        n = sum(c in have for c in codes)
+        assert f"{name} {n} of {len(codes)}" in narrative
+
+
+def test_a_value_at_target_but_over_the_legal_limit_says_why_it_is_graded_low(scored_results):
+    """PM2.5 at its (synthetic) target of 25 µg/m³ is 100 % achieved yet breaches PP 22/2021
+    (≤ 15): the status cell is marked and the note gives the limit and the regulation."""
+    card = localise_scorecard(scorecard(scored_results, year=scored_results.latest_year, lang="id"))
+    rows = pd.DataFrame(
+        [
+            {
+                "name": "Rata-rata tahunan PM2.5",
+                "band": "Sangat rendah",
+                "grade_basis": "standard",
+                "standard_value": 15.0,
+                "standard_op": "<=",
+                "unit": "µg/m³",
+                "standard_citation": "PP 22/2021 Lampiran VII",
+            },
+            {"name": "Lain", "band": "Tinggi", "grade_basis": "target", "unit": "%"},
+        ]
+    )
+    cells, note = graded_cells(rows, card)
+    assert [c["t"] for c in cells] == ["Sangat rendah †", "Tinggi"]
+    assert note.startswith("† Dinilai terhadap standar hukum")
+    assert "Rata-rata tahunan PM2.5 ≤ 15,0 µg/m³ (PP 22/2021 Lampiran VII)" in note
+    assert graded_cells(rows.iloc[1:], card)[1] == ""

@@ -36,6 +36,7 @@ LAYOUT_STRINGS = {
     "1.1",
     "A.1",
     "source",
+    "marks",
 }
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}")
 KEYWORDS = ("let", "set", "show", "import", "include", "if", "for", "while", "return", "context")

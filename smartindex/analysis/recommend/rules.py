@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from smartindex.analysis.recommend.conditions import (
@@ -198,24 +199,20 @@ def _plan_target(
     ctx: Context, targets: pd.DataFrame, code: str
 ) -> tuple[float, int, str, str] | None:
     """The next planned target after ``ctx.year`` (else this year's, carried to next year):
-    ``(value, year, source, document)``; source ``document`` or ``synthetic``."""
-    t = (
-        targets[(targets["area_code"] == ctx.area_code) & (targets["code"] == code)]
-        if len(targets)
-        else targets
-    )
-    if t.empty:
+    ``(value, year, source, document)``; source ``document`` or ``synthetic``.  (Arrays, not
+    frame filters: called once per action, it is on the first screen's path.)"""
+    if not len(targets):
         return None
-    ahead = t[t["year"] > ctx.year].sort_values("year")
-    row = (
-        ahead.iloc[0]
-        if len(ahead)
-        else t[t["year"] == ctx.year].iloc[0]
-        if (t["year"] == ctx.year).any()
-        else None
+    mine = np.flatnonzero(
+        (targets["area_code"].to_numpy(dtype=object) == ctx.area_code)
+        & (targets["code"].to_numpy(dtype=object) == code)
     )
-    if row is None:
+    years = targets["year"].to_numpy(dtype=float)[mine]
+    ahead = mine[years > ctx.year][np.argsort(years[years > ctx.year], kind="stable")]
+    now = mine[years == ctx.year]
+    if not len(ahead) and not len(now):
         return None
+    row = targets.iloc[int(ahead[0] if len(ahead) else now[0])]
     year = int(row["year"]) if len(ahead) else ctx.year + 1
     synthetic = bool(row.get("is_synthetic", False))
     return (
@@ -438,8 +435,24 @@ def recommend(
     in ``year``; ``city`` is an alias of ``area_code``.  ``rules``: a RuleSet, a TOML path, or None
     for the packaged rules.  ``lang`` picks the language of indicator names and measure units
     inside the evidence; every sentence is a locale key (see smartindex.display.status)."""
+    chosen = area_code or city or results.city
+    if rules is None:  # the packaged rules: once per results, year, language, area, settings
+        key = ("recommend", year, lang, chosen, settings)
+        return results.memoised(key, lambda: _recommend(results, year, lang, chosen, settings))
+    return _recommend(results, year, lang, chosen, settings, rules=rules)
+
+
+def _recommend(
+    results: Results,
+    year: int,
+    lang: str,
+    chosen: str,
+    settings: AnalysisSettings,
+    *,
+    rules: RuleSet | Path | str | None = None,
+) -> list[Recommendation]:
     if not isinstance(rules, RuleSet):
         rules = load_rules(rules or DEFAULT_RULES, set(results.catalogue.codes))
-    chosen = area_code or city or results.city
     ctx = build_context(results, year=year, area_code=chosen, lang=lang, settings=settings)
-    return evaluate(rules, ctx, results.targets, lang)
+    t = results.targets  # the area's plans only: each action's target looks up one indicator
+    return evaluate(rules, ctx, t[t["area_code"] == chosen] if len(t) else t, lang)
