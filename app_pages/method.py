@@ -7,7 +7,7 @@ import streamlit as st
 
 from app_pages import common, state
 from smartindex.analysis import whatif
-from smartindex.display import charts
+from smartindex.display import charts, method_text
 from smartindex.display.i18n import dimension_name, format_number, t
 from smartindex.display.labels import choice_label, column_label
 from smartindex.errors import SmartIndexError
@@ -17,7 +17,9 @@ res = common.results()
 st.title(t("page.method", v.lang))
 st.write(t("method.intro", v.lang))
 with st.expander(t("method.current", v.lang)):
-    st.json(res.manifest.get("method") or {}, expanded=True)
+    spec = res.manifest.get("method") or {}
+    st.markdown(method_text.method_markdown(spec, v.lang))  # each stage in words
+    st.json(spec, expanded=False)  # the exact spec, as recorded with the scores
 with st.expander(t("method.catalogue", v.lang)):
     cat = common.catalogue_table(lang=v.lang)
     common.table(

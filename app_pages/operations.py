@@ -1,19 +1,27 @@
 """Operasi / Operations: open backlog, service levels and sources of the live complaint tickets.
 
 The live part is a fragment that reruns itself every ``REFRESH`` seconds (no full page reload);
-every figure comes from ``smartindex.ops.snapshot``; this page only labels and lays out.
+every figure comes from ``smartindex.ops.snapshot``; this page only labels and lays out. The
+city (time zone, working week of the service levels) is the profile ``smartindex app --city``
+hands over (``SMARTINDEX_PROFILE``), else the profile of the warehouse's city under
+data/cities, as ``smartindex ops`` and the follower ``smartindex demo`` starts use it.
 """
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import streamlit as st
 
 from app_pages import common
 from smartindex import ops
-from smartindex.config import Settings
+from smartindex.cities import default_profile, load_profile, settings_for
+from smartindex.config import Settings, cities_dir
 from smartindex.display import operations as view
 from smartindex.display.i18n import format_number, t
 from smartindex.display.markdown import escape_markdown
+from smartindex.errors import SmartIndexError
 from smartindex.ops.model import local_zone
 
 REFRESH = 15
@@ -23,9 +31,23 @@ OLDEST = ("ticket_code", "category", "agency", "kecamatan", "kelurahan", "status
 LEAGUE = ("kelurahan", "kecamatan", "resolved", "median_hours", "p90_hours")
 SLA = ("stage", "profile", "unit", "limit", "default_limit", "citation")
 res, lang = common.results(), common.view().lang
-settings = Settings.from_env()
+
+
+def city_settings(base: Settings, code: str) -> Settings:
+    """``base`` with the city's profile (the one handed over, else the one of city ``code``
+    under data/cities); ``base`` (national week) when there is none."""
+    given = os.environ.get("SMARTINDEX_PROFILE")
+    try:
+        profile = load_profile(Path(given)) if given else default_profile(code, cities_dir())
+        return settings_for(profile, base)
+    except SmartIndexError:  # no profile (checked by `smartindex app` when it hands one over)
+        return base
+
+
+settings = city_settings(Settings.from_env(), res.city)
 store = ops.Store(ops.default_store(settings.db_path))
 zone = local_zone(settings)  # the city's zone: the store's naive times are local there
+sla = ops.load_sla(week=settings.work_week)  # the city's working week, as the annual KPIs
 st.title(t("ops.title", lang))
 
 
@@ -44,7 +66,7 @@ def live() -> None:
     if not store.root.is_dir():
         st.info(t("ops.no_store", lang, path=escape_markdown(store.root)))
         return
-    snap = ops.snapshot(store, tz=zone)
+    snap = ops.snapshot(store, sla=sla, tz=zone)
     clock, abbr = f"{snap.now:%Y-%m-%d %H:%M}", snap.now.replace(tzinfo=zone).tzname()
     st.caption(t("ops.caption", lang, seconds=REFRESH, clock=clock, zone=abbr))
     for col, key in zip(st.columns(len(METRICS)), METRICS, strict=True):

@@ -213,8 +213,10 @@ def cmd_app(args: argparse.Namespace) -> int:
     app = Path(__file__).resolve().parent.parent / "app.py"
     if not app.exists():
         raise SmartIndexError(f"{app}: app.py not found; run from a source checkout")
-    _settings(args)  # the city: a warehouse holding another city is refused
+    settings = _settings(args)  # the city: a warehouse holding another city is refused
     env = {**os.environ, "SMARTINDEX_DB": str(Path(args.db).resolve())}
+    if settings.profile_path is not None:  # the city's zone and working week, for the pages
+        env["SMARTINDEX_PROFILE"] = str(Path(settings.profile_path).resolve())
     command = [
         sys.executable,
         "-m",
@@ -288,6 +290,14 @@ def _ops_store(args: argparse.Namespace) -> Path:
     return Path(args.store) if args.store else default_store(Path(args.db))
 
 
+def _ops_sla(settings: Settings) -> Any:
+    """The shipped SLA table counted on the city's working week (``Settings.work_week``), as
+    the annual KPIs are."""
+    from smartindex.ops import load_sla
+
+    return load_sla(week=settings.work_week)
+
+
 def _ops_job(args: argparse.Namespace) -> Any:
     from smartindex.ops import Client, Follow
 
@@ -295,6 +305,7 @@ def _ops_job(args: argparse.Namespace) -> Any:
     return Follow(
         pseudonym_key=settings.pseudonym_key,
         tz=_zone(settings),
+        sla=_ops_sla(settings),
         url=args.url,
         inbox=args.inbox,
         feed=args.feed,
@@ -351,9 +362,9 @@ def cmd_ops_compact(args: argparse.Namespace) -> int:
     from smartindex.ops import compact, open_store
     from smartindex.ops.store import ingest_lock
 
-    store = open_store(_ops_store(args))
+    store, sla = open_store(_ops_store(args)), _ops_sla(_settings(args))
     with ingest_lock(store):
-        done = compact(store)
+        done = compact(store, sla)
     print(f"compacted {done.batches} batches: {done.tickets} tickets, {done.events} events")
     return 0
 
@@ -361,8 +372,9 @@ def cmd_ops_compact(args: argparse.Namespace) -> int:
 def cmd_ops_status(args: argparse.Namespace) -> int:
     from smartindex.ops import open_store, snapshot
 
-    zone = _zone(_settings(args))
-    snap = snapshot(open_store(_ops_store(args)), tz=zone)
+    settings = _settings(args)
+    zone = _zone(settings)
+    snap = snapshot(open_store(_ops_store(args)), sla=_ops_sla(settings), tz=zone)
     print(
         f"clock {snap.now:%Y-%m-%d %H:%M} {snap.now.replace(tzinfo=zone):%Z}  "
         + "  ".join(f"{k} {v}" for k, v in snap.totals.items())
@@ -380,9 +392,10 @@ def cmd_ops_alerts(args: argparse.Namespace) -> int:
     from smartindex.ops import Webhook, open_store, run_alerts
     from smartindex.ops.run import alert_now
 
-    store = open_store(_ops_store(args))
-    now = alert_now(store, _zone(_settings(args)))
-    done = run_alerts(store, now, [Webhook(args.webhook)] if args.webhook else [])
+    store, settings = open_store(_ops_store(args)), _settings(args)
+    zone = _zone(settings)
+    channels = [Webhook(args.webhook)] if args.webhook else []
+    done = run_alerts(store, alert_now(store, zone), channels, _ops_sla(settings), zone)
     print(f"{done.raised} new alerts, {done.delivered} delivered, {done.failed} failed")
     return 0
 
@@ -390,7 +403,8 @@ def cmd_ops_alerts(args: argparse.Namespace) -> int:
 def cmd_ops_kpis(args: argparse.Namespace) -> int:
     from smartindex.ops import measure_live, open_store
 
-    frame = measure_live(open_store(_ops_store(args)), Path(args.db))
+    settings = _settings(args)
+    frame = measure_live(open_store(_ops_store(args)), Path(args.db), week=settings.work_week)
     city = frame[frame["unit_level"] == "kota"]
     print(city[["code", "year", "value", "n_obs"]].to_string(index=False))
     return 0

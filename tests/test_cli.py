@@ -85,3 +85,19 @@ def test_cli_import_stays_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_app_hands_the_city_profile_to_the_pages(scored_warehouse, monkeypatch) -> None:
+    """``smartindex app`` passes the warehouse and the city's profile to Streamlit, so pages
+    that need the city's zone or working week (Operations) read the same profile."""
+    seen: dict[str, str] = {}
+
+    def fake_call(command: list[str], cwd: object, env: dict[str, str]) -> int:
+        seen.update(env)
+        return 0
+
+    monkeypatch.setattr("smartindex.cli.subprocess.call", fake_call)
+    assert main(["app", "--db", str(scored_warehouse), "--city", "palembang"]) == 0
+    assert seen["SMARTINDEX_DB"] == str(Path(scored_warehouse).resolve())
+    assert Path(seen["SMARTINDEX_PROFILE"]).name == "profile.toml"
+    assert Path(seen["SMARTINDEX_PROFILE"]).parent.name == "palembang"

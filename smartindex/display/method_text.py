@@ -140,3 +140,21 @@ def step_text(stage: str, spec: object, lang: str) -> str:
     describe = STEPS.get(stage)
     sentence = describe(spec, lang) if describe and isinstance(spec, Mapping) else None
     return sentence or spec_text(spec, lang)
+
+
+STAGE_ORDER = (*STEPS, "uncertainty")
+"""The method's stages in the order they run; label key ``report.stage.<stage>``."""
+
+
+def method_steps(spec: Mapping[str, Any], lang: str) -> list[tuple[str, str]]:
+    """``(stage label, sentence)`` for each stage of a method spec, in the order they run."""
+    return [
+        (t(f"report.stage.{k}", lang), step_text(k, spec[k], lang))
+        for k in STAGE_ORDER
+        if k in spec
+    ]
+
+
+def method_markdown(spec: Mapping[str, Any], lang: str) -> str:
+    """The stages as a Markdown list (the app's method page)."""
+    return "\n".join(f"- **{label}**: {text}" for label, text in method_steps(spec, lang))

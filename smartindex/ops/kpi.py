@@ -1,7 +1,9 @@
 """The annual complaint KPIs measured on the live store, by the catalogue's own engine.
 
 The live ``complaints`` view has the annual table's columns, so ``measure`` runs the catalogue's
-queries unchanged: the live figures and the annual ones share one definition per indicator.
+queries unchanged: the live figures and the annual ones share one definition per indicator,
+including the working week working hours and days are counted on (the city's
+``Settings.work_week``, as in the annual run).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from smartindex.config import WorkWeek
 from smartindex.errors import WarehouseError
 from smartindex.indicators.catalogue import Catalogue, load_catalogue
 from smartindex.indicators.measure import measure
@@ -49,14 +52,18 @@ def measure_live(
     store: Store,
     warehouse: Path,
     catalogue: Catalogue | None = None,
+    *,
+    week: WorkWeek | None = None,
 ) -> pd.DataFrame:
-    """The complaint indicators (``measure``'s long table) on the live tickets."""
+    """The complaint indicators (``measure``'s long table) on the live tickets, working hours
+    and days counted on ``week`` (the city's ``Settings.work_week``; None = the national
+    one)."""
     cat = catalogue or load_catalogue()
 
     def read() -> pd.DataFrame:
         con = live_connection(store, warehouse)
         try:
-            return measure(con, cat, codes=complaint_codes(cat))
+            return measure(con, cat, codes=complaint_codes(cat), week=week)
         finally:
             con.close()
 

@@ -39,6 +39,7 @@ class Follow:
     compact_every: float = 300.0
     compact_batches: int = 200
     webhook: str | None = None
+    # the SLA table on the city's working week: ``load_sla(week=settings.work_week)``
     sla: SlaTable = field(default_factory=load_sla)
     client: Client | None = None
     tz: tzinfo = DEFAULT_ZONE  # the store's local zone: ``local_zone(settings)``

@@ -2,9 +2,10 @@
 
 Each ticket has one *stage instance* per stage of the table: it starts at the stage's start
 event, ends at its end event, and is due at a time that depends on the unit (working days on
-the project's holiday calendar, clock hours or calendar days).  An instance is *decided* once
-it has ended in time (at its end) or its due time has passed (at the due time); compliance over
-a period is the share of instances decided in it that ended in time.
+the holiday calendar and the city's working week, ``SlaTable.week``; clock hours or calendar
+days).  An instance is *decided* once it has ended in time (at its end) or its due time has
+passed (at the due time); compliance over a period is the share of instances decided in it that
+ended in time.
 """
 
 from __future__ import annotations
@@ -60,10 +61,13 @@ class Stage:
 
 @dataclass(frozen=True)
 class SlaTable:
-    """The stages and their per-category limits."""
+    """The stages and their per-category limits, counted on the working ``week`` (the city's
+    ``Settings.work_week``; None = the national one) for limits in working days and the share
+    of such a limit used."""
 
     stages: tuple[Stage, ...]
     limits: dict[tuple[str, str], float]
+    week: WorkWeek | None = None
 
     def limit_for(self, stage: str, category: str) -> tuple[float, bool]:
         """(limit, is_default) of ``stage`` for ``category``."""
@@ -106,8 +110,9 @@ def _stage(path: Path, i: int, raw: dict[str, Any]) -> Stage:
     return stage
 
 
-def load_sla(path: Path | None = None) -> SlaTable:
-    """Read and check an SLA table (default: the shipped ``sla.toml``)."""
+def load_sla(path: Path | None = None, *, week: WorkWeek | None = None) -> SlaTable:
+    """Read and check an SLA table (default: the shipped ``sla.toml``), counted on the working
+    ``week`` (the city's ``Settings.work_week``; None = the national one)."""
     path = path or DEFAULT_SLA
     try:
         data = tomllib.loads(path.read_text("utf-8"))
@@ -125,7 +130,7 @@ def load_sla(path: Path | None = None) -> SlaTable:
         values += [v for v in (stage.limit, stage.default_limit) if v is not None]
         if stage.unit == "working_days" and any(v != int(v) or v < 0 for v in values):
             raise DataFileError(path, f"stage {stage.key}: working-day limits must be whole")
-    return SlaTable(stages, limits)
+    return SlaTable(stages, limits, week)
 
 
 def _column(kind: str) -> str:
@@ -133,11 +138,17 @@ def _column(kind: str) -> str:
     return expr if "(" in expr else f"t.{expr}"
 
 
+def week_of(sla: SlaTable, week: WorkWeek | None = None) -> WorkWeek | None:
+    """The working week ``sla`` is counted on: ``week`` when given, else the table's own."""
+    return sla.week if week is None else week
+
+
 def fingerprint(sla: SlaTable, week: WorkWeek | None = None) -> str:
-    """A short digest of the SLA table and the calendar (holidays and the working ``week``,
-    None = the national one): stage outcomes computed ahead (at compaction) are used only
-    while both are unchanged."""
-    schedule = SCHEDULE if week in (None, NATIONAL_WEEK) else week  # national: digest as before
+    """A short digest of the SLA table and the calendar (holidays and the working week: ``week``
+    when given, else ``sla.week``; None = the national one): stage outcomes computed ahead (at
+    compaction) are used only while both are unchanged."""
+    counted = week_of(sla, week)
+    schedule = SCHEDULE if counted in (None, NATIONAL_WEEK) else counted  # national: as before
     calendar = (holiday_rows(), schedule, START_YEAR, END_YEAR)
     text = repr((sla.stages, sorted(sla.limits.items()), calendar))
     return hashlib.blake2b(text.encode("utf-8"), digest_size=6).hexdigest()
@@ -227,9 +238,9 @@ from calendar_days where is_working_day group by working_day_no
 def install_sla(
     con: duckdb.DuckDBPyConnection, sla: SlaTable, week: WorkWeek | None = None
 ) -> None:
-    """Create the calendar of the working ``week`` (the city's ``Settings.work_week``; None =
+    """Create the calendar of the working week (``week`` when given, else ``sla.week``; None =
     the national one) and the SLA tables (``_sla_stage``, ``_sla_limit``) on ``con``."""
-    install_calendar(con, week=week)
+    install_calendar(con, week=week_of(sla, week))
     con.execute(_FIRST_WORKING_DAY)
     stages = sla.stage_frame()
     limits = pd.DataFrame(

@@ -488,13 +488,7 @@ from ({{tickets}}) t
 # The columns of ``light_sql`` (the flat columns a refresh reads).
 _LIGHT_COLUMNS = (
     "ticket_id",
-    "ticket_code",
-    "category",
-    "agency",
-    "kelurahan_code",
-    "kecamatan_code",
-    "lat",
-    "lon",
+    *LIGHT_ATTRIBUTES,
     "status",
     "created_at",
     "verified_at",

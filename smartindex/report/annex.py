@@ -14,7 +14,7 @@ import pandas as pd
 from smartindex.analysis.scorecard import Scorecard
 from smartindex.display.i18n import dimension_name, language_name, t
 from smartindex.display.labels import choice_label, timestamp_text
-from smartindex.display.method_text import step_text
+from smartindex.display.method_text import method_steps
 from smartindex.display.numbers import (
     MISSING,
     format_count,
@@ -40,17 +40,6 @@ MANIFEST_COLUMNS = (
     (("rows_loaded", "n_loaded"), "quality.rows_loaded"),
     (("rows_quarantined", "n_quarantined"), "quality.rows_quarantined"),
     (("status",), "col.status"),
-)
-# method-spec sections in the order of the method; label: report.stage.<section>
-STAGES = (
-    "impute",
-    "screen",
-    "treat",
-    "denominate",
-    "normalise",
-    "weights",
-    "aggregate",
-    "uncertainty",
 )
 QUARANTINE_ROWS = 20  # the largest groups; the text gives the total
 DIRECTIONS = {1: "report.direction_up", -1: "report.direction_down"}
@@ -211,11 +200,7 @@ def quality_section(results: Results, card: Scorecard) -> dict[str, Any]:
 
 def _method_steps(results: Results, lang: str) -> list[list[str]]:
     method = dict(results.manifest.get("method") or {})
-    steps = [
-        [t(f"report.stage.{k}", lang), breakable(step_text(k, method[k], lang), 40)]
-        for k in STAGES
-        if k in method
-    ]
+    steps = [[label, breakable(text, 40)] for label, text in method_steps(method, lang)]
     desc = " ".join(str(method.get(f"description_{lang}") or "").split())
     if not desc:
         city = results.area_name(results.city).removeprefix("Kota ")

@@ -1,6 +1,7 @@
 """The Operations page on a real live store (ingested from a complaint CSV next to a copy of the
 fixture warehouse): it renders in both languages, shows status and category words instead of
-canonical codes, names the time zone, and offers the open tickets for download."""
+canonical codes, names the time zone, offers the open tickets for download, and counts working
+days on the working week of the city's profile."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from smartindex.display.i18n import t
+from smartindex.display.operations import stage_label
 from smartindex.ops import default_store, open_store
 from smartindex.ops.ingest import ingest_folder
+from smartindex.ops.sla import load_sla
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 HEADER = (
@@ -27,6 +30,7 @@ ROWS = (
     "K2,C2,lapor,sampah,d,1671040004,1671040,-2.95,104.75,DLH,Diterima,received,"
     "R2,Budi,0813,2025-12-31 09:00:00,,,,,,0,,hand-written test row,true\n"
 )
+STAGES = [stage.key for stage in load_sla().stages]
 
 
 @pytest.fixture
@@ -73,3 +77,69 @@ def test_operations_page_shows_words_not_codes(ops_app, lang):
     assert cells and not cells & {"verified", "received", "banjir_drainase", "working_days"}
     buttons = [b.proto.label for b in at.get("download_button")]
     assert any(label.endswith("· CSV") for label in buttons), buttons
+
+
+# The warehouse's city (1671) working Monday to Saturday, 08:00-14:00.
+SIX_DAY_CITY = """\
+profile_version = 1
+
+[city]
+bps_code = "1671"
+kemendagri_code = "16.71"
+name_id = "Kota Palembang"
+timezone = "Asia/Jakarta"
+
+[working_time]
+regulation = "Peraturan Wali Kota (illustrative six-day week)"
+week_hours = 36
+days = ["mon", "tue", "wed", "thu", "fri", "sat"]
+day_start = "08:00"
+day_end = "14:00"
+break_minutes = 0
+"""
+
+
+def _due_times(frame, lang: str) -> dict[tuple[str, str], str]:
+    """(ticket code, stage key) -> due time of an overdue or at-risk table, as the page shows
+    it."""
+    stages = {stage_label(key, lang): key for key in STAGES}
+    cols = [t(f"ops.col.{c}", lang) for c in ("ticket_code", "stage", "due_at")]
+    return {(str(a), stages[b]): str(c) for a, b, c in frame[cols].itertuples(index=False)}
+
+
+def test_operations_page_counts_on_the_city_s_week(ops_app, tmp_path, monkeypatch):
+    """The page takes the working week of the warehouse city's profile (as ``smartindex ops``
+    does): due times in working days are those of that week, clock-time ones do not move."""
+    profile = tmp_path / "cities" / "kota" / "profile.toml"
+    profile.parent.mkdir(parents=True)
+    profile.write_text(SIX_DAY_CITY)
+    shown = {}
+    for week in ("national", "six"):
+        if week == "six":
+            monkeypatch.setattr("smartindex.config.cities_dir", lambda: tmp_path / "cities")
+        ops_app.switch_page("app_pages/overview.py").run()
+        ops_app.switch_page("app_pages/operations.py").run()
+        assert not ops_app.exception, ops_app.exception[0].value
+        shown[week] = _due_times(ops_app.dataframe[0].value, "id")  # the overdue list
+    # C2, received Wednesday 31 Dec 2025 09:00 (1 Jan a holiday), 3 working days: national
+    # Fri 2, Mon 5, Tue 6 Jan -> due Wed 7 Jan 00:00; six days Fri 2, Sat 3, Mon 5 -> Tue 6
+    verify = ("C2", "lapor_verify_forward")
+    assert shown["national"][verify] == "2026-01-07 00:00:00"
+    assert shown["six"][verify] == "2026-01-06 00:00:00"
+    coordination = ("C2", "jakarta_coordination")  # 6 clock hours
+    assert shown["national"][coordination] == shown["six"][coordination] == "2025-12-31 15:00:00"
+
+
+def test_a_profile_handed_over_by_smartindex_app_wins(ops_app, tmp_path, monkeypatch):
+    """``smartindex app --city <workspace>`` hands its profile over (SMARTINDEX_PROFILE): the
+    page counts on that city's week even when no profile under data/cities has the code."""
+    profile = tmp_path / "workspace" / "profile.toml"
+    profile.parent.mkdir(parents=True)
+    profile.write_text(SIX_DAY_CITY)
+    monkeypatch.setattr("smartindex.config.cities_dir", lambda: tmp_path / "no-cities")
+    monkeypatch.setenv("SMARTINDEX_PROFILE", str(profile))
+    ops_app.switch_page("app_pages/overview.py").run()
+    ops_app.switch_page("app_pages/operations.py").run()
+    assert not ops_app.exception, ops_app.exception[0].value
+    due = _due_times(ops_app.dataframe[0].value, "id")
+    assert due[("C2", "lapor_verify_forward")] == "2026-01-06 00:00:00"  # six-day week

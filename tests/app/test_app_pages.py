@@ -262,3 +262,16 @@ def test_no_table_shows_none_negative_zero_flags_or_microseconds(app):
                 assert not bad, (lang, page, i, sorted(bad)[:3])
             words = [x for x in texts(app) if re.search(r"\bNone\b|-0[.,]00\b", x)]
             assert not words, (lang, page, words[:1])
+
+
+def test_method_page_states_each_stage_in_words(app, scored_warehouse):
+    """The current method is shown as sentences in the reader's language (the exact JSON
+    below it), e.g. the screening rule with its 75 % threshold."""
+    from smartindex.display.method_text import method_markdown
+
+    res = load_results(scored_warehouse)
+    app.sidebar.radio(key="lang").set_value("id").run()
+    app.switch_page("app_pages/method.py").run()
+    shown_text = [m.value for m in app.markdown]
+    assert method_markdown(res.manifest["method"], "id") in shown_text
+    assert any("sekurang-kurangnya 75% datanya tersedia" in s for s in shown_text)

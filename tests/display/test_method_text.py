@@ -54,3 +54,14 @@ def test_a_choice_without_a_sentence_is_listed_in_full():
     custom = {"method": "geometric", "geometric_shift": 1.0, "by_level": {}, "p": 1.0}
     assert step_text("aggregate", custom, "id") == spec_text(custom, "id")
     assert "geometric_shift = 1" in step_text("aggregate", custom, "id")
+
+
+def test_steps_come_in_the_order_the_method_runs():
+    from smartindex.display.i18n import t
+    from smartindex.display.method_text import method_markdown, method_steps
+
+    steps = method_steps({k: DEFAULT[k] for k in reversed(DEFAULT)}, "id")
+    assert [label for label, _ in steps] == [t(f"report.stage.{k}", "id") for k in DEFAULT]
+    text = method_markdown(DEFAULT, "id")
+    assert text.count("\n- ") == len(DEFAULT) - 1
+    assert "sekurang-kurangnya 75% datanya tersedia" in text

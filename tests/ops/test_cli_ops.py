@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import socket
 
-from smartindex.cli import main
+from smartindex.cli import _ops_job, build_parser, main
+from smartindex.ops.sla import load_sla
+from smartindex.ops.store import open_store, pin
 
 COMPLAINTS = (
     "ticket_id,ticket_code,channel,category,description,kelurahan_code,kecamatan_code,lat,lon,"
@@ -73,3 +75,45 @@ def test_missing_simulator_data_is_one_line(tmp_path, capsys):
     code = main(["ops", "simulate", "--data", str(tmp_path / "none.csv"), "--duration", "0.1"])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 1 and len(err) == 1 and "none.csv" in err[0]
+
+
+SIX_DAY_CITY = """\
+profile_version = 1
+
+[city]
+bps_code = "1375"
+kemendagri_code = "13.75"
+name_id = "Kota Bukittinggi"
+timezone = "Asia/Jakarta"
+
+[working_time]
+regulation = "Peraturan Wali Kota (illustrative six-day week)"
+week_hours = 36
+days = ["mon", "tue", "wed", "thu", "fri", "sat"]
+day_start = "08:00"
+day_end = "14:00"
+break_minutes = 0
+"""
+
+
+def test_ops_commands_count_on_the_city_s_week(tmp_path, capsys):
+    """``--city`` gives the SLA table the profile's working week: compaction writes the
+    refresh files of that week, and the national ones without it."""
+    inbox, profile = tmp_path / "inbox", tmp_path / "profile.toml"
+    inbox.mkdir()
+    (inbox / "c.csv").write_text(COMPLAINTS)
+    profile.write_text(SIX_DAY_CITY)
+    six, national = load_sla(week=(((480, 840),),) * 6 + ((),)), load_sla()
+    store = str(tmp_path / "ops")
+    common = ["--store", store, "--db", str(tmp_path / "none.duckdb")]
+    assert main(["ops", "ingest", *common, "--inbox", str(inbox)]) == 0
+    assert main(["ops", "compact", *common, "--city", str(profile)]) == 0
+    assert pin(open_store(store), six).outcomes is not None
+    assert pin(open_store(store), national).outcomes is None
+    assert main(["ops", "status", *common, "--city", str(profile)]) == 0
+    assert "open 1" in capsys.readouterr().out
+    assert main(["ops", "compact", *common, "--city", "palembang"]) == 0
+    assert pin(open_store(store), national).outcomes is not None
+    # the follower (`ops ingest --follow`, and `ops demo` that `smartindex demo` starts)
+    args = build_parser().parse_args(["ops", "demo", *common, "--city", str(profile)])
+    assert _ops_job(args).sla == six

@@ -1,5 +1,6 @@
 """One bundled year replayed through the live path (simulator -> HTTP client -> store) gives
-exactly the annual catalogue values of every complaint indicator."""
+exactly the annual catalogue values of every complaint indicator, on the national working week
+and on a city's own (issue #15)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,21 @@ from smartindex.warehouse.connection import connect as connect_warehouse
 RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
 YEAR_FILE = "complaints_2024.csv.gz"
 KEY = "replay-key"
+# Monday to Saturday, 08:00-14:00 without breaks: a city week unlike the national one
+SIX_DAYS = (((480, 840),),) * 6 + ((),)
+# the indicators counted in working hours or days
+WORKING_TIME = {"GOV_VERIFIED_3WD", "GOV_FOLLOWUP_5WD", "GOV_FIRST_RESPONSE_WH"}
+KEEP = [
+    "code",
+    "area_code",
+    "area_level",
+    "year",
+    "value",
+    "numerator",
+    "denominator",
+    "n_obs",
+    "coverage",
+]
 
 
 @pytest.fixture(scope="module")
@@ -67,23 +83,29 @@ def test_live_tickets_are_the_annual_rows(annual, live):
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
 
 
+def _annual(annual, catalogue, week=None) -> pd.DataFrame:
+    with connect_warehouse(annual, read_only=True) as con:
+        return measure(con, catalogue, codes=complaint_codes(catalogue), week=week)[KEEP]
+
+
 def test_live_kpis_equal_the_annual_catalogue_values(annual, live):
     catalogue = load_catalogue()
     codes = complaint_codes(catalogue)
     assert {"GOV_VERIFIED_3WD", "GOV_FOLLOWUP_5WD", "GOV_RESOLVED_30D"} <= set(codes)
-    with connect_warehouse(annual, read_only=True) as con:
-        expected = measure(con, catalogue, codes=codes)
+    expected = _annual(annual, catalogue)
     got = measure_live(live, annual, catalogue)
-    keep = [
-        "code",
-        "area_code",
-        "area_level",
-        "year",
-        "value",
-        "numerator",
-        "denominator",
-        "n_obs",
-        "coverage",
-    ]
     assert len(expected) > 100
-    pd.testing.assert_frame_equal(got[keep], expected[keep])
+    pd.testing.assert_frame_equal(got[KEEP], expected)
+
+
+def test_live_kpis_on_the_city_s_week_equal_the_annual_ones_on_it(annual, live):
+    catalogue = load_catalogue()
+    assert set(complaint_codes(catalogue)) >= WORKING_TIME
+    expected = _annual(annual, catalogue, SIX_DAYS)
+    got = measure_live(live, annual, catalogue, week=SIX_DAYS)
+    pd.testing.assert_frame_equal(got[KEEP], expected)
+    # the week matters: the working-time indicators differ from the national week's, the
+    # others do not
+    national = _annual(annual, catalogue)
+    moved = expected["value"].ne(national["value"]) & expected["value"].notna()
+    assert set(expected.loc[moved, "code"]) == WORKING_TIME

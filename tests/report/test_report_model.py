@@ -9,6 +9,7 @@ import pytest
 from smartindex.analysis.recommend import AREA_KEYS
 from smartindex.analysis.scorecard import scorecard
 from smartindex.display.i18n import format_number, locale_strings, t
+from smartindex.display.method_text import STAGE_ORDER
 from smartindex.indicators import load_catalogue
 from smartindex.report import annex, places, sections
 from smartindex.report.model import report_model
@@ -128,7 +129,7 @@ def test_every_visible_string_of_the_model_is_translated(lang, model_id, model_e
 
 def test_fixed_label_keys_of_the_report_exist():
     known = locale_strings("en")
-    keys = [f"report.stage.{s}" for s in annex.STAGES] + list(annex.DIRECTIONS.values())
+    keys = [f"report.stage.{s}" for s in STAGE_ORDER] + list(annex.DIRECTIONS.values())
     keys += [f"report.asset.{a}" for a in places.ASSETS]
     keys += [f"recs.area.{a}" for a in AREA_KEYS]
     keys += [f"report.{k}" for k in sections.LABEL_KEYS] + list(sections.EXTRA_LABELS.values())
