@@ -20,7 +20,9 @@ import datetime as dt
 import hashlib
 import itertools
 import uuid
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,13 +33,13 @@ from smartindex.errors import CatalogueError, SmartIndexError
 from smartindex.etl import quarantine as qr
 from smartindex.etl.catalog import has_table
 from smartindex.etl.progress import FileReport
-from smartindex.etl.readers import stage
+from smartindex.etl.readers import STAGE_DB, stage
 from smartindex.etl.registry import Source
 from smartindex.etl.validate import Check, GxSession
 
 SHA_BLOCK = 1 << 25
 BATCH_ROWS = 2_000_000  # staged rows of one source validated together (see load_files)
-STAGE_AHEAD_ROWS = 2_000_000  # staged rows that may wait for GX's import (see load_files)
+STAGE_AHEAD_ROWS = 2_000_000  # staged rows that may wait to be validated (see load_files)
 LINEAGE = {"_load_id": "VARCHAR", "_source_file": "VARCHAR", "_row_number": "BIGINT"}
 META_DDL = {
     "load_manifest": """CREATE TABLE IF NOT EXISTS load_manifest (load_id VARCHAR,
@@ -183,11 +185,23 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE OR REPLACE VIEW load_current AS {LOAD_CURRENT}")
 
 
-def _write(con: duckdb.DuckDBPyConnection, f: RawFile, load_id: str) -> tuple[int, int]:
-    """Replace the file's rows and quarantine rows; returns (loaded, quarantined)."""
+def _write(
+    con: duckdb.DuckDBPyConnection, f: RawFile, load_id: str, *, replacing: bool
+) -> tuple[int, int]:
+    """Replace the file's rows and quarantine rows; returns (loaded, quarantined).
+
+    Only a successful load writes rows, and each leaves a manifest row saying so: a file with
+    none (``replacing`` False) has no rows to delete, so the two table scans are skipped."""
     t, cols = f'main."{f.source.name}"', ", ".join(f'"{c}"' for c in f.source.all_columns)
-    con.execute(f"DELETE FROM {t} WHERE _source_file = ?", [f.rel])
-    con.execute("DELETE FROM quarantine WHERE source_file = ?", [f.rel])
+    if replacing:
+        con.execute(f"DELETE FROM {t} WHERE _source_file = ?", [f.rel])
+        con.execute("DELETE FROM quarantine WHERE source_file = ?", [f.rel])
+    bad = con.execute("SELECT count(DISTINCT _row_number) FROM _bad").fetchall()[0][0]
+    if not bad:  # nothing to leave out or to quarantine
+        loaded = con.execute(
+            f"INSERT INTO {t} SELECT {cols}, ?, ?, _row_number FROM _typed", [load_id, f.rel]
+        ).fetchall()[0][0]
+        return loaded, 0
     loaded = con.execute(
         f"INSERT INTO {t} SELECT {cols}, ?, ?, _row_number FROM _typed "
         "ANTI JOIN (SELECT DISTINCT _row_number FROM _bad) USING (_row_number)",
@@ -200,7 +214,6 @@ def _write(con: duckdb.DuckDBPyConnection, f: RawFile, load_id: str) -> tuple[in
         "ORDER BY b._row_number, b.expectation, b.columns",
         [load_id, f.rel, f.source.name],
     )
-    bad = con.execute("SELECT count(DISTINCT _row_number) FROM _bad").fetchall()[0][0]
     return loaded, bad
 
 
@@ -263,8 +276,8 @@ def _park(con: duckdb.DuckDBPyConnection, index: int) -> str:
     """Keep the staged file (``_typed_t``) under its own name until its batch is written."""
     name = f"_staged_{index}"
     con.execute("DROP VIEW IF EXISTS temp._typed")
-    con.execute(f"DROP TABLE IF EXISTS temp.{name}")
-    con.execute(f"ALTER TABLE temp._typed_t RENAME TO {name}")
+    con.execute(f"DROP TABLE IF EXISTS {STAGE_DB}.{name}")
+    con.execute(f"ALTER TABLE {STAGE_DB}._typed_t RENAME TO {name}")
     return name
 
 
@@ -272,11 +285,11 @@ def _point(con: duckdb.DuckDBPyConnection, parts: Sequence[tuple[str, int]]) -> 
     """The view ``_typed`` over one staged file (row numbers = its line numbers) or over a
     batch of them (row numbers offset by each file's base, so they stay unique)."""
     if len(parts) == 1 and parts[0][1] == 0:
-        sql = f"SELECT rowid + 2 AS _row_number, * FROM temp.{parts[0][0]}"
+        sql = f"SELECT rowid + 2 AS _row_number, * FROM {STAGE_DB}.{parts[0][0]}"
     else:
         sql = " UNION ALL ".join(
             f"SELECT rowid + {2 + base} AS _row_number, "
-            f"* REPLACE (CAST(_raw_json AS VARCHAR) AS _raw_json) FROM temp.{table}"
+            f"* REPLACE (CAST(_raw_json AS VARCHAR) AS _raw_json) FROM {STAGE_DB}.{table}"
             for table, base in parts
         )
     con.execute(f"CREATE OR REPLACE TEMP VIEW _typed AS {sql}")
@@ -345,7 +358,7 @@ def _finish(
     replacing = previous_sha(con, f.rel) is not None
     con.execute("BEGIN TRANSACTION")
     try:
-        rep.rows_loaded, rep.rows_quarantined = _write(con, f, b.load_id)
+        rep.rows_loaded, rep.rows_quarantined = _write(con, f, b.load_id, replacing=replacing)
         rep.status = "replaced" if replacing else "loaded"
         if rep.rows_read != rep.rows_loaded + rep.rows_quarantined:
             raise SmartIndexError(
@@ -374,8 +387,50 @@ def _flush(
             yield b.f, _finish(con, b, rest, gx, from_batch=from_batch)
     finally:
         for b in batch:
-            con.execute(f"DROP TABLE IF EXISTS temp.{b.table}")
+            con.execute(f"DROP TABLE IF EXISTS {STAGE_DB}.{b.table}")
         con.execute("DROP TABLE IF EXISTS temp._batch_bad")
+
+
+WRITERS = 2  # threads validating and writing batches (of different tables) at once
+
+
+def reads(source: Source, checks: Sequence[Check]) -> set[str]:
+    """Warehouse tables whose rows a batch's validation reads: its own table (primary keys,
+    self-references) and the tables its references and within checks point into."""
+    return {source.name} | {
+        str(c.params["table"]) for c in checks if c.kind in {"references", "within"}
+    }
+
+
+def _writer_cursor(con: duckdb.DuckDBPyConnection, zone: str) -> duckdb.DuckDBPyConnection:
+    """A cursor of ``con`` (its own connection to the same database, with its own temp
+    tables) with the session settings that matter here: the time zone, no progress bar."""
+    cur = con.cursor()
+    cur.execute("SET enable_progress_bar = false")
+    cur.execute("SET TimeZone = ?", [zone])
+    return cur
+
+
+def _failed_stage(
+    con: duckdb.DuckDBPyConnection, f: RawFile, rep: FileReport, load_id: str, started: dt.datetime
+) -> list[tuple[RawFile, FileReport]]:
+    """Record a file that could not be read (its manifest row)."""
+    _manifest(con, f, rep, load_id, started)
+    return [(f, rep)]
+
+
+def _after(
+    deps: Sequence[Future[list[tuple[RawFile, FileReport]]]],
+    con: duckdb.DuckDBPyConnection,
+    batch: list[_Staged],
+    checks: list[Check],
+    gx: GxSession,
+) -> list[tuple[RawFile, FileReport]]:
+    """Validate and write ``batch`` once the batches it depends on are written (an error
+    there is raised here too; the caller reports the earlier one first)."""
+    for d in deps:
+        d.result()
+    return list(_flush(con, batch, checks, gx))
 
 
 def load_files(
@@ -396,40 +451,75 @@ def load_files(
     transaction, in order. A file that cannot be read or validated becomes a 'failed' report
     (the others still load); unexpected exceptions propagate (and the caller's swap discards
     the whole run).
+
+    Staging (DuckDB, which releases the GIL) stays on this thread; each complete batch is
+    validated and written on a worker thread (``WRITERS`` of them, each batch with a cursor
+    of its own), so the next files are staged while a batch is validated (up to
+    ``STAGE_AHEAD_ROWS`` staged rows waiting, e.g. while GX is still being imported). A batch
+    starts once every earlier batch writing a table it reads (``reads``) is written, so it
+    sees what loading in order gives; batches of unrelated tables overlap (GX runs one at a
+    time; the other thread meanwhile runs DuckDB statements). Reports come in load order.
     """
     batch_rows = BATCH_ROWS if batch_rows is None else batch_rows
-    batches: list[list[_Staged]] = []  # staged, waiting; only the last one may still grow
-    ahead, serial = 0, itertools.count()
+    serial = itertools.count()
+    pending: deque[tuple[Future[list[tuple[RawFile, FileReport]]], int]] = deque()
+    writing: dict[str, Future[list[tuple[RawFile, FileReport]]]] = {}  # last job per table
+    batch: list[_Staged] = []
+    zone = con.execute("SELECT current_setting('TimeZone')").fetchall()[0][0]
+    cursors: list[duckdb.DuckDBPyConnection] = []
 
-    def rows(batch: list[_Staged]) -> int:
-        return sum(b.rep.rows_read for b in batch)
+    def rows(staged: list[_Staged]) -> int:
+        return sum(b.rep.rows_read for b in staged)
 
-    for f in files:
-        last = batches[-1] if batches else None
-        if not last or last[0].f.source.name != f.source.name or rows(last) >= batch_rows:
-            batches.append(last := [])
-        load_id, started = uuid.uuid4().hex, dt.datetime.now()
-        rep = FileReport(f.path, f.source.name, "failed", sha256=f.sha256)
-        try:
-            staged = stage(con, f.path, f.source, key=key, scratch=scratch)
-        except SmartIndexError as exc:
-            rep.error = str(exc)
-            _manifest(con, f, rep, load_id, started)
-            yield f, rep
-            continue
-        rep.warnings, rep.rows_read = staged.warnings, staged.rows
-        last.append(_Staged(f, rep, load_id, started, _park(con, next(serial)), rows(last)))
-        ahead += staged.rows
-        # Complete batches wait while GX is still being imported (seconds): staging the next
-        # files meanwhile overlaps DuckDB's work with the import, up to STAGE_AHEAD_ROWS.
-        while len(batches) > 1 and (gx.ready or ahead >= STAGE_AHEAD_ROWS):
-            done = batches.pop(0)
-            ahead -= rows(done)
-            if done:
-                yield from _flush(con, done, checks[done[0].f.source.name], gx)
-    for done in batches:
-        if done:
-            yield from _flush(con, done, checks[done[0].f.source.name], gx)
+    def cursor() -> duckdb.DuckDBPyConnection:
+        cursors.append(_writer_cursor(con, zone))
+        return cursors[-1]
+
+    pool = ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="smartindex-etl-writer")
+
+    def submit_batch() -> None:
+        nonlocal batch
+        if batch:
+            done, batch = batch, []
+            source = done[0].f.source
+            mine = checks[source.name]
+            deps = [writing[t] for t in reads(source, mine) if t in writing]
+            job = pool.submit(_after, deps, cursor(), done, mine, gx)
+            writing[source.name] = job
+            pending.append((job, rows(done)))
+
+    def finished(block_ahead: int | None) -> Iterator[tuple[RawFile, FileReport]]:
+        """Reports of the jobs done, in order; waits while ``block_ahead`` rows or more are
+        staged and not written yet."""
+        while pending and (
+            pending[0][0].done()
+            or (block_ahead is not None and sum(n for _, n in pending) + rows(batch) >= block_ahead)
+        ):
+            yield from pending.popleft()[0].result()
+
+    try:
+        for f in files:
+            if batch and (batch[0].f.source.name != f.source.name or rows(batch) >= batch_rows):
+                submit_batch()
+            yield from finished(STAGE_AHEAD_ROWS)
+            load_id, started = uuid.uuid4().hex, dt.datetime.now()
+            rep = FileReport(f.path, f.source.name, "failed", sha256=f.sha256)
+            try:
+                staged = stage(con, f.path, f.source, key=key, scratch=scratch)
+            except SmartIndexError as exc:
+                rep.error = str(exc)
+                submit_batch()  # the files before it go first
+                job = pool.submit(_failed_stage, cursor(), f, rep, load_id, started)
+                pending.append((job, 0))
+                continue
+            rep.warnings, rep.rows_read = staged.warnings, staged.rows
+            batch.append(_Staged(f, rep, load_id, started, _park(con, next(serial)), rows(batch)))
+        submit_batch()
+        yield from finished(0)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        for cur in cursors:
+            cur.close()
 
 
 def load_file(

@@ -1,5 +1,9 @@
 """Read one raw file into the staging table ``_typed_t`` / view ``_typed`` (CSV, Parquet, XLSX).
 
+``_typed_t`` lives in ``STAGE_DB``, an in-memory database attached to the connection (not in its
+temp schema), so that other cursors of the same connection see it: the loader validates and
+writes one batch of files on a cursor of its own while the next files are staged.
+
 Every column is read as VARCHAR, then TRY_CAST to its declared type in the same statement (the
 raw text of a row with a type failure is kept in ``_raw_json`` for the quarantine). Fast path
 for CSV (decimal '.'): read once with the declared types; used only when DuckDB rejects no
@@ -31,6 +35,13 @@ from smartindex.etl.csvtext import MAX_LINE, csv_error, sniff_csv, transcoded
 from smartindex.etl.pseudonymise import hash_sql
 from smartindex.etl.quarantine import staging_select
 from smartindex.etl.registry import IDENT, Source
+
+STAGE_DB = "si_stage"  # see the module docstring
+
+
+def attach_stage(con: duckdb.DuckDBPyConnection) -> None:
+    """Attach ``STAGE_DB`` (in memory; spills to DuckDB's temp directory like temp tables)."""
+    con.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {STAGE_DB}")
 
 
 @dataclass
@@ -126,21 +137,28 @@ def _sql_path(path: Path) -> str:
 def _create_stage(
     con: duckdb.DuckDBPyConnection, from_sql: str, header: list[str], source: Source, key: str
 ) -> int:
-    """Stage the file in ONE pass: temp table ``_typed_t`` (typed + raw columns, personal
-    columns hashed) and the view ``_typed`` adding ``_row_number`` (= rowid + 2)."""
+    """Stage the file in ONE pass: table ``_typed_t`` in ``STAGE_DB`` (typed + raw columns,
+    personal columns hashed) and the view ``_typed`` adding ``_row_number`` (= rowid + 2)."""
     exprs = []
     for c in source.all_columns:
         raw = f"NULLIF(CAST(\"{c}\" AS VARCHAR), '')" if c in header else "CAST(NULL AS VARCHAR)"
         exprs.append(f'{hash_sql(raw) if c in source.pseudonymise else raw} AS "{c}"')
+    attach_stage(con)
     con.execute("DROP VIEW IF EXISTS temp._typed")
-    con.execute("DROP TABLE IF EXISTS temp._typed_t")
+    con.execute(f"DROP TABLE IF EXISTS {STAGE_DB}._typed_t")
     raw_sql = f"SELECT {', '.join(exprs)} FROM {from_sql}"
     rows = con.execute(  # CREATE TABLE AS answers with its row count
-        f"CREATE TEMP TABLE _typed_t AS {staging_select(source, raw_sql)}",
+        f"CREATE TABLE {STAGE_DB}._typed_t AS {staging_select(source, raw_sql)}",
         {"key": key} if source.pseudonymise else None,
     ).fetchall()[0][0]
-    con.execute("CREATE TEMP VIEW _typed AS SELECT rowid + 2 AS _row_number, * FROM temp._typed_t")
+    _typed_view(con)
     return int(rows)
+
+
+def _typed_view(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        f"CREATE TEMP VIEW _typed AS SELECT rowid + 2 AS _row_number, * FROM {STAGE_DB}._typed_t"
+    )
 
 
 def _drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
@@ -174,12 +192,13 @@ def _create_stage_typed(
     """
     exprs = [_fast_expr(c, typ, header, source) for c, typ in source.all_columns.items()]
     # no rejects tables to drop first: every call drops them when it is done (finally below)
+    attach_stage(con)
     con.execute("DROP VIEW IF EXISTS temp._typed")
-    con.execute("DROP TABLE IF EXISTS temp._typed_t")
+    con.execute(f"DROP TABLE IF EXISTS {STAGE_DB}._typed_t")
     rows = 0
     try:
         rows = con.execute(  # CREATE TABLE AS answers with its row count
-            f"CREATE TEMP TABLE _typed_t AS SELECT {', '.join(exprs)}, "
+            f"CREATE TABLE {STAGE_DB}._typed_t AS SELECT {', '.join(exprs)}, "
             f"CAST(NULL AS VARCHAR) AS _raw_json "
             f"FROM {_csv_from(path, header, source, typed=True)}",
             {"key": key} if source.pseudonymise else None,
@@ -190,9 +209,9 @@ def _create_stage_typed(
     finally:
         _drop_rejects(con)
     if rejected != 0:
-        con.execute("DROP TABLE IF EXISTS temp._typed_t")
+        con.execute(f"DROP TABLE IF EXISTS {STAGE_DB}._typed_t")
         return None
-    con.execute("CREATE TEMP VIEW _typed AS SELECT rowid + 2 AS _row_number, * FROM temp._typed_t")
+    _typed_view(con)
     return int(rows)
 
 

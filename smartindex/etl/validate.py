@@ -351,6 +351,7 @@ class GxSession:
         self._batch_def: Any = None
         self._n = 0
         self._lock = threading.Lock()
+        self._run_lock = threading.Lock()
         self._warming: threading.Thread | None = None
 
     def warm_up(self) -> None:
@@ -486,8 +487,11 @@ class GxSession:
         from great_expectations.expectations.expectation import Expectation  # noqa: PLC0415
         from great_expectations.validator.v1_validator import Validator  # noqa: PLC0415
 
-        self._n += 1
-        with memoised_configuration(Expectation):
+        # one GX run at a time: the loader validates on two threads (see load.load_files) so
+        # that one's DuckDB work overlaps the other's GX run; GX itself is not run in parallel
+        # (Python, and memoised_configuration patches a class attribute)
+        with self._run_lock, memoised_configuration(Expectation):
+            self._n += 1
             suite = gx.ExpectationSuite(name=f"etl_{self._n}")
             for i, c in enumerate(checks):
                 exp = _BUILDERS[c.kind](gxe, c, self.now_us)

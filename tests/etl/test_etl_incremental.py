@@ -116,8 +116,8 @@ def test_failure_mid_file_leaves_warehouse_unchanged(
     write_csv(raw / "complaints_2024.csv", "complaints", [complaint(1, rating="2")])
     original = load._write
 
-    def write_then_fail(con, f, load_id):
-        original(con, f, load_id)  # the DELETE + INSERT statements have run
+    def write_then_fail(con, f, load_id, **kw):
+        original(con, f, load_id, **kw)  # the DELETE + INSERT statements have run
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(load, "_write", write_then_fail)
@@ -142,8 +142,8 @@ def test_killed_run_leaves_warehouse_unchanged(etl: Etl, settings: Settings, raw
         "import os, sys; from pathlib import Path; "
         "from smartindex.config import Settings; from smartindex.etl import run_etl, load; "
         "orig = load._write\n"
-        "def boom(con, f, lid):\n"
-        "    orig(con, f, lid); os._exit(9)\n"
+        "def boom(con, f, lid, **kw):\n"
+        "    orig(con, f, lid, **kw); os._exit(9)\n"
         "load._write = boom\n"
         f"run_etl(Settings(db_path=Path({str(settings.db_path)!r}), raw_dir=Path({str(raw)!r}),"
         f" pseudonym_key={PSEUDONYM_KEY!r}), progress=False)\n"

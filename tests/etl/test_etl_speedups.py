@@ -13,12 +13,13 @@ from typing import Any
 import pandas as pd
 import pytest
 from compare_warehouses import differences
-from conftest import PSEUDONYM_KEY, complaint, make_raw, survey, write_csv
+from conftest import PSEUDONYM_KEY, REGISTRY, complaint, make_raw, survey, write_csv
 
 from smartindex.config import Settings
-from smartindex.etl import run_etl
+from smartindex.etl import load, run_etl
+from smartindex.etl import quarantine as qr
 from smartindex.etl import validate as v
-from smartindex.etl.validate import Check, Deferred, GxSession, defer_imports
+from smartindex.etl.validate import Check, Deferred, GxSession, build_checks, defer_imports
 
 
 @contextlib.contextmanager
@@ -116,9 +117,42 @@ def test_warehouse_same_without_the_speedups(
     assert run_etl(Settings(db_path=fast, raw_dir=raw, pseudonym_key=PSEUDONYM_KEY)).ok
     monkeypatch.setattr(v, "memoised_configuration", _plain)
     monkeypatch.setattr(v, "JOIN_MAX_ROWS", 0)
+    monkeypatch.setattr(qr, "JOINT_MAX_ROWS", 0)
+    monkeypatch.setattr(load, "WRITERS", 1)  # one batch at a time, in load order
     assert run_etl(Settings(db_path=plain, raw_dir=raw, pseudonym_key=PSEUDONYM_KEY)).ok
     lines = differences(plain, fast)
     assert not [ln for ln in lines if ln.startswith("!")], lines
     assert any(
         ln.startswith("  quarantine:") and not ln.startswith("  quarantine: 0") for ln in lines
     )
+
+
+def test_joint_run_finds_what_separate_runs_find() -> None:
+    """Frames of different lengths side by side in one GX run: each part's failures are its
+    own, at its own positions; the rows repeated to pad the shorter frame add none."""
+    rows = pd.DataFrame({"a": [1, 5, None, 2], "b": [2, 1, 3, None]})
+    values = pd.DataFrame({"a": ["x", "z"], "s": ["y", None]})  # same name, other frame
+    row_checks = [Check("order", ("a", "b")), Check("between", ("a",), {"min": 1, "max": 3})]
+    value_checks = [
+        Check("in_set", ("a",), {"values": ("x", "y")}),
+        Check("not_null", ("s",)),
+        Check("in_set", ("s",), {"values": ("x", "y")}),
+    ]
+    gx = GxSession()
+    joint = qr.joint_failures(gx, [(rows, row_checks), (values, value_checks)])
+    assert joint == [gx.failures(rows, row_checks), gx.failures(values, value_checks)]
+    assert joint == [
+        [(row_checks[0], [1]), (row_checks[1], [1])],
+        [(value_checks[0], [1]), (value_checks[1], [1])],
+    ]
+
+
+def test_a_batch_waits_for_the_tables_its_checks_read() -> None:
+    """A batch starts once the tables its validation reads are written: its own (primary
+    keys) and those its references and within checks point into; not unrelated ones."""
+    complaints, region = REGISTRY.get("complaints"), REGISTRY.get("region")
+    assert load.reads(complaints, build_checks(complaints, REGISTRY.bbox)) == {
+        "complaints",
+        "region",
+    }
+    assert load.reads(region, build_checks(region, REGISTRY.bbox)) == {"region"}
