@@ -40,6 +40,15 @@ STAGE_KINDS = {
 }
 ATTRIBUTES = "attributes"
 KINDS = (*STAGE_KINDS, ATTRIBUTES)
+# A folded ticket's stage times (the annual complaints table's columns), in timeline order.
+STAGE_TIMES = (
+    "created_at",
+    "verified_at",
+    "dispatched_at",
+    "first_response_at",
+    "resolved_at",
+    "closed_at",
+)
 # Event kind -> the canonical status of the annual ``complaints`` table (sources.toml).
 STATUS_OF_KIND = {
     "received": "received",

@@ -28,19 +28,11 @@ import pandas as pd
 
 from smartindex.errors import DataFileError
 from smartindex.ops.georeport import complaint_request, complaint_timeline
-from smartindex.ops.model import DEFAULT_ZONE, iso_local, to_local
+from smartindex.ops.model import DEFAULT_ZONE, STAGE_TIMES, iso_local, to_local
 
 CLOCK_HEADER = "X-Smartindex-Clock"
 MAX_PAGE_SIZE = 5000
 DEFAULT_PAGE_SIZE = 1000
-TIMESTAMP_COLUMNS = (
-    "created_at",
-    "verified_at",
-    "dispatched_at",
-    "first_response_at",
-    "resolved_at",
-    "closed_at",
-)
 
 
 class ApiError(Exception):
@@ -93,7 +85,7 @@ class Tickets:
 
     def __init__(self, frame: pd.DataFrame) -> None:
         frame = frame.astype(object).where(frame.notna(), None)
-        for col in TIMESTAMP_COLUMNS:
+        for col in STAGE_TIMES:
             stamps = pd.to_datetime(frame[col], errors="coerce")
             frame[col] = [None if pd.isna(v) else v.to_pydatetime() for v in stamps]
         self.rows: list[dict[str, Any]] = [

@@ -234,41 +234,6 @@ def scorecard_section(results: Results, card: Scorecard) -> dict[str, Any]:
 CHANGE_SHOWN = 10
 
 
-def _change_chart(rows: pd.DataFrame, lang: str) -> dict[str, Any]:
-    data = [
-        {"name": str(r["label"]), "value": float(r["contribution"])}
-        for r in rows.to_dict("records")
-    ]
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "data": {"values": data},
-        "width": 330,
-        "height": {"step": 16},
-        "mark": {"type": "bar"},
-        "encoding": {
-            "y": {
-                "field": "name",
-                "type": "nominal",
-                "sort": None,
-                "title": None,
-                "axis": {"labelLimit": 330},
-            },
-            "x": {
-                "field": "value",
-                "type": "quantitative",
-                "title": t("report.change.points", lang),
-                "axis": {"format": ",.1f"},
-            },
-            "color": {
-                # blue rise / orange fall, as in the app (safe for every colour-vision type)
-                "condition": {"test": "datum.value < 0", "value": charts.FALL_COLOUR},
-                "value": charts.RISE_COLOUR,
-            },
-        },
-        "config": {"view": {"stroke": None}, "axis": {"labelFontSize": 10, "titleFontSize": 10}},
-    }
-
-
 def change_section(
     results: Results, card: Scorecard, figures: dict[str, Any]
 ) -> dict[str, Any] | None:
@@ -290,7 +255,9 @@ def change_section(
     ]
     top = rows.head(CHANGE_SHOWN)
     rest = float(rows["contribution"].iloc[CHANGE_SHOWN:].sum())
-    figures["change-index"] = _change_chart(top, lang)
+    figures["change-index"] = charts.contribution_chart(  # the app's chart: ▲ blue, ▼ orange
+        top[["label", "contribution"]], lang, value_title=t("report.change.points", lang), width=300
+    )
     body = [
         [
             r["label"],

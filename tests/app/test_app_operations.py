@@ -79,8 +79,14 @@ def test_operations_page_shows_words_not_codes(ops_app, lang):
     assert any(label.endswith("· CSV") for label in buttons), buttons
 
 
+# Monday to Saturday, 08:00-14:00 (tests/fixtures/cities/six-day-week.toml)
+SIX_DAY_WEEK = (
+    Path(__file__).resolve().parents[1] / "fixtures" / "cities" / "six-day-week.toml"
+).read_text("utf-8")
+
 # The warehouse's city (1671) working Monday to Saturday, 08:00-14:00.
-SIX_DAY_CITY = """\
+SIX_DAY_CITY = (
+    """\
 profile_version = 1
 
 [city]
@@ -89,14 +95,9 @@ kemendagri_code = "16.71"
 name_id = "Kota Palembang"
 timezone = "Asia/Jakarta"
 
-[working_time]
-regulation = "Peraturan Wali Kota (illustrative six-day week)"
-week_hours = 36
-days = ["mon", "tue", "wed", "thu", "fri", "sat"]
-day_start = "08:00"
-day_end = "14:00"
-break_minutes = 0
 """
+    + SIX_DAY_WEEK
+)
 
 
 def _due_times(frame, lang: str) -> dict[tuple[str, str], str]:

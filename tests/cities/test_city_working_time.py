@@ -46,15 +46,7 @@ break_minutes = 60
 friday_break_minutes = 90
 """
 # A city working Monday to Saturday, 08:00-14:00 without breaks: 6 x 6 h = 36 h a week.
-SIX_DAYS = """\
-[working_time]
-regulation = "Peraturan Wali Kota (illustrative six-day week)"
-week_hours = 36
-days = ["mon", "tue", "wed", "thu", "fri", "sat"]
-day_start = "08:00"
-day_end = "14:00"
-break_minutes = 0
-"""
+SIX_DAYS = (ROOT / "tests" / "fixtures" / "cities" / "six-day-week.toml").read_text("utf-8")
 
 
 def _profile(tmp_path: Path, working_time: str) -> Path:

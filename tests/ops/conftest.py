@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,20 @@ def req():
 def put_fixture():
     """The ``put`` helper."""
     return put
+
+
+def raw_copy(store: Store, root: Path) -> Store:
+    """A store holding the same events as raw batches only (everything is folded again)."""
+    copy = open_store(root)
+    for i, path in enumerate(store.compacted_event_files() + store.batch_files()):
+        shutil.copy(path, copy.batches / f"b-{i:020d}-0.parquet")
+    return copy
+
+
+@pytest.fixture(name="raw_copy", scope="session")
+def raw_copy_fixture():
+    """The ``raw_copy`` helper: the slow path's store to compare a fast path against."""
+    return raw_copy
 
 
 def same_view(got: OpsSnapshot, want: OpsSnapshot) -> None:

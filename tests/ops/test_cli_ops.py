@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 from smartindex.cli import _ops_job, build_parser, main
 from smartindex.ops.sla import load_sla
@@ -77,7 +78,13 @@ def test_missing_simulator_data_is_one_line(tmp_path, capsys):
     assert code == 1 and len(err) == 1 and "none.csv" in err[0]
 
 
-SIX_DAY_CITY = """\
+# Monday to Saturday, 08:00-14:00 (tests/fixtures/cities/six-day-week.toml)
+SIX_DAY_WEEK = (
+    Path(__file__).resolve().parents[1] / "fixtures" / "cities" / "six-day-week.toml"
+).read_text("utf-8")
+
+SIX_DAY_CITY = (
+    """\
 profile_version = 1
 
 [city]
@@ -86,14 +93,9 @@ kemendagri_code = "13.75"
 name_id = "Kota Bukittinggi"
 timezone = "Asia/Jakarta"
 
-[working_time]
-regulation = "Peraturan Wali Kota (illustrative six-day week)"
-week_hours = 36
-days = ["mon", "tue", "wed", "thu", "fri", "sat"]
-day_start = "08:00"
-day_end = "14:00"
-break_minutes = 0
 """
+    + SIX_DAY_WEEK
+)
 
 
 def test_ops_commands_count_on_the_city_s_week(tmp_path, capsys):

@@ -3,17 +3,15 @@ batches touch evaluated again) gives exactly the figures of folding every raw ev
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
 from smartindex.ops.alerts import evaluate
 from smartindex.ops.live import snapshot
 from smartindex.ops.sla import load_sla
-from smartindex.ops.store import Store, compact, open_store, pin
+from smartindex.ops.store import compact, open_store, pin
 
 MON = "2024-05-06T{}:00+07:00"
 NOWS = (
@@ -88,22 +86,14 @@ def _after(req):
     ]
 
 
-def _raw_copy(store: Store, root: Path) -> Store:
-    """A store holding the same events as raw batches only (everything is folded again)."""
-    copy = open_store(root)
-    for i, path in enumerate(store.compacted_event_files() + store.batch_files()):
-        shutil.copy(path, copy.batches / f"b-{i:020d}-0.parquet")
-    return copy
-
-
 @pytest.fixture(scope="module")
-def stores(tmp_path_factory, put, req):
+def stores(tmp_path_factory, put, req, raw_copy):
     root = tmp_path_factory.mktemp("fast")
     store = open_store(root / "ops")
     put(store, *_before(req))
     compact(store)
     put(store, *_after(req))
-    return store, _raw_copy(store, root / "raw")
+    return store, raw_copy(store, root / "raw")
 
 
 def test_the_compacted_store_uses_the_fast_path(stores):

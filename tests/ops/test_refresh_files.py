@@ -6,9 +6,7 @@ those of folding every raw event again."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import datetime
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -127,22 +125,14 @@ def _after(req):
     ]
 
 
-def _raw_copy(store: Store, root: Path) -> Store:
-    """A store holding the same events as raw batches only (everything is folded again)."""
-    copy = open_store(root)
-    for i, path in enumerate(store.compacted_event_files() + store.batch_files()):
-        shutil.copy(path, copy.batches / f"b-{i:020d}-0.parquet")
-    return copy
-
-
 @pytest.fixture(scope="module")
-def stores(tmp_path_factory, put, req):
+def stores(tmp_path_factory, put, req, raw_copy):
     root = tmp_path_factory.mktemp("refresh")
     store = open_store(root / "ops")
     put(store, *_before(req))
     compact(store)
     put(store, *_after(req))
-    return store, _raw_copy(store, root / "raw")
+    return store, raw_copy(store, root / "raw")
 
 
 # Periods starting or ending inside an hour in which stages are decided.

@@ -14,6 +14,7 @@ import pytest
 from smartindex.config import Settings
 from smartindex.etl import run_etl
 from smartindex.indicators import load_catalogue, measure
+from smartindex.indicators.measure import COLUMNS
 from smartindex.ops.client import Client
 from smartindex.ops.ingest import pull
 from smartindex.ops.kpi import complaint_codes, measure_live
@@ -28,17 +29,7 @@ KEY = "replay-key"
 SIX_DAYS = (((480, 840),),) * 6 + ((),)
 # the indicators counted in working hours or days
 WORKING_TIME = {"GOV_VERIFIED_3WD", "GOV_FOLLOWUP_5WD", "GOV_FIRST_RESPONSE_WH"}
-KEEP = [
-    "code",
-    "area_code",
-    "area_level",
-    "year",
-    "value",
-    "numerator",
-    "denominator",
-    "n_obs",
-    "coverage",
-]
+KEEP = list(COLUMNS[: COLUMNS.index("coverage") + 1])  # the measured columns, not provenance
 
 
 @pytest.fixture(scope="module")
