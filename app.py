@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import background, common
+from app_pages import background, common, state
 from smartindex.display.i18n import t
 
 PAGES = (  # (file, title key); no icons: Streamlit fetches material icons from the web
@@ -45,7 +45,8 @@ SCREEN_CSS = """<style>
 st.set_page_config(page_title=t("app.name"), layout="wide")  # default favicon: no fetch
 st.html(SCREEN_CSS)
 with background.script_running():  # the warm-up below never competes with a page
-    lang = common.language()
+    lang = state.language()
+    common.home(lang)  # the city whose data are shown, when the warehouse holds several
     results = common.results_or_stop(lang)
     shown = common.sidebar(results, lang)
     st.sidebar.caption(t("app.subtitle", lang))

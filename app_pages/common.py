@@ -28,9 +28,9 @@ from smartindex.display import labels as views
 from smartindex.display import status as status_words
 from smartindex.display.status import RecView
 from smartindex.errors import WarehouseError
-from smartindex.scoring.results import Results, load_results
+from smartindex.scoring.results import Results, load_results, stored_city_names
 
-QUERY_KEYS = ("lang", "year", "city", "kec")  # the sidebar; pages add theirs
+QUERY_KEYS = ("lang", "home", "year", "city", "kec")  # the sidebar; pages add theirs
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -50,10 +50,26 @@ class View:
         return self.kecamatan or self.city
 
 
-def db_key() -> tuple[str, float]:
-    """(warehouse path, mtime): the cache key of every loader."""
+def db_key() -> tuple[str, float, str]:
+    """(warehouse path, mtime, city code): the cache key of every loader."""
     path = Settings.from_env().db_path
-    return str(path), (path.stat().st_mtime if path.exists() else 0.0)
+    mtime = path.stat().st_mtime if path.exists() else 0.0
+    return str(path), mtime, str(st.session_state.get("home") or "")
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _held(path: str, mtime: float) -> dict[str, str]:
+    return stored_city_names(path) if mtime else {}
+
+
+def home(lang: str) -> None:
+    """The city whose data the app shows (``home`` in the URL; default: the one ``smartindex
+    app --city`` names, else the first); a sidebar choice when the warehouse holds several."""
+    held = _held(*db_key()[:2])
+    state.control("home", list(held), Settings.from_env().city_code if held else None)
+    if len(held) > 1:
+        label = i18n.t("sidebar.home", lang)
+        st.sidebar.selectbox(label, [*held], key="home", format_func=held.get)
 
 
 @st.cache_resource(show_spinner=False)
@@ -65,10 +81,10 @@ def warehouse(path: str, mtime: float) -> Path:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _results(path: str, mtime: float) -> Results:
-    """One shared read-only Results per warehouse version (app.py warms its memo once the
-    first screen is drawn: :func:`app_pages.background.warm`)."""
-    return load_results(warehouse(path, mtime))
+def _results(path: str, mtime: float, city: str) -> Results:
+    """One shared read-only Results per warehouse version and city (app.py warms its memo once
+    the first screen is drawn: :func:`app_pages.background.warm`)."""
+    return load_results(warehouse(path, mtime), city=city or None)
 
 
 def results() -> Results:
@@ -94,7 +110,7 @@ _LIBRARY: dict[str, Callable[..., object]] = {}
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def _on_results(
-    name: str, key: tuple[str, float], args: tuple[object, ...], kwargs: dict[str, object]
+    name: str, key: tuple[str, float, str], args: tuple[object, ...], kwargs: dict[str, object]
 ) -> object:
     return _LIBRARY[name](_results(*key), *args, **kwargs)
 
@@ -146,21 +162,6 @@ access = on_results(districts.access_table)
 district_map_frame = on_results(districts.district_map_values)
 
 
-def language() -> str:
-    """The language radio (sidebar); Bahasa Indonesia by default."""
-    state.capture()
-    state.control("lang", list(i18n.LANGS), i18n.DEFAULT_LANG)
-    lang = st.session_state["lang"]
-    st.sidebar.radio(
-        i18n.t("sidebar.lang", lang),
-        i18n.LANGS,
-        key="lang",
-        horizontal=True,
-        format_func=i18n.language_name,
-    )
-    return str(st.session_state["lang"])
-
-
 def sidebar(res: Results, lang: str) -> View:
     """Year, city and kecamatan selectors; the selection is mirrored into the URL."""
     years = res.years[::-1]
@@ -197,6 +198,7 @@ def sidebar(res: Results, lang: str) -> View:
     st.query_params.from_dict(
         {
             "lang": view.lang,
+            **({"home": res.city} if st.session_state.get("home") else {}),
             "year": str(view.year),
             "city": view.city,
             **({"kec": view.kecamatan} if view.kecamatan else {}),

@@ -38,14 +38,16 @@ def city_settings(base: Settings, code: str) -> Settings:
     under data/cities); ``base`` (national week) when there is none."""
     given = os.environ.get("SMARTINDEX_PROFILE")
     try:
-        profile = load_profile(Path(given)) if given else default_profile(code, cities_dir())
+        profile = load_profile(Path(given)) if given else None
+        if profile is None or profile.bps_code != code:  # another city of the warehouse
+            profile = default_profile(code, cities_dir())
         return settings_for(profile, base)
     except SmartIndexError:  # no profile (checked by `smartindex app` when it hands one over)
         return base
 
 
 settings = city_settings(Settings.from_env(), res.city)
-store = ops.Store(ops.default_store(settings.db_path))
+store = ops.Store(ops.default_store(settings.db_path, res.city))  # one store per city
 zone = local_zone(settings)  # the city's zone: the store's naive times are local there
 sla = ops.load_sla(week=settings.work_week)  # the city's working week, as the annual KPIs
 st.title(t("ops.title", lang))

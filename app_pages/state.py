@@ -13,6 +13,8 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from smartindex.display import i18n
+
 OPENED = "_url_opened"  # the query string the session was opened with
 TRACKED = "_url_tracked"  # key -> True for multi-valued controls
 
@@ -73,3 +75,19 @@ def publish(*keys: str) -> None:
             st.query_params[key] = text
         elif key in st.query_params:
             del st.query_params[key]
+
+
+def language() -> str:
+    """The language radio (sidebar, first: every other control is labelled in it); Bahasa
+    Indonesia by default. Also captures the opening URL (:func:`capture`)."""
+    capture()
+    control("lang", list(i18n.LANGS), i18n.DEFAULT_LANG)
+    lang = st.session_state["lang"]
+    st.sidebar.radio(
+        i18n.t("sidebar.lang", lang),
+        i18n.LANGS,
+        key="lang",
+        horizontal=True,
+        format_func=i18n.language_name,
+    )
+    return str(st.session_state["lang"])

@@ -78,40 +78,44 @@ def _settings(args: argparse.Namespace) -> Settings:
     return _city_settings(args, base) if hasattr(args, "city") else base
 
 
-def _raw_city(raw_dir: Path) -> str | None:
-    """The home city code of ``raw_dir/region.csv`` (a staged folder says its city), if any."""
-    import csv
-
-    path = Path(raw_dir) / "region.csv"
-    if not path.is_file():
-        return None
-    with path.open(encoding="utf-8", newline="") as fh:
-        homes = {
-            row.get("kode_wilayah") or ""
-            for row in csv.DictReader(fh)
-            if row.get("level") == "kota" and (row.get("is_home_city") or "").lower() == "true"
-        }
-    return homes.pop() if len(homes) == 1 else None
-
-
 def _city_settings(args: argparse.Namespace, base: Settings) -> Settings:
-    """``base`` with the city of ``--city`` (a slug under data/cities, a profile.toml or a
-    workspace folder); without ``--city`` the city the warehouse holds (for ``etl`` into a new
-    warehouse: the home city of the raw region.csv), else the only profile. A warehouse
-    holding another city is refused (one city per warehouse)."""
+    """``base`` with the city of ``--city`` (a slug under data/cities, a BPS code, a
+    profile.toml or a workspace folder). Without ``--city``: for ``etl`` the home city of the
+    raw region.csv; else the only city the warehouse holds (several: a usage error listing
+    them), else the only profile. Only ``etl`` may name a city the warehouse does not
+    hold yet (it adds it: one schema per city)."""
     from smartindex.cities import load_city, settings_for
-    from smartindex.scoring.results import stored_city
+    from smartindex.scoring.results import stored_cities
 
-    held = stored_city(base.db_path)
-    home = held or (_raw_city(base.raw_dir) if args.command == "etl" else None)
+    held, home = stored_cities(base.db_path), None
+    if args.command == "etl" and not args.city:  # the files say their city
+        from smartindex.etl.run import raw_home_city
+
+        home = raw_home_city(base.raw_dir)
+    if home is None and not args.city:
+        if len(held) > 1:
+            raise CityNotFoundError(
+                f"give --city: {base.db_path} holds {len(held)} cities: "
+                + ", ".join(_city_label(code) for code in held)
+            )
+        home = held[0] if held else None
     profile = load_city(args.city, home_code=home, cities_dir=cities_dir())
-    if held is not None and held != profile.bps_code:
+    if held and profile.bps_code not in held and args.command != "etl":
         raise DataFileError(
             base.db_path,
-            f"the warehouse holds city {held}, not {profile.name_id} ({profile.bps_code}); "
-            "give another --db (one city per warehouse)",
+            f"the warehouse holds no data of {profile.name_id} ({profile.bps_code}), only of "
+            f"{', '.join(_city_label(code) for code in held)}; load it with `smartindex etl "
+            f"--city {args.city or profile.slug}` or give another --db",
         )
     return settings_for(profile, base)
+
+
+def _city_label(code: str) -> str:
+    """``1671 (palembang)``: a city code with the slug of its profile, when there is one."""
+    from smartindex.cities.settings import profiles_by_code
+
+    slug = profiles_by_code(cities_dir()).get(code)
+    return f"{code} ({slug})" if slug else code
 
 
 def _zone(settings: Settings) -> tzinfo:
@@ -213,10 +217,17 @@ def cmd_app(args: argparse.Namespace) -> int:
     app = Path(__file__).resolve().parent.parent / "app.py"
     if not app.exists():
         raise SmartIndexError(f"{app}: app.py not found; run from a source checkout")
-    settings = _settings(args)  # the city: a warehouse holding another city is refused
+    try:  # the city shown first, with its profile (zone and working week, for the pages)
+        settings = _settings(args)
+    except CityNotFoundError:  # several cities and no --city: the app offers them all
+        if args.city:
+            raise
+        settings = Settings.from_env(db_path=args.db)
     env = {**os.environ, "SMARTINDEX_DB": str(Path(args.db).resolve())}
     if settings.profile_path is not None:  # the city's zone and working week, for the pages
         env["SMARTINDEX_PROFILE"] = str(Path(settings.profile_path).resolve())
+    if settings.city_code is not None:  # the city shown first when the warehouse holds several
+        env["SMARTINDEX_CITY"] = settings.city_code
     command = [
         sys.executable,
         "-m",
@@ -287,7 +298,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _ops_store(args: argparse.Namespace) -> Path:
     from smartindex.ops import default_store
 
-    return Path(args.store) if args.store else default_store(Path(args.db))
+    if args.store:
+        return Path(args.store)
+    return default_store(Path(args.db), _settings(args).city_code)  # one store per city
 
 
 def _ops_sla(settings: Settings) -> Any:
@@ -404,7 +417,8 @@ def cmd_ops_kpis(args: argparse.Namespace) -> int:
     from smartindex.ops import measure_live, open_store
 
     settings = _settings(args)
-    frame = measure_live(open_store(_ops_store(args)), Path(args.db), week=settings.work_week)
+    store = open_store(_ops_store(args))
+    frame = measure_live(store, Path(args.db), week=settings.work_week, city=settings.city_code)
     city = frame[frame["unit_level"] == "kota"]
     print(city[["code", "year", "value", "n_obs"]].to_string(index=False))
     return 0
@@ -487,8 +501,9 @@ def _city(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--city",
         default=None,
-        help="the city: a slug of data/cities/<slug>/profile.toml, a profile.toml or a "
-        "workspace folder (default: the city the warehouse holds, else the only profile)",
+        help="the city: a slug of data/cities/<slug>/profile.toml, its BPS code, a "
+        "profile.toml or a workspace folder (default: the only city the warehouse holds, "
+        "else the only profile; a warehouse holding several cities needs it)",
     )
 
 

@@ -71,6 +71,7 @@ class Settings:
             reports_dir=Path(env.get("SMARTINDEX_REPORTS", DEFAULT_REPORTS)),
             pseudonym_key=env.get("SMARTINDEX_PSEUDONYM_KEY", DEMO_PSEUDONYM_KEY),
             timezone=env.get("SMARTINDEX_TIMEZONE", DEFAULT_TIMEZONE),
+            city_code=env.get("SMARTINDEX_CITY") or None,
         )
         clean: dict[str, Any] = {
             k: (Path(v) if k.endswith(("_path", "_dir")) else v)

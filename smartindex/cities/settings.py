@@ -47,12 +47,22 @@ def profiles(cities_dir: Path = DEFAULT_CITIES) -> dict[str, Path]:
     return {p.parent.name: p for p in sorted(Path(cities_dir).glob(f"*/{PROFILE}"))}
 
 
+def profiles_by_code(cities_dir: Path = DEFAULT_CITIES) -> dict[str, str]:
+    """BPS code -> slug of every profile under ``cities_dir``."""
+    return {load_profile(p).bps_code: slug for slug, p in profiles(cities_dir).items()}
+
+
 def find_profile(city: str, cities_dir: Path = DEFAULT_CITIES) -> Path:
-    """The profile ``city`` names: a slug under ``cities_dir``, a ``profile.toml`` or a folder
-    holding one; :class:`CityNotFoundError` lists the slugs present otherwise."""
+    """The profile ``city`` names: a slug under ``cities_dir``, the BPS code of one, a
+    ``profile.toml`` or a folder holding one; :class:`CityNotFoundError` lists the slugs
+    present otherwise."""
     known = profiles(cities_dir)
     if city in known:
         return known[city]
+    if city.isdigit():
+        slug = profiles_by_code(cities_dir).get(city)
+        if slug is not None:
+            return known[slug]
     path = Path(city)
     if path.is_dir() and (path / PROFILE).is_file():
         return path / PROFILE

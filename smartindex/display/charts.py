@@ -347,7 +347,9 @@ def peer_chart(
             ],
         )
     )
-    height = alt.Step(10)  # with yOffset the step is one city's line within a row
+    # with yOffset the step is one city's line within a row: a row is at least 20 px high,
+    # so that every row keeps its label when few cities have a value
+    height = alt.Step(max(10, -(-20 // max(1, data["city"].nunique()))))
     return finish(chart.properties(title=title, width=width, height=height), lang)
 
 

@@ -24,6 +24,7 @@ import duckdb
 import pandas as pd
 
 from smartindex.errors import DataFileError, SmartIndexError
+from smartindex.warehouse.cities import cities_in, use_city
 from smartindex.warehouse.connection import connect, table_exists
 
 TABLE = "region_shapes"
@@ -187,7 +188,7 @@ def _stored_sha(con: duckdb.DuckDBPyConnection) -> str | None:
     return None if row is None or row[0] is None else str(row[0])
 
 
-def plan_boundaries(db_path: Path, path: Path, bbox: Bbox) -> BoundaryPlan:
+def plan_boundaries(db_path: Path, path: Path, bbox: Bbox, city: str | None = None) -> BoundaryPlan:
     """Due when the file exists, differs from what the warehouse holds and (for an existing
     warehouse) validates against its region table; notes explain why a file is not used."""
     if not path.is_file():
@@ -196,7 +197,10 @@ def plan_boundaries(db_path: Path, path: Path, bbox: Bbox) -> BoundaryPlan:
         return BoundaryPlan(True)
     try:
         shapes = read_boundaries(path, bbox)
-        with connect(db_path, read_only=True) as con:
+        with connect(db_path, read_only=True, choose=False) as con:
+            if city is not None and city not in cities_in(con):
+                return BoundaryPlan(True)  # a new city: its region table is loaded first
+            use_city(con, city)
             if _stored_sha(con) == shapes["sha256"].iloc[0]:
                 return BoundaryPlan(False)
             check_codes(shapes, _region_kecamatan(con), path)

@@ -36,6 +36,7 @@ from smartindex.etl.progress import FileReport
 from smartindex.etl.readers import STAGE_DB, stage
 from smartindex.etl.registry import Source
 from smartindex.etl.validate import Check, GxSession
+from smartindex.warehouse.cities import VISIBLE_TABLES, use_schema
 
 SHA_BLOCK = 1 << 25
 BATCH_ROWS = 2_000_000  # staged rows of one source validated together (see load_files)
@@ -128,7 +129,7 @@ def ensure_table(con: duckdb.DuckDBPyConnection, source: Source) -> None:
         have = dict(
             con.execute(
                 "SELECT column_name, data_type FROM information_schema.columns "
-                "WHERE table_schema = 'main' AND table_name = ? "
+                f"WHERE {VISIBLE_TABLES} AND table_name = ? "
                 "ORDER BY ordinal_position",
                 [source.name],
             ).fetchall()
@@ -192,7 +193,7 @@ def _write(
 
     Only a successful load writes rows, and each leaves a manifest row saying so: a file with
     none (``replacing`` False) has no rows to delete, so the two table scans are skipped."""
-    t, cols = f'main."{f.source.name}"', ", ".join(f'"{c}"' for c in f.source.all_columns)
+    t, cols = f'"{f.source.name}"', ", ".join(f'"{c}"' for c in f.source.all_columns)
     if replacing:
         con.execute(f"DELETE FROM {t} WHERE _source_file = ?", [f.rel])
         con.execute("DELETE FROM quarantine WHERE source_file = ?", [f.rel])
@@ -404,8 +405,11 @@ def reads(source: Source, checks: Sequence[Check]) -> set[str]:
 
 def _writer_cursor(con: duckdb.DuckDBPyConnection, zone: str) -> duckdb.DuckDBPyConnection:
     """A cursor of ``con`` (its own connection to the same database, with its own temp
-    tables) with the session settings that matter here: the time zone, no progress bar."""
+    tables) with the session settings that matter here: the city's schema, the time zone, no
+    progress bar."""
+    schema = con.execute("select current_schema()").fetchall()[0][0]
     cur = con.cursor()
+    use_schema(cur, str(schema))
     cur.execute("SET enable_progress_bar = false")
     cur.execute("SET TimeZone = ?", [zone])
     return cur

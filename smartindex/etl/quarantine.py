@@ -152,7 +152,7 @@ def pk_failures(con: duckdb.DuckDBPyConnection, source: Source, source_file: str
                    'primary key already loaded from ' || o._source_file
                        || ' line ' || o._row_number,
                    left({_key_value(source, pk)}, {MAX_VALUE_CHARS})
-            FROM _typed t JOIN main.{_q(source.name)} o USING ({keys})
+            FROM _typed t JOIN {_q(source.name)} o USING ({keys})
             WHERE o._source_file <> ?"""
         params = [source_file]
     _insert_bad(con, sql, params)
@@ -175,7 +175,7 @@ def resolve_references(
         values: set[object] = set()
         if has_table(con, table):
             rows = con.execute(
-                f"SELECT DISTINCT {_q(col)} FROM main.{_q(table)} "
+                f"SELECT DISTINCT {_q(col)} FROM {_q(table)} "
                 f"WHERE {_q(col)} IS NOT NULL AND _source_file <> ?",
                 [source_file if table == source.name else ""],
             ).fetchall()

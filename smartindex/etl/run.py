@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,9 +21,10 @@ from smartindex.etl.load import (
     sha256_file,
 )
 from smartindex.etl.progress import EtlReport, FileReport, progress_bar
-from smartindex.etl.registry import Registry, load_registry, registry_city
+from smartindex.etl.registry import Registry, RegistryCity, load_registry, registry_city
 from smartindex.etl.validate import GxSession, build_checks
 from smartindex.warehouse import swap_write
+from smartindex.warehouse.cities import cities_in, city_schema, main_city, use_schema
 from smartindex.warehouse.connection import connect
 from smartindex.warehouse.swap import clean_leftovers, scratch_dir
 
@@ -77,14 +79,51 @@ def _warm_up_if_stale(gx: GxSession, db_path: Path) -> Callable[[list[Path]], No
     return check
 
 
-def _already_loaded(db_path: Path, files: list[RawFile]) -> set[str]:
-    """Relative paths whose current checksum matches their latest load, which succeeded (a
-    file restored after a failed load is loaded again, so the manifest's latest row for it
-    says what the warehouse holds)."""
+def raw_home_city(raw_dir: Path) -> str | None:
+    """The home city code of ``raw_dir/region.csv`` (its one ``kota`` row with
+    ``is_home_city`` true), if any: a staged folder says its city."""
+    path = Path(raw_dir) / "region.csv"
+    if not path.is_file():
+        return None
+    with path.open(encoding="utf-8", newline="") as fh:
+        homes = {
+            row.get("kode_wilayah") or ""
+            for row in csv.DictReader(fh)
+            if row.get("level") == "kota" and (row.get("is_home_city") or "").lower() == "true"
+        }
+    return homes.pop() if len(homes) == 1 else None
+
+
+def city_of_run(city: RegistryCity, raw_dir: Path) -> str:
+    """The BPS code whose schema the files load into: the profile's, else the raw region.csv's
+    home city."""
+    code = city.code if city.code.isdigit() else raw_home_city(raw_dir)
+    if code is None:
+        raise DataFileError(
+            Path(raw_dir) / "region.csv",
+            "cannot tell which city the files are about: give --city (a profile) or a "
+            "region.csv with one home city (level kota, is_home_city true)",
+        )
+    return code
+
+
+def _already_loaded(db_path: Path, files: list[RawFile], code: str) -> set[str]:
+    """Relative paths whose current checksum matches their latest load into city ``code``,
+    which succeeded (a file restored after a failed load is loaded again, so the manifest's
+    latest row for it says what the warehouse holds)."""
     if not db_path.exists():
         return set()
     try:
-        with connect(db_path, read_only=True) as con:
+        with connect(db_path, read_only=True, choose=False) as con:
+            if code not in cities_in(con):
+                if main_city(con) is not None:
+                    raise WarehouseError(
+                        f"{db_path}: holds one city in schema main (a warehouse of smartindex "
+                        "before several cities per warehouse, or one built by hand); load into "
+                        "a new --db, or remove this file and run `smartindex etl` again"
+                    )
+                return set()
+            use_schema(con, city_schema(code))
             return {f.rel for f in files if current_sha(con, f.rel) == f.sha256}
     except duckdb.Error as exc:
         raise WarehouseError(
@@ -153,17 +192,15 @@ def run_etl(
     city = registry_city(settings)  # the profile's code, bbox, channels and polygons
     registry = load_registry(registry_path, city=city)
     gx = GxSession(timezone=settings.timezone)
-    files = discover(
-        registry,
-        Path(raw_dir) if raw_dir is not None else settings.raw_dir,
-        _warm_up_if_stale(gx, settings.db_path),
-    )
-    done = _already_loaded(settings.db_path, files)
+    raw = Path(raw_dir) if raw_dir is not None else settings.raw_dir
+    files = discover(registry, raw, _warm_up_if_stale(gx, settings.db_path))
+    code = city_of_run(city, raw)  # the files load into this city's schema
+    done = _already_loaded(settings.db_path, files, code)
     todo = [f for f in files if f.rel not in done]
     reports: dict[str, FileReport] = {}
     leftovers: list[int] = []
     shapes = (
-        plan_boundaries(settings.db_path, city.boundaries, registry.bbox)
+        plan_boundaries(settings.db_path, city.boundaries, registry.bbox, code)
         if city.boundaries is not None
         else BoundaryPlan(
             False, ("no boundary file in the city profile; maps will show no shapes",)
@@ -172,7 +209,9 @@ def run_etl(
     notes = list(shapes.notes)  # boundary problems are warnings: maps then show no shapes
     if todo or shapes.due:
         settings.db_path.parent.mkdir(parents=True, exist_ok=True)
-        with swap_write(settings.db_path, on_leftovers=leftovers.append) as con:
+        with swap_write(
+            settings.db_path, city=code, create=True, on_leftovers=leftovers.append
+        ) as con:
             reports = _load_all(con, settings, registry, todo, progress, gx=gx) if todo else {}
             if city.boundaries is not None:
                 notes = load_boundaries(con, city.boundaries, registry.bbox)

@@ -13,6 +13,7 @@ import pyarrow as pa
 
 from smartindex.etl.catalog import has_table
 from smartindex.etl.validate import Check, GxSession
+from smartindex.warehouse.cities import VISIBLE_TABLES
 
 
 def _q(c: str) -> str:
@@ -27,7 +28,7 @@ def resolve_within(con: duckdb.DuckDBPyConnection, check: Check) -> Check:
     table, key, parent = check.params["table"], check.params["key"], check.params["parent"]
     if not has_table(con, table):
         return replace(check, params={**check.params, "pairs": ()})
-    t, child, given = f"main.{_q(table)}", _q(check.columns[0]), _q(check.columns[1])
+    t, child, given = _q(table), _q(check.columns[0]), _q(check.columns[1])
     sql = [
         f"SELECT DISTINCT {_q(key)}, {_q(parent)} FROM {t} WHERE {_q(key)} IS NOT NULL",
         f"SELECT DISTINCT {child}, {given} FROM _typed WHERE {child} IS NOT NULL "
@@ -38,7 +39,7 @@ def resolve_within(con: duckdb.DuckDBPyConnection, check: Check) -> Check:
         r[0]
         for r in con.execute(
             "SELECT column_name FROM information_schema.columns "
-            "WHERE table_schema = 'main' AND table_name = ?",
+            f"WHERE {VISIBLE_TABLES} AND table_name = ?",
             [table],
         ).fetchall()
     }

@@ -39,6 +39,7 @@ from smartindex.config import WorkWeek
 from smartindex.errors import CatalogueError, WarehouseError
 from smartindex.indicators.calendar import calendar_installed, install_calendar
 from smartindex.indicators.catalogue import CONTRACT, OPTIONAL_COLUMNS, Catalogue, Indicator
+from smartindex.warehouse.cities import VISIBLE_TABLES
 from smartindex.warehouse.connection import table_exists
 
 Connection = duckdb.DuckDBPyConnection
@@ -160,7 +161,7 @@ def prepare_connection(
 def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
     rows = con.execute(  # fetchall: an unfinished result would block the next register()
         "select count(*) from information_schema.columns where "
-        "table_schema = 'main' and table_name = ? and column_name = ?",
+        f"{VISIBLE_TABLES} and table_name = ? and column_name = ?",
         [table, column],
     ).fetchall()
     return bool(rows and rows[0][0])
@@ -169,7 +170,7 @@ def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool
 def missing_inputs(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> dict[str, list[str]]:
     """Indicator code → its input tables absent from the warehouse (only codes lacking some)."""
     present = set(
-        _frame(con, "select table_name from information_schema.tables where table_schema = 'main'")[
+        _frame(con, f"select table_name from information_schema.tables where {VISIBLE_TABLES}")[
             "table_name"
         ]
     )
@@ -256,9 +257,9 @@ def _load_ids(con: duckdb.DuckDBPyConnection, tables: Iterable[str]) -> dict[str
     traced = set(
         _frame(
             con,
-            """
+            f"""
         select table_name from information_schema.columns
-        where table_schema = 'main' and column_name = '_load_id'""",
+        where {VISIBLE_TABLES} and column_name = '_load_id'""",
         )["table_name"]
     )
     out: dict[str, list[str]] = {}

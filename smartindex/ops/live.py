@@ -492,6 +492,8 @@ def snapshot(
     return with_retry(lambda: _read(store, table, when))
 
 
-def default_store(db_path: Path) -> Path:
-    """The live store next to a warehouse: ``<warehouse folder>/ops``."""
-    return Path(db_path).parent / "ops"
+def default_store(db_path: Path, city: str | None = None) -> Path:
+    """The live store of ``city`` next to a warehouse: ``<warehouse folder>/ops/<BPS code>``
+    (one store per city, as the warehouse holds one schema per city); without a code,
+    ``<warehouse folder>/ops``."""
+    return Path(db_path).parent / "ops" / (city or "")

@@ -31,6 +31,7 @@ from smartindex.indicators.complaints import publish_complaint_tables
 from smartindex.indicators.measure import targets_frame, write_indicator_values
 from smartindex.scoring.results import INDEX_CODE, LEVEL_NAMES, home_city
 from smartindex.warehouse import swap_write
+from smartindex.warehouse.cities import cities_in, city_schema
 from smartindex.warehouse.connection import query_df, table_exists
 
 _HOME_SQL = "select kode_wilayah as area_code, level, is_home_city from region"
@@ -185,6 +186,50 @@ def input_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return {str(path): str(sha) for path, sha in rows}
 
 
+def warehouse_peers(
+    con: duckdb.DuckDBPyConnection, values: pd.DataFrame, city: str
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """``values`` with the peers the warehouse also holds as cities of their own (the
+    ``kota`` rows of ``region`` besides ``city`` that have a schema, see
+    :mod:`smartindex.warehouse.cities`) taking the values measured there, from the peer's own
+    raw data (its latest ``smartindex score``): per indicator and year the peer's own value
+    wins over the one measured here from official statistics or ``peer_indicator_values``,
+    which still fill its gaps. ``inputs`` names the schema they come from. Also returns a
+    checksum of each peer's values taken (for the run manifest)."""
+    peers = query_df(
+        con, "select kode_wilayah from region where level = 'kota' and kode_wilayah <> ?", [city]
+    )["kode_wilayah"]
+    held = set(cities_in(con))
+    taken, sums = [], {}
+    for code in sorted(set(peers.astype(str)) & held):
+        schema = city_schema(code)
+        has = con.execute(
+            "select count(*) from duckdb_tables() where database_name = current_database() "
+            "and schema_name = ? and table_name = 'indicator_values'",
+            [schema],
+        ).fetchall()[0][0]
+        if not has:
+            continue  # the peer's data are loaded but not scored yet
+        own = query_df(
+            con,
+            f"select * from {schema}.indicator_values where area_code = ? and not is_reported "
+            "order by code, year",
+            [code],
+        )
+        if own.empty:
+            continue
+        own["inputs"] = (schema + ".indicator_values: " + own["inputs"].fillna("")).astype("string")
+        taken.append(own[list(values.columns)])
+        sums[f"{schema}.indicator_values"] = _digest(own[["code", "year", "value"]].to_dict("list"))
+    if not taken:
+        return values, sums
+    theirs = pd.concat(taken, ignore_index=True)
+    key = ["code", "area_code", "year"]
+    mine = values.merge(theirs[key], on=key, how="left", indicator=True)["_merge"] == "left_only"
+    out = pd.concat([values[mine.to_numpy()], theirs.astype(values.dtypes.to_dict())])
+    return out.sort_values(key).reset_index(drop=True), sums
+
+
 def _digest(*parts: object) -> str:
     text = json.dumps(parts, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
@@ -297,15 +342,17 @@ def compute_scores(
     setup = load_setup(method_path or settings.method_path)
     catalogue = load_catalogue()
     elements = catalogue.to_framework_frame()
-    with swap_write(settings.db_path) as con:
-        values = measure(con, catalogue, week=settings.work_week)
+    with swap_write(settings.db_path, city=settings.city_code) as con:
+        city = settings.city_code or home_city(query_df(con, _HOME_SQL))
+        values, peer_sums = warehouse_peers(
+            con, measure(con, catalogue, week=settings.work_week), city
+        )
         write_indicator_values(con, values)
         publish_complaint_tables(con, catalogue)
-        city = settings.city_code or home_city(query_df(con, _HOME_SQL))
         city_years = values.loc[values["area_code"] == city, "year"].unique()
         publish_access_shares(con, years=sorted(int(y) for y in city_years), city=city)
         targets = targets_frame(con)
-        checksums = input_checksums(con)
+        checksums = input_checksums(con) | peer_sums
         run_id = _digest(setup.method.digest, catalogue.digest, checksums, uncertainty_runs, seed)[
             :12
         ]

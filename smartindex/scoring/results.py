@@ -40,6 +40,7 @@ import pandas as pd
 from smartindex.errors import WarehouseError
 from smartindex.indicators.access import ACCESS_COLUMNS
 from smartindex.indicators.catalogue import Catalogue, load_catalogue
+from smartindex.warehouse.cities import cities_in, city_schema, main_city
 from smartindex.warehouse.connection import connect, query_df, table_exists
 
 LEVEL_NAMES = {1: "indicator", 2: "factor", 3: "dimension", 4: "index"}
@@ -182,7 +183,7 @@ def load_results(
     """Load the published results of ``run_id`` (default: the latest run) read-only, with the
     catalogue they were measured with (default: the packaged one), for ``city`` (default: the
     home city the warehouse holds, :func:`home_city`)."""
-    with connect(db_path, read_only=True) as con:
+    with connect(db_path, read_only=True, city=city) as con:
         run = run_id or _latest_run(con)
         frames = {
             name: _read(con, sql) if table_exists(con, _table_of(name)) else _empty(name)
@@ -203,24 +204,41 @@ def load_results(
     )
 
 
-def stored_city(db_path: Path | str) -> str | None:
-    """The home city code a warehouse holds (read-only), or None when there is no warehouse
-    or no region table yet."""
+def stored_cities(db_path: Path | str) -> list[str]:
+    """BPS codes of the cities a warehouse holds (read-only; see
+    :mod:`smartindex.warehouse.cities`), or [] when there is no warehouse or no city yet."""
     if not Path(db_path).is_file():
-        return None
+        return []
     try:
-        with connect(db_path, read_only=True) as con:
-            if not table_exists(con, "region"):
-                return None
-            regions = _read(con, _QUERIES["regions"])
+        with connect(db_path, read_only=True, choose=False) as con:
+            codes = cities_in(con)
+            held = None if codes else main_city(con)
     except (duckdb.Error, WarehouseError):  # not a warehouse: the command itself says so
-        return None
-    return home_city(regions)
+        return []
+    return codes or ([held] if held else [])
+
+
+def stored_city_names(db_path: Path | str) -> dict[str, str]:
+    """BPS code -> name (``region.name`` of its home row) of every city a warehouse holds, in
+    code order; {} when there is none (see :func:`stored_cities`)."""
+    codes = stored_cities(db_path)
+    if not codes:
+        return {}
+    names = {}
+    with connect(db_path, read_only=True, choose=False) as con:
+        several = bool(cities_in(con))
+        for code in codes:
+            schema = city_schema(code) if several else "main"
+            row = con.execute(
+                f"select any_value(name) from {schema}.region where kode_wilayah = ?", [code]
+            ).fetchall()
+            names[code] = str(row[0][0] or code) if row else code
+    return names
 
 
 def home_city(regions: pd.DataFrame) -> str:
     """The code of the home city in ``regions`` (``area_code, level, is_home_city``): the one
-    ``kota`` row with ``is_home_city``; a warehouse holds one city.
+    ``kota`` row with ``is_home_city`` (a city's schema holds one).
 
     >>> home_city(pd.DataFrame({"area_code": ["1375", "1371", "1375010"],
     ...     "level": ["kota", "kota", "kecamatan"], "is_home_city": [True, False, True]}))

@@ -10,11 +10,16 @@ import duckdb
 import pandas as pd
 
 from smartindex.errors import WarehouseError
+from smartindex.warehouse.cities import VISIBLE_TABLES, use_city
 
 
 @contextmanager
-def connect(path: Path | str, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the warehouse; read-only connections fail clearly when the file is missing."""
+def connect(
+    path: Path | str, *, read_only: bool = False, city: str | None = None, choose: bool = True
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse at the schema of ``city`` (default: the only city it holds, see
+    :func:`smartindex.warehouse.cities.choose_schema`; ``choose=False``: stay in ``main``, to
+    list the cities); read-only connections fail clearly when the file is missing."""
     path = Path(path)
     if read_only and str(path) != ":memory:" and not path.exists():
         raise WarehouseError(
@@ -24,6 +29,8 @@ def connect(path: Path | str, *, read_only: bool = False) -> Iterator[duckdb.Duc
         path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path), read_only=read_only)
     try:
+        if choose:
+            use_city(con, city)
         yield con
     finally:
         con.close()
@@ -37,10 +44,11 @@ def query_df(
     return frame
 
 
-def table_exists(con: duckdb.DuckDBPyConnection, name: str, schema: str = "main") -> bool:
-    """True when ``schema.name`` exists in the connected database."""
+def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """True when the unqualified ``name`` resolves to a table or view: a temporary one or one
+    of the connection's schema (its city's, see :mod:`smartindex.warehouse.cities`)."""
     row = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, name],
+        f"select count(*) from information_schema.tables where {VISIBLE_TABLES} and table_name = ?",
+        [name],
     ).fetchall()
     return bool(row and row[0][0])

@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 
 from smartindex.errors import WarehouseError
+from smartindex.warehouse.cities import use_city
 
 LEGACY_SCRATCH = ".smartindex-etl-"  # scratch directories of earlier versions
 
@@ -140,9 +141,16 @@ def _publish(tmp: Path, db_path: Path) -> None:
 
 @contextmanager
 def swap_write(
-    db_path: Path | str, *, on_leftovers: Callable[[int], None] | None = None
+    db_path: Path | str,
+    *,
+    city: str | None = None,
+    create: bool = False,
+    on_leftovers: Callable[[int], None] | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a read-write connection to a temporary copy of ``db_path``; publish it on success.
+
+    The connection's default schema is that of ``city`` (default: the only city the warehouse
+    holds; ``create``: a new city gets its schema), see :mod:`smartindex.warehouse.cities`.
 
     First, under the writer lock, leftovers of killed writers are removed (their count is
     passed to ``on_leftovers``). On normal exit the copy is checkpointed, closed, fsynced and
@@ -161,6 +169,7 @@ def swap_write(
         try:
             con = _open_copy(db_path, tmp, scratch)
             try:
+                use_city(con, city, create=create)
                 yield con
                 con.execute("CHECKPOINT")
             finally:

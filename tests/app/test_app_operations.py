@@ -40,7 +40,7 @@ def ops_app(scored_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / "complaints.csv").write_text(HEADER + ROWS)
-    done = ingest_folder(open_store(default_store(db)), inbox, pseudonym_key="test-key")
+    done = ingest_folder(open_store(default_store(db, "1671")), inbox, pseudonym_key="test-key")
     assert done.records == 2 and done.rejected == 0
     monkeypatch.setenv("SMARTINDEX_DB", str(db))
     return AppTest.from_file(APP, default_timeout=120).run()

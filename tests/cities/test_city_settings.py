@@ -144,7 +144,8 @@ def test_cli_city_errors(
     other = str(_warehouse_of(tmp_path / "bk.duckdb", "1375"))
     assert main(["recommend", "--city", "palembang", "--db", other]) == 1
     err = capsys.readouterr().err
-    assert "holds city 1375, not Kota Palembang (1671)" in err and "one city per warehouse" in err
+    assert "holds no data of Kota Palembang (1671), only of 1375" in err
+    assert "smartindex etl --city palembang" in err
     assert main(["report", "--db", other]) == 2
     assert "hold city 1375, which has no profile" in capsys.readouterr().err
     # etl into a new warehouse: the staged region.csv names the city

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from smartindex.display.markdown import escape_markdown
+from smartindex.warehouse.cities import use_city
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 IMAGE = "![x](http://127.0.0.1:9/a.png)"
@@ -62,6 +63,7 @@ def test_hostile_region_name_is_shown_as_text_on_the_recommendations_page(
     db = tmp_path / "warehouse.duckdb"
     shutil.copyfile(scored_warehouse, db)
     con = duckdb.connect(str(db))
+    use_city(con, None)  # the warehouse's only city
     try:
         con.execute("UPDATE region SET name = ? WHERE kode_wilayah = '1671'", [IMAGE])
     finally:

@@ -2,9 +2,10 @@
 
     .venv/bin/python tests/etl/compare_warehouses.py BEFORE.duckdb AFTER.duckdb
 
-Every table and view of ``main`` must exist in both with the same columns and hold the same
-rows (a multiset: ``EXCEPT ALL`` both ways), leaving out what differs from run to run by design:
-load ids (``_load_id``, ``load_id``) and the manifest's ``started_at`` / ``finished_at``.
+Every table and view of every schema (``main`` and each city's ``city_<code>``) must exist
+in both with the same columns and hold the same rows (a multiset: ``EXCEPT ALL`` both ways),
+leaving out what differs from run to run by design: load ids (``_load_id``, ``load_id``) and
+the manifest's ``started_at`` / ``finished_at``.
 Prints one line per relation and exits 1 on any difference.
 """
 
@@ -19,16 +20,15 @@ PER_RUN = {"_load_id", "load_id", "started_at", "finished_at"}
 
 
 def relations(con: duckdb.DuckDBPyConnection, db: str) -> dict[str, list[tuple[str, str]]]:
-    """Columns (name, type) of every table and view in ``db``.main."""
+    """Columns (name, type) of every table and view in ``db``, keyed ``schema.table``."""
     rows = con.execute(
-        "SELECT table_name, column_name, data_type FROM information_schema.columns "
-        "WHERE table_catalog = ? AND table_schema = 'main' "
-        "ORDER BY table_name, ordinal_position",
+        "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "
+        "WHERE table_catalog = ? ORDER BY table_schema, table_name, ordinal_position",
         [db],
     ).fetchall()
     out: dict[str, list[tuple[str, str]]] = {}
-    for table, col, typ in rows:
-        out.setdefault(table, []).append((col, typ))
+    for schema, table, col, typ in rows:
+        out.setdefault(f"{schema}.{table}", []).append((col, typ))
     return out
 
 
@@ -45,15 +45,16 @@ def differences(before: Path, after: Path) -> list[str]:
             lines.append(f"! {t}: columns differ: {ra[t]} vs {rb[t]}")
             continue
         cols = ", ".join(f'"{c}"' for c, _ in ra[t] if c not in PER_RUN)
+        q = '"{}"."{}"'.format(*t.split(".", 1))
         na, nb, only_a, only_b = (
             con.execute(sql).fetchall()[0][0]
             for sql in (
-                f'SELECT count(*) FROM a.main."{t}"',
-                f'SELECT count(*) FROM b.main."{t}"',
-                f'SELECT count(*) FROM (SELECT {cols} FROM a.main."{t}" '
-                f'EXCEPT ALL SELECT {cols} FROM b.main."{t}")',
-                f'SELECT count(*) FROM (SELECT {cols} FROM b.main."{t}" '
-                f'EXCEPT ALL SELECT {cols} FROM a.main."{t}")',
+                f"SELECT count(*) FROM a.{q}",
+                f"SELECT count(*) FROM b.{q}",
+                f"SELECT count(*) FROM (SELECT {cols} FROM a.{q} "
+                f"EXCEPT ALL SELECT {cols} FROM b.{q})",
+                f"SELECT count(*) FROM (SELECT {cols} FROM b.{q} "
+                f"EXCEPT ALL SELECT {cols} FROM a.{q})",
             )
         )
         same = na == nb and only_a == only_b == 0

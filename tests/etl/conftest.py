@@ -13,6 +13,7 @@ import pytest
 
 from smartindex.config import Settings
 from smartindex.etl import EtlReport, load_registry, run_etl
+from smartindex.warehouse.cities import use_city
 
 REGISTRY = load_registry()
 # Raw personal values that must never reach the warehouse.
@@ -275,6 +276,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
     con = duckdb.connect(str(db), read_only=True)
+    use_city(con, None)  # the warehouse's only city
     try:
         return con.execute(sql, params or []).fetchall()
     finally:

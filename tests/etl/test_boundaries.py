@@ -17,6 +17,7 @@ from smartindex.etl import run_etl
 from smartindex.etl.boundaries import check_codes, read_boundaries
 from smartindex.etl.registry import load_registry
 from smartindex.sample import facts
+from smartindex.warehouse.cities import use_city
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "data/boundaries/palembang/kelurahan.geojson"  # the bundled city's polygons
@@ -160,6 +161,7 @@ def write_region(raw: Path, codes: list[str]) -> None:
 
 def query(db: Path, sql: str) -> list[tuple[Any, ...]]:
     con = duckdb.connect(str(db), read_only=True)
+    use_city(con, None)  # the warehouse's only city
     try:
         return con.execute(sql).fetchall()
     finally:

@@ -165,11 +165,11 @@ def test_no_raw_personal_data_anywhere(etl: Etl, settings: Settings, raw: Path) 
     db = settings.db_path
     secrets = [*NAMES, *PHONES, *NIKS, *RESPONDENTS, PSEUDONYM_KEY]
     con = duckdb.connect(str(db), read_only=True)
-    cols = con.execute(
-        "SELECT table_name, column_name FROM information_schema.columns "
-        "WHERE data_type = 'VARCHAR' AND table_schema = 'main' AND table_name IN "
-        "(SELECT table_name FROM information_schema.tables "
-        " WHERE table_type = 'BASE TABLE')"
+    cols = con.execute(  # every city's schema
+        "SELECT table_schema || '\".\"' || table_name, column_name "
+        "FROM information_schema.columns c WHERE data_type = 'VARCHAR' AND EXISTS "
+        "(SELECT 1 FROM information_schema.tables t WHERE table_type = 'BASE TABLE' "
+        " AND t.table_schema = c.table_schema AND t.table_name = c.table_name)"
     ).fetchall()
     assert len({t for t, _ in cols}) >= 7
     for table, col in cols:

@@ -8,10 +8,12 @@ import duckdb
 import pytest
 
 from smartindex.warehouse import swap_write
+from smartindex.warehouse.cities import use_city
 
 
 def _value(db: Path) -> int:
     con = duckdb.connect(str(db), read_only=True)
+    use_city(con, None)  # the warehouse's only city
     try:
         return con.execute("SELECT v FROM t").fetchall()[0][0]
     finally:
@@ -50,6 +52,7 @@ def test_open_reader_keeps_old_snapshot(tmp_path: Path) -> None:
     with swap_write(db) as con:
         con.execute("CREATE TABLE t AS SELECT 1 AS v")
     reader = duckdb.connect(str(db), read_only=True)
+    use_city(reader, None)  # the warehouse's only city
     try:
         with swap_write(db) as con:  # not blocked by the open reader
             con.execute("UPDATE t SET v = 5")

@@ -13,6 +13,7 @@ import pytest
 from smartindex.config import Settings
 from smartindex.etl import load_registry, run_etl
 from smartindex.etl.mapping import apply_mapping, load_mapping, shipped_mappings, write_canonical
+from smartindex.warehouse.cities import use_city
 
 FIX = Path(__file__).parent / "fixtures" / "mappings"
 REGISTRY = load_registry()
@@ -71,6 +72,7 @@ def test_mapped_frames_load_without_quarantine(tmp_path: Path) -> None:
     report = run_etl(Settings(db_path=db, raw_dir=raw, pseudonym_key="test-key"), progress=False)
     assert report.ok
     with duckdb.connect(str(db), read_only=True) as con:
+        use_city(con, None)  # the warehouse's only city
         loaded = dict(
             con.execute(
                 "SELECT source_file, rows_loaded FROM load_current WHERE rows_quarantined = 0"

@@ -18,6 +18,7 @@ from smartindex.etl import run_etl
 from smartindex.indicators import load_catalogue, measure
 from smartindex.indicators.complaints import stage_stats
 from smartindex.indicators.measure import prepare_connection
+from smartindex.warehouse.cities import use_city
 
 pytestmark = pytest.mark.slow
 
@@ -49,6 +50,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def values(warehouse: Path) -> pd.DataFrame:
     with duckdb.connect(str(warehouse), read_only=True) as con:
+        use_city(con, None)  # the warehouse's only city
         return measure(con, load_catalogue(), codes=CODES)
 
 
@@ -61,6 +63,7 @@ def _city(values: pd.DataFrame, code: str, year: int) -> float:
 
 def test_each_load_records_its_extract_cut_off(warehouse: Path) -> None:
     with duckdb.connect(str(warehouse), read_only=True) as con:
+        use_city(con, None)  # the warehouse's only city
         cut = dict(
             con.execute(
                 "select source_file, extracted_at from load_manifest "
@@ -80,6 +83,7 @@ def test_resolved_30d_is_censored_per_extract(warehouse: Path, values: pd.DataFr
         "t.as_of", "(select max(as_of) from complaint_cutoffs())"
     )
     with duckdb.connect(str(warehouse), read_only=True) as con:
+        use_city(con, None)  # the warehouse's only city
         prepare_connection(con, cat)
         old = con.execute(
             f"select value from ({sql}) where area_code = '{CITY}' and year = 2024"
@@ -92,6 +96,7 @@ def test_lapor_three_days_means_verified_and_forwarded(
 ) -> None:
     assert _city(values, "GOV_VERIFIED_3WD", 2025) == pytest.approx(98.26, abs=0.005)
     with duckdb.connect(str(warehouse), read_only=True) as con:
+        use_city(con, None)  # the warehouse's only city
         stages = stage_stats(con, load_catalogue()).set_index(["area_code", "year", "stage"])
     # verification alone (the old definition) is laxer than the LAPOR! rule
     verification = stages.loc[(CITY, 2025, "verification"), "share_within_limit"]

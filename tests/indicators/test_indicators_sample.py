@@ -14,6 +14,7 @@ import pytest
 from smartindex.indicators import measure, validate_queries
 from smartindex.indicators.catalogue import Catalogue
 from smartindex.indicators.measure import prepare_connection, run_indicator
+from smartindex.warehouse.cities import use_city
 
 pytestmark = pytest.mark.slow  # uses the shared sample warehouse (built once per session)
 
@@ -73,6 +74,7 @@ def _check_survey_breakdown(con: duckdb.DuckDBPyConnection, catalogue: Catalogue
 
 def test_sample_warehouse_end_to_end(sample_warehouse, catalogue):
     with duckdb.connect(str(sample_warehouse), read_only=True) as con:
+        use_city(con, None)  # the warehouse's only city
         validate_queries(con, catalogue)
         values = measure(con, catalogue)
         _check_survey_breakdown(con, catalogue)

@@ -28,6 +28,7 @@ from smartindex.report.build import ReportError, check_output, tidy_pdf
 from smartindex.report.model import report_model
 from smartindex.report.provenance import data_basis, is_secondary, source_line, source_list
 from smartindex.report.sections import graded_cells, typeset_text
+from smartindex.warehouse.cities import use_city
 
 LANGS = ("id", "en")
 # words of the report's own vocabulary that must never appear in the Indonesian edition (raw
@@ -189,6 +190,7 @@ def test_quarantine_count_is_the_warehouses_rows_not_failed_checks(
     scored_results, scored_warehouse, models
 ):
     with duckdb.connect(str(scored_warehouse), read_only=True) as con:
+        use_city(con, None)  # the warehouse's only city
         rows = con.execute("select sum(rows_quarantined) from load_current").fetchone()[0]
         checks = con.execute("select count(*) from quarantine").fetchone()[0]
     assert quarantined_rows(scored_results) == rows

@@ -14,10 +14,12 @@ from smartindex.config import Settings
 from smartindex.errors import MethodError, WarehouseError
 from smartindex.scoring import compute_scores, load_setup, prune_framework
 from smartindex.scoring.publish import existing_only, score_comparison, synthetic_shares
+from smartindex.warehouse.cities import use_city
 
 
 def frame(db: Path, sql: str) -> pd.DataFrame:
     with duckdb.connect(str(db), read_only=True) as con:
+        use_city(con, None)  # the warehouse's only city
         return con.sql(sql).df()
 
 

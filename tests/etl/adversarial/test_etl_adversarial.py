@@ -42,6 +42,7 @@ from smartindex.errors import MethodError, SmartIndexError
 from smartindex.etl import EtlReport, run_etl
 from smartindex.etl.csvtext import transcoded
 from smartindex.warehouse import swap_write
+from smartindex.warehouse.cities import use_city
 from smartindex.warehouse.swap import scratch_dir
 
 COLS = list(REGISTRY.get("complaints").columns)
@@ -521,6 +522,7 @@ def test_duckdb_never_sees_raw_personal_values_in_its_tables(run) -> None:
     """CLASS personal data on disk: no table of the warehouse holds a raw name or phone."""
     _, db = run
     con = duckdb.connect(str(db), read_only=True)
+    use_city(con, None)  # the warehouse's only city
     try:
         tables = [
             r[0]
