@@ -66,7 +66,7 @@ def section(key: str, frame, names: tuple[str, ...], note: str | None = None, do
 @st.fragment(run_every=REFRESH)
 def live() -> None:
     if not store.root.is_dir():
-        st.info(t("ops.no_store", lang, path=escape_markdown(store.root)))
+        st.info(t("ops.no_store", lang, path=escape_markdown(store.root), city=res.city))
         return
     snap = ops.snapshot(store, sla=sla, tz=zone)
     clock, abbr = f"{snap.now:%Y-%m-%d %H:%M}", snap.now.replace(tzinfo=zone).tzname()
