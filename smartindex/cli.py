@@ -111,7 +111,7 @@ def _city_settings(args: argparse.Namespace, base: Settings) -> Settings:
 
 
 def _city_label(code: str) -> str:
-    """``1671 (palembang)``: a city code with the slug of its profile, when there is one."""
+    """``3273 (bandung)``: a city code with the slug of its profile, when there is one."""
     from smartindex.cities.settings import profiles_by_code
 
     slug = profiles_by_code(cities_dir()).get(code)
@@ -419,7 +419,11 @@ def cmd_ops_kpis(args: argparse.Namespace) -> int:
     settings = _settings(args)
     store = open_store(_ops_store(args))
     frame = measure_live(store, Path(args.db), week=settings.work_week, city=settings.city_code)
-    city = frame[frame["unit_level"] == "kota"]
+    own = (frame["area_code"] == settings.city_code) & ~frame["is_reported"].astype(bool)
+    city = frame[own]  # the city's own figures from the live tickets, not the peers' values
+    if city.empty:
+        print("no complaint indicator has a value on the live tickets yet")
+        return 0
     print(city[["code", "year", "value", "n_obs"]].to_string(index=False))
     return 0
 

@@ -223,3 +223,15 @@ def test_the_rules_detect_violations() -> None:
     assert violations(PACKAGE / "cli.py", "def f():\n    from smartindex import report\n") == []
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_city_is_named_in_the_library() -> None:
+    """Issue #15: everything about a city comes from its profile; only the sample generator
+    (which writes the bundled Palembang data) may name one."""
+    named = [
+        str(p.relative_to(ROOT))
+        for p in PACKAGE.rglob("*.py")
+        if "sample" not in p.relative_to(PACKAGE).parts
+        and "palembang" in p.read_text("utf-8").lower()
+    ]
+    assert named == []

@@ -1,11 +1,11 @@
 """Several cities in one warehouse: each city's tables live in its own schema ``city_<code>``.
 
-A city is keyed by its BPS code (``1671`` Palembang, ``1375`` Bukittinggi): the ETL writes a
-city's raw, quarantine and manifest tables into ``city_1671``, scoring writes its scores and
-runs there, and every reader sets that schema as the connection's default (``SET schema``), so
-the same table names and catalogue queries serve every city, and ticket ids, file names and
-run ids of two cities can never collide. Other cities are reached by qualified names
-(``city_1375.indicator_values``: peers measured in the same warehouse).
+A city is keyed by its BPS code (``3273`` for Kota Bandung): the ETL writes a city's raw,
+quarantine and manifest tables into ``city_3273``, scoring writes its scores and runs there,
+and every reader sets that schema as the connection's default (``SET schema``), so the same
+table names and catalogue queries serve every city, and ticket ids, file names and run ids of
+two cities can never collide. Other cities are reached by qualified names
+(``city_3578.indicator_values``: peers measured in the same warehouse).
 
 Which city a connection reads (:func:`choose_schema`): the one asked for; without one, the only
 city the warehouse holds, else an error listing them. A warehouse without city schemas whose
@@ -35,8 +35,8 @@ VISIBLE_DUCKDB_TABLES = (
 def city_schema(code: str) -> str:
     """The schema of city ``code`` (a BPS code: digits only).
 
-    >>> city_schema("1671")
-    'city_1671'
+    >>> city_schema("3273")
+    'city_3273'
     """
     if not code.isdigit():
         raise WarehouseError(f"city code {code!r}: expected a BPS code (digits only)")

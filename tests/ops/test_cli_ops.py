@@ -3,9 +3,12 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
+import pytest
+
 from smartindex.cli import _ops_job, build_parser, main
 from smartindex.ops.sla import load_sla
 from smartindex.ops.store import open_store, pin
+from smartindex.warehouse import connect
 
 COMPLAINTS = (
     "ticket_id,ticket_code,channel,category,description,kelurahan_code,kecamatan_code,lat,lon,"
@@ -119,3 +122,25 @@ def test_ops_commands_count_on_the_city_s_week(tmp_path, capsys):
     # the follower (`ops ingest --follow`, and `ops demo` that `smartindex demo` starts)
     args = build_parser().parse_args(["ops", "demo", *common, "--city", str(profile)])
     assert _ops_job(args).sla == six
+
+
+def test_kpis_prints_the_city_s_live_complaint_indicators(tmp_path, capsys, scored_warehouse):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "c.csv").write_text(COMPLAINTS)
+    store = str(tmp_path / "ops")
+    assert main(["ops", "ingest", "--store", store, "--inbox", str(inbox)]) == 0
+    capsys.readouterr()
+    assert main(["ops", "kpis", "--store", store, "--db", str(scored_warehouse)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["code", "year", "value", "n_obs"]
+    rows = {line.split()[0]: line.split()[1:] for line in out[1:]}
+    # the one ticket's reporter, per 1 000 residents of the city (not a peer's value)
+    with connect(scored_warehouse, read_only=True) as con:
+        population = con.execute(
+            "select population from population where kode_wilayah = '1671' and year = 2024"
+        ).fetchall()[0][0]
+    year, value, n_obs = rows["PEO_CIVIC_REPORTERS"]
+    assert (year, n_obs) == ("2024", "1")
+    assert float(value) == pytest.approx(1000 / population, abs=5e-7)
+    assert {r[0] for r in rows.values()} == {"2024"}  # the live tickets' year only
