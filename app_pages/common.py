@@ -68,8 +68,8 @@ def home(lang: str) -> None:
     held = _held(*db_key()[:2])
     state.control("home", list(held), Settings.from_env().city_code if held else None)
     if len(held) > 1:
-        label = i18n.t("sidebar.home", lang)
-        st.sidebar.selectbox(label, [*held], key="home", format_func=held.get)
+        label, tip = i18n.t("sidebar.home", lang), i18n.t("sidebar.home_help", lang)
+        st.sidebar.selectbox(label, [*held], key="home", format_func=held.get, help=tip)
 
 
 @st.cache_resource(show_spinner=False)
@@ -223,6 +223,8 @@ def table(frame: pd.DataFrame, lang: str, *, download: str = "", **kwargs: objec
     (``kwargs``: :func:`smartindex.display.labels.display_table` keywords, plus
     ``column_config``); ``download`` names it (``downloads.<name>``) and puts CSV and XLSX
     buttons of the unformatted frame under it."""
+    if frame.empty:  # Streamlit's own placeholder says "empty" in every language
+        return st.caption(i18n.t("warehouse.no_data", lang))
     config = kwargs.pop("column_config", None)
     shown = st.dataframe(
         views.display_table(frame, lang, **kwargs),  # type: ignore[arg-type]
