@@ -95,8 +95,7 @@ def _city_settings(args: argparse.Namespace, base: Settings) -> Settings:
     if home is None and not args.city:
         if len(held) > 1:
             raise CityNotFoundError(
-                f"give --city: {base.db_path} holds {len(held)} cities: "
-                + ", ".join(_city_label(code) for code in held)
+                f"give --city: {base.db_path} holds {len(held)} cities: {_city_labels(held)}"
             )
         home = held[0] if held else None
     profile = load_city(args.city, home_code=home, cities_dir=cities_dir())
@@ -104,18 +103,18 @@ def _city_settings(args: argparse.Namespace, base: Settings) -> Settings:
         raise DataFileError(
             base.db_path,
             f"the warehouse holds no data of {profile.name_id} ({profile.bps_code}), only of "
-            f"{', '.join(_city_label(code) for code in held)}; load it with `smartindex etl "
+            f"{_city_labels(held)}; load it with `smartindex etl "
             f"--city {args.city or profile.slug}` or give another --db",
         )
     return settings_for(profile, base)
 
 
-def _city_label(code: str) -> str:
-    """``3273 (bandung)``: a city code with the slug of its profile, when there is one."""
+def _city_labels(codes: list[str]) -> str:
+    """``3273 (bandung), 3578``: city codes with the slug of their profile, where there is one."""
     from smartindex.cities.settings import profiles_by_code
 
-    slug = profiles_by_code(cities_dir()).get(code)
-    return f"{code} ({slug})" if slug else code
+    slugs = profiles_by_code(cities_dir())
+    return ", ".join(f"{c} ({slugs[c]})" if c in slugs else c for c in codes)
 
 
 def _zone(settings: Settings) -> tzinfo:
@@ -295,12 +294,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- ops (live operations)
 
 
-def _ops_store(args: argparse.Namespace) -> Path:
+def _ops_store(args: argparse.Namespace, settings: Settings) -> Path:
+    """``--store``, else the store of the command's city next to the warehouse."""
     from smartindex.ops import default_store
 
     if args.store:
         return Path(args.store)
-    return default_store(Path(args.db), _settings(args).city_code)  # one store per city
+    return default_store(Path(args.db), settings.city_code)  # one store per city
 
 
 def _ops_sla(settings: Settings) -> Any:
@@ -311,10 +311,10 @@ def _ops_sla(settings: Settings) -> Any:
     return load_sla(week=settings.work_week)
 
 
-def _ops_job(args: argparse.Namespace) -> Any:
+def _ops_job(args: argparse.Namespace, settings: Settings | None = None) -> Any:
     from smartindex.ops import Client, Follow
 
-    settings = _settings(args)
+    settings = settings or _settings(args)
     return Follow(
         pseudonym_key=settings.pseudonym_key,
         tz=_zone(settings),
@@ -357,7 +357,8 @@ def cmd_ops_ingest(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    store, job = open_store(_ops_store(args)), _ops_job(args)
+    settings = _settings(args)
+    store, job = open_store(_ops_store(args, settings)), _ops_job(args, settings)
     if args.follow:
         print(f"following every {args.every:g} s into {store.root} (Ctrl+C to stop)", flush=True)
         follow(store, job, log=lambda line: print(line, file=sys.stderr, flush=True))
@@ -375,7 +376,8 @@ def cmd_ops_compact(args: argparse.Namespace) -> int:
     from smartindex.ops import compact, open_store
     from smartindex.ops.store import ingest_lock
 
-    store, sla = open_store(_ops_store(args)), _ops_sla(_settings(args))
+    settings = _settings(args)
+    store, sla = open_store(_ops_store(args, settings)), _ops_sla(settings)
     with ingest_lock(store):
         done = compact(store, sla)
     print(f"compacted {done.batches} batches: {done.tickets} tickets, {done.events} events")
@@ -387,7 +389,7 @@ def cmd_ops_status(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     zone = _zone(settings)
-    snap = snapshot(open_store(_ops_store(args)), sla=_ops_sla(settings), tz=zone)
+    snap = snapshot(open_store(_ops_store(args, settings)), sla=_ops_sla(settings), tz=zone)
     print(
         f"clock {snap.now:%Y-%m-%d %H:%M} {snap.now.replace(tzinfo=zone):%Z}  "
         + "  ".join(f"{k} {v}" for k, v in snap.totals.items())
@@ -405,7 +407,8 @@ def cmd_ops_alerts(args: argparse.Namespace) -> int:
     from smartindex.ops import Webhook, open_store, run_alerts
     from smartindex.ops.run import alert_now
 
-    store, settings = open_store(_ops_store(args)), _settings(args)
+    settings = _settings(args)
+    store = open_store(_ops_store(args, settings))
     zone = _zone(settings)
     channels = [Webhook(args.webhook)] if args.webhook else []
     done = run_alerts(store, alert_now(store, zone), channels, _ops_sla(settings), zone)
@@ -417,7 +420,7 @@ def cmd_ops_kpis(args: argparse.Namespace) -> int:
     from smartindex.ops import measure_live, open_store
 
     settings = _settings(args)
-    store = open_store(_ops_store(args))
+    store = open_store(_ops_store(args, settings))
     frame = measure_live(store, Path(args.db), week=settings.work_week, city=settings.city_code)
     own = (frame["area_code"] == settings.city_code) & ~frame["is_reported"].astype(bool)
     city = frame[own]  # the city's own figures from the live tickets, not the peers' values
@@ -432,8 +435,8 @@ def cmd_ops_demo(args: argparse.Namespace) -> int:
     from smartindex.ops import follow
     from smartindex.ops.run import demo_store, simulated_source
 
-    parent, stop = os.getppid(), threading.Event()
-    store = demo_store(_ops_store(args))
+    parent, stop, settings = os.getppid(), threading.Event(), _settings(args)
+    store = demo_store(_ops_store(args, settings))
 
     def watch_parent() -> None:  # bounded: stop when the app (our parent) is gone
         while not stop.wait(2.0):
@@ -441,7 +444,7 @@ def cmd_ops_demo(args: argparse.Namespace) -> int:
                 stop.set()
 
     threading.Thread(target=watch_parent, daemon=True).start()
-    with simulated_source(args.data, speed=args.speed, start=None, tz=_zone(_settings(args))) as (
+    with simulated_source(args.data, speed=args.speed, start=None, tz=_zone(settings)) as (
         url,
         _,
     ):
@@ -449,7 +452,7 @@ def cmd_ops_demo(args: argparse.Namespace) -> int:
         print(f"live demo: simulator {url}, store {store.root}", flush=True)
         follow(
             store,
-            _ops_job(args),
+            _ops_job(args, settings),
             stop=stop,
             log=lambda line: print(line, file=sys.stderr, flush=True),
         )

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import fcntl
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 FIXTURE_YEARS = (2019, 2025)
 FIXTURE_SCALE = 0.05
+# Monday to Saturday, 08:00-14:00: a profile's [working_time] (tests/fixtures/cities)
+SIX_DAY_WEEK = Path(__file__).resolve().parent / "fixtures" / "cities" / "six-day-week.toml"
 
 
 def build_scored_warehouse(root: Path) -> Path:
@@ -57,3 +60,21 @@ def scored_results(scored_warehouse: Path):
     from smartindex.scoring.results import load_results
 
     return load_results(scored_warehouse)
+
+
+@pytest.fixture(scope="session")
+def six_day_profile() -> Callable[[Path, str, str], Path]:
+    """``write(path, code, name)``: the profile of city ``code`` working Monday to Saturday,
+    08:00-14:00, written to ``path`` (its folder made); returns ``path``."""
+
+    def write(path: Path, code: str, name: str) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        city = (
+            f'profile_version = 1\n\n[city]\nbps_code = "{code}"\n'
+            f'kemendagri_code = "{code[:2]}.{code[2:]}"\nname_id = "{name}"\n'
+            'timezone = "Asia/Jakarta"\n\n'
+        )
+        path.write_text(city + SIX_DAY_WEEK.read_text("utf-8"), encoding="utf-8")
+        return path
+
+    return write

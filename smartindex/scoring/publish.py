@@ -203,12 +203,7 @@ def warehouse_peers(
     taken, sums = [], {}
     for code in sorted(set(peers.astype(str)) & held):
         schema = city_schema(code)
-        has = con.execute(
-            "select count(*) from duckdb_tables() where database_name = current_database() "
-            "and schema_name = ? and table_name = 'indicator_values'",
-            [schema],
-        ).fetchall()[0][0]
-        if not has:
+        if not table_exists(con, "indicator_values", schema):
             continue  # the peer's data are loaded but not scored yet
         own = query_df(
             con,

@@ -207,33 +207,32 @@ def load_results(
 def stored_cities(db_path: Path | str) -> list[str]:
     """BPS codes of the cities a warehouse holds (read-only; see
     :mod:`smartindex.warehouse.cities`), or [] when there is no warehouse or no city yet."""
-    if not Path(db_path).is_file():
-        return []
-    try:
-        with connect(db_path, read_only=True, choose=False) as con:
-            codes = cities_in(con)
-            held = None if codes else main_city(con)
-    except (duckdb.Error, WarehouseError):  # not a warehouse: the command itself says so
-        return []
-    return codes or ([held] if held else [])
+    return list(stored_city_names(db_path))
 
 
 def stored_city_names(db_path: Path | str) -> dict[str, str]:
-    """BPS code -> name (``region.name`` of its home row) of every city a warehouse holds, in
-    code order; {} when there is none (see :func:`stored_cities`)."""
-    codes = stored_cities(db_path)
-    if not codes:
+    """BPS code -> name (``region.name`` of its home row; the code when there is none) of every
+    city a warehouse holds, in code order; {} when there is no warehouse or no city yet."""
+    if not Path(db_path).is_file():
         return {}
-    names = {}
-    with connect(db_path, read_only=True, choose=False) as con:
-        several = bool(cities_in(con))
-        for code in codes:
-            schema = city_schema(code) if several else "main"
-            row = con.execute(
-                f"select any_value(name) from {schema}.region where kode_wilayah = ?", [code]
-            ).fetchall()
-            names[code] = str(row[0][0] or code) if row else code
-    return names
+    try:
+        with connect(db_path, read_only=True, choose=False) as con:
+            schemas = {code: city_schema(code) for code in cities_in(con)}
+            held = None if schemas else main_city(con)
+            schemas = schemas or ({held: "main"} if held else {})
+            return {code: _city_name(con, schema, code) for code, schema in schemas.items()}
+    except (duckdb.Error, WarehouseError):  # not a warehouse: the command itself says so
+        return {}
+
+
+def _city_name(con: duckdb.DuckDBPyConnection, schema: str, code: str) -> str:
+    try:
+        row = con.execute(
+            f"select any_value(name) from {schema}.region where kode_wilayah = ?", [code]
+        ).fetchall()
+    except duckdb.CatalogException:  # no region file loaded yet
+        return code
+    return str(row[0][0] or code)
 
 
 def home_city(regions: pd.DataFrame) -> str:

@@ -44,11 +44,17 @@ def query_df(
     return frame
 
 
-def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+def table_exists(con: duckdb.DuckDBPyConnection, name: str, schema: str | None = None) -> bool:
     """True when the unqualified ``name`` resolves to a table or view: a temporary one or one
-    of the connection's schema (its city's, see :mod:`smartindex.warehouse.cities`)."""
+    of the connection's schema (its city's, see :mod:`smartindex.warehouse.cities`); with
+    ``schema``, when ``schema.name`` exists in the connected database (another city's)."""
+    where = (
+        VISIBLE_TABLES
+        if schema is None
+        else "table_catalog = current_database() and table_schema = ?"
+    )
     row = con.execute(
-        f"select count(*) from information_schema.tables where {VISIBLE_TABLES} and table_name = ?",
-        [name],
+        f"select count(*) from information_schema.tables where {where} and table_name = ?",
+        [*([schema] if schema is not None else []), name],
     ).fetchall()
     return bool(row and row[0][0])

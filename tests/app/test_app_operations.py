@@ -79,27 +79,6 @@ def test_operations_page_shows_words_not_codes(ops_app, lang):
     assert any(label.endswith("· CSV") for label in buttons), buttons
 
 
-# Monday to Saturday, 08:00-14:00 (tests/fixtures/cities/six-day-week.toml)
-SIX_DAY_WEEK = (
-    Path(__file__).resolve().parents[1] / "fixtures" / "cities" / "six-day-week.toml"
-).read_text("utf-8")
-
-# The warehouse's city (1671) working Monday to Saturday, 08:00-14:00.
-SIX_DAY_CITY = (
-    """\
-profile_version = 1
-
-[city]
-bps_code = "1671"
-kemendagri_code = "16.71"
-name_id = "Kota Palembang"
-timezone = "Asia/Jakarta"
-
-"""
-    + SIX_DAY_WEEK
-)
-
-
 def _due_times(frame, lang: str) -> dict[tuple[str, str], str]:
     """(ticket code, stage key) -> due time of an overdue or at-risk table, as the page shows
     it."""
@@ -108,12 +87,10 @@ def _due_times(frame, lang: str) -> dict[tuple[str, str], str]:
     return {(str(a), stages[b]): str(c) for a, b, c in frame[cols].itertuples(index=False)}
 
 
-def test_operations_page_counts_on_the_city_s_week(ops_app, tmp_path, monkeypatch):
+def test_operations_page_counts_on_the_city_s_week(ops_app, tmp_path, monkeypatch, six_day_profile):
     """The page takes the working week of the warehouse city's profile (as ``smartindex ops``
     does): due times in working days are those of that week, clock-time ones do not move."""
-    profile = tmp_path / "cities" / "kota" / "profile.toml"
-    profile.parent.mkdir(parents=True)
-    profile.write_text(SIX_DAY_CITY)
+    six_day_profile(tmp_path / "cities" / "kota" / "profile.toml", "1671", "Kota Palembang")
     shown = {}
     for week in ("national", "six"):
         if week == "six":
@@ -131,12 +108,12 @@ def test_operations_page_counts_on_the_city_s_week(ops_app, tmp_path, monkeypatc
     assert shown["national"][coordination] == shown["six"][coordination] == "2025-12-31 15:00:00"
 
 
-def test_a_profile_handed_over_by_smartindex_app_wins(ops_app, tmp_path, monkeypatch):
+def test_a_profile_handed_over_by_smartindex_app_wins(
+    ops_app, tmp_path, monkeypatch, six_day_profile
+):
     """``smartindex app --city <workspace>`` hands its profile over (SMARTINDEX_PROFILE): the
     page counts on that city's week even when no profile under data/cities has the code."""
-    profile = tmp_path / "workspace" / "profile.toml"
-    profile.parent.mkdir(parents=True)
-    profile.write_text(SIX_DAY_CITY)
+    profile = six_day_profile(tmp_path / "workspace" / "profile.toml", "1671", "Kota Palembang")
     monkeypatch.setattr("smartindex.config.cities_dir", lambda: tmp_path / "no-cities")
     monkeypatch.setenv("SMARTINDEX_PROFILE", str(profile))
     ops_app.switch_page("app_pages/overview.py").run()

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import socket
-from pathlib import Path
 
 import pytest
 
@@ -81,33 +80,13 @@ def test_missing_simulator_data_is_one_line(tmp_path, capsys):
     assert code == 1 and len(err) == 1 and "none.csv" in err[0]
 
 
-# Monday to Saturday, 08:00-14:00 (tests/fixtures/cities/six-day-week.toml)
-SIX_DAY_WEEK = (
-    Path(__file__).resolve().parents[1] / "fixtures" / "cities" / "six-day-week.toml"
-).read_text("utf-8")
-
-SIX_DAY_CITY = (
-    """\
-profile_version = 1
-
-[city]
-bps_code = "1375"
-kemendagri_code = "13.75"
-name_id = "Kota Bukittinggi"
-timezone = "Asia/Jakarta"
-
-"""
-    + SIX_DAY_WEEK
-)
-
-
-def test_ops_commands_count_on_the_city_s_week(tmp_path, capsys):
+def test_ops_commands_count_on_the_city_s_week(tmp_path, capsys, six_day_profile):
     """``--city`` gives the SLA table the profile's working week: compaction writes the
     refresh files of that week, and the national ones without it."""
-    inbox, profile = tmp_path / "inbox", tmp_path / "profile.toml"
+    inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / "c.csv").write_text(COMPLAINTS)
-    profile.write_text(SIX_DAY_CITY)
+    profile = six_day_profile(tmp_path / "profile.toml", "1375", "Kota Bukittinggi")
     six, national = load_sla(week=(((480, 840),),) * 6 + ((),)), load_sla()
     store = str(tmp_path / "ops")
     common = ["--store", store, "--db", str(tmp_path / "none.duckdb")]

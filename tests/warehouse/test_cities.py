@@ -59,6 +59,8 @@ def test_names_resolve_in_the_city_s_schema_only(tmp_path: Path) -> None:
     with connect(db, read_only=True, city="1375") as con:
         assert con.execute("select name from region").fetchall() == [("Kota 1375",)]
         assert not table_exists(con, "complaints")  # Palembang's table is not Bukittinggi's
+        assert table_exists(con, "complaints", "city_1671")  # but named, it is found
+        assert not table_exists(con, "complaints", "city_1375")
     with connect(db, read_only=True, city="1671") as con:
         assert con.execute("select name from region").fetchall() == [("Kota 1671",)]
         assert table_exists(con, "complaints")
